@@ -1,0 +1,179 @@
+"""Notes said in the meeting, and the learnings and actions drawn from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models.entities import ActionItem, Learning, Note, Participant, TimelineEvent
+from models.errors import InvalidFieldError, NotFoundError
+from models.reviews import get_or_raise
+from models.vocabulary import ACTION_PRIORITIES, ACTION_STATUSES, LEARNING_CATEGORIES, NOTE_KINDS
+
+NOTE_FIELDS = frozenset(("text", "kind", "phase", "said_at", "author_id", "event_id", "private"))
+LEARNING_FIELDS = frozenset(("text", "category"))
+ACTION_FIELDS = frozenset(("title", "description", "owner", "due", "priority", "status", "link"))
+
+
+def _note_or_raise(session: Session, note_id: int) -> Note:
+    note = session.get(Note, note_id)
+    if note is None:
+        raise NotFoundError("note", note_id)
+    return note
+
+
+def _check_note_value(session: Session, review_id: int, field: str, value: Any) -> Any:
+    if field == "text":
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidFieldError("text", "a note needs some text")
+        return value.strip()
+    if field == "kind" and value not in NOTE_KINDS:
+        raise InvalidFieldError("kind", f"must be one of {', '.join(NOTE_KINDS)}")
+    if field == "phase" and (not isinstance(value, str) or not value):
+        raise InvalidFieldError("phase", "a note belongs to a phase")
+    if field == "said_at" and value is not None and (
+        not isinstance(value, datetime) or value.utcoffset() is None
+    ):
+        raise InvalidFieldError("said_at", "a time needs a timezone")
+    if field == "author_id" and value is not None:
+        author = session.get(Participant, value)
+        if author is None or author.review_id != review_id:
+            raise InvalidFieldError("author", "not a participant of this review")
+    if field == "event_id" and value is not None:
+        event = session.get(TimelineEvent, value)
+        if event is None or event.review_id != review_id:
+            raise InvalidFieldError("event", "not an event of this review")
+    if field == "private":
+        return bool(value)
+    if field not in NOTE_FIELDS:
+        raise InvalidFieldError(field, "not a field of a note")
+    return value
+
+
+def add_note(session: Session, review_id: int, *, phase: str, text: str, kind: str = "observation",
+             **fields: Any) -> Note:
+    """A new note in ``phase``."""
+    get_or_raise(session, review_id)
+    note = Note(review_id=review_id, private=False)
+    for field, value in {"phase": phase, "text": text, "kind": kind, **fields}.items():
+        setattr(note, field, _check_note_value(session, review_id, field, value))
+    session.add(note)
+    session.flush()
+    return note
+
+
+def update_note(session: Session, note_id: int, **fields: Any) -> Note:
+    note = _note_or_raise(session, note_id)
+    for field, value in fields.items():
+        setattr(note, field, _check_note_value(session, note.review_id, field, value))
+    return note
+
+
+def delete_note(session: Session, note_id: int) -> int:
+    """Remove a note; learnings and actions promoted from it stay. Returns the review id."""
+    note = _note_or_raise(session, note_id)
+    review_id = note.review_id
+    session.delete(note)
+    return review_id
+
+
+def _check_learning_value(field: str, value: Any) -> Any:
+    if field == "text":
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidFieldError("text", "a learning needs some text")
+        return value.strip()
+    if field == "category":
+        if value not in LEARNING_CATEGORIES:
+            raise InvalidFieldError("category", f"must be one of {', '.join(LEARNING_CATEGORIES)}")
+        return value
+    raise InvalidFieldError(field, "not a field of a learning")
+
+
+def add_learning(session: Session, review_id: int, *, text: str, category: str = "technical",
+                 note_id: int | None = None) -> Learning:
+    get_or_raise(session, review_id)
+    learning = Learning(review_id=review_id, text=_check_learning_value("text", text),
+                        category=_check_learning_value("category", category), note_id=note_id)
+    session.add(learning)
+    session.flush()
+    return learning
+
+
+def update_learning(session: Session, learning_id: int, **fields: Any) -> Learning:
+    learning = session.get(Learning, learning_id)
+    if learning is None:
+        raise NotFoundError("learning", learning_id)
+    for field, value in fields.items():
+        setattr(learning, field, _check_learning_value(field, value))
+    return learning
+
+
+def delete_learning(session: Session, learning_id: int) -> int:
+    learning = session.get(Learning, learning_id)
+    if learning is None:
+        raise NotFoundError("learning", learning_id)
+    session.delete(learning)
+    return learning.review_id
+
+
+def _check_action_value(field: str, value: Any) -> Any:
+    if field == "title":
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidFieldError("title", "an action needs a title")
+        return value.strip()
+    if field in ("description", "owner", "link"):
+        return (value or "").strip()
+    if field == "due":
+        if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+            raise InvalidFieldError("due", "must be a date (YYYY-MM-DD)")
+        return value
+    if field == "priority" and value not in ACTION_PRIORITIES:
+        raise InvalidFieldError("priority", f"must be one of {', '.join(ACTION_PRIORITIES)}")
+    if field == "status" and value not in ACTION_STATUSES:
+        raise InvalidFieldError("status", f"must be one of {', '.join(ACTION_STATUSES)}")
+    if field not in ACTION_FIELDS:
+        raise InvalidFieldError(field, "not a field of an action")
+    return value
+
+
+def add_action(session: Session, review_id: int, *, title: str, note_id: int | None = None,
+               **fields: Any) -> ActionItem:
+    get_or_raise(session, review_id)
+    action = ActionItem(review_id=review_id, description="", owner="", link="", priority="medium",
+                        status="open", note_id=note_id)
+    for field, value in {"title": title, **fields}.items():
+        setattr(action, field, _check_action_value(field, value))
+    session.add(action)
+    session.flush()
+    return action
+
+
+def update_action(session: Session, action_id: int, **fields: Any) -> ActionItem:
+    action = session.get(ActionItem, action_id)
+    if action is None:
+        raise NotFoundError("action", action_id)
+    for field, value in fields.items():
+        setattr(action, field, _check_action_value(field, value))
+    return action
+
+
+def delete_action(session: Session, action_id: int) -> int:
+    action = session.get(ActionItem, action_id)
+    if action is None:
+        raise NotFoundError("action", action_id)
+    session.delete(action)
+    return action.review_id
+
+
+def promote_to_learning(session: Session, note_id: int, *, category: str = "technical") -> Learning:
+    """A learning with the note's text, remembering where it came from."""
+    note = _note_or_raise(session, note_id)
+    return add_learning(session, note.review_id, text=note.text, category=category, note_id=note.id)
+
+
+def promote_to_action(session: Session, note_id: int) -> ActionItem:
+    """An open action titled with the note's text, remembering where it came from."""
+    note = _note_or_raise(session, note_id)
+    return add_action(session, note.review_id, title=note.text, note_id=note.id)

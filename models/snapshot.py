@@ -1,0 +1,235 @@
+"""Immutable snapshots of a review, read in one session and used anywhere.
+
+Views and exports never touch ORM objects: they get these frozen rows, which
+are safe to keep after the session closes and to hand to another thread.
+Times are timezone-aware UTC; convert with :meth:`ReviewDoc.zone` for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.catalog import Catalog, Severity, Template
+from models.entities import Meeting, Note, Participant, Review, TimelineEvent
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    id: int
+    name: str
+    roles: tuple[str, ...]
+    on_call: bool | None
+    brought_in: str
+    worked_with_team_before: bool | None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    at: datetime
+    text: str
+    kind: str
+    source: str
+    approximate: bool
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: int
+    phase: str
+    kind: str
+    text: str
+    said_at: datetime | None
+    author_id: int | None
+    author: str | None
+    event_id: int | None
+    private: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class LearningRow:
+    id: int
+    text: str
+    category: str
+    note_id: int | None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: int
+    title: str
+    description: str
+    owner: str
+    due: date | None
+    priority: str
+    status: str
+    link: str
+    note_id: int | None
+
+
+@dataclass(frozen=True)
+class MeetingPhaseRow:
+    phase: str
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    id: int
+    kind: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    current_phase: str | None
+    phases: tuple[MeetingPhaseRow, ...]
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """One line of the library."""
+
+    id: int
+    title: str
+    started_at: datetime | None
+    severity: str | None
+    status: str
+    kind: str
+    template: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewDoc:
+    """A whole review, as read at one moment."""
+
+    id: int
+    title: str
+    summary: str
+    severity: str | None
+    kind: str
+    status: str
+    timezone: str
+    template: str
+    started_at: datetime | None
+    detected_at: datetime | None
+    mitigated_at: datetime | None
+    resolved_at: datetime | None
+    impact: str
+    services: tuple[str, ...]
+    tags: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    participants: tuple[ParticipantRow, ...]
+    events: tuple[EventRow, ...]
+    notes: tuple[NoteRow, ...]
+    learnings: tuple[LearningRow, ...]
+    actions: tuple[ActionRow, ...]
+    meetings: tuple[MeetingRow, ...]
+
+    def zone(self) -> ZoneInfo:
+        """The review's display timezone (UTC if the name is unknown here)."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    def local(self, moment: datetime | None) -> datetime | None:
+        """``moment`` in the review's timezone."""
+        return moment.astimezone(self.zone()) if moment is not None else None
+
+    def notes_in(self, phase: str, *, include_private: bool = True) -> tuple[NoteRow, ...]:
+        return tuple(n for n in self.notes if n.phase == phase and (include_private or not n.private))
+
+    def event(self, event_id: int | None) -> EventRow | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+
+@dataclass(frozen=True)
+class ReviewReport:
+    """What an export needs: the review and the definitions it refers to."""
+
+    review: ReviewDoc
+    template: Template
+    severity: Severity | None
+
+    @classmethod
+    def build(cls, review: ReviewDoc, catalog: Catalog) -> ReviewReport:
+        return cls(review, catalog.template_or_default(review.template), catalog.severity(review.severity))
+
+
+def participant_row(p: Participant) -> ParticipantRow:
+    return ParticipantRow(p.id, p.name, tuple(p.roles or ()), p.on_call, p.brought_in or "",
+                          p.worked_with_team_before)
+
+
+def event_row(e: TimelineEvent) -> EventRow:
+    return EventRow(e.id, e.at, e.text, e.kind, e.source or "", bool(e.approximate),
+                    tuple(p.name for p in e.participants))
+
+
+def note_row(n: Note) -> NoteRow:
+    return NoteRow(n.id, n.phase, n.kind, n.text, n.said_at, n.author_id,
+                   n.author.name if n.author is not None else None, n.event_id, bool(n.private),
+                   n.created_at)
+
+
+def meeting_row(m: Meeting) -> MeetingRow:
+    return MeetingRow(m.id, m.kind, m.started_at, m.ended_at, m.current_phase,
+                      tuple(MeetingPhaseRow(p.phase, p.started_at, p.ended_at) for p in m.phases))
+
+
+def summary_row(r: Review) -> ReviewSummary:
+    return ReviewSummary(r.id, r.title, r.started_at, r.severity, r.status, r.kind, r.template,
+                         r.created_at, r.updated_at)
+
+
+def load_review(session: Session, review_id: int) -> ReviewDoc | None:
+    """Read a whole review in a handful of queries (None if there is no such review)."""
+    review = session.scalars(
+        select(Review)
+        .where(Review.id == review_id)
+        .options(
+            selectinload(Review.participants),
+            selectinload(Review.events).selectinload(TimelineEvent.participants),
+            selectinload(Review.notes).selectinload(Note.author),
+            selectinload(Review.learnings),
+            selectinload(Review.actions),
+            selectinload(Review.meetings).selectinload(Meeting.phases),
+        )
+    ).one_or_none()
+    if review is None:
+        return None
+    return ReviewDoc(
+        id=review.id,
+        title=review.title,
+        summary=review.summary or "",
+        severity=review.severity,
+        kind=review.kind,
+        status=review.status,
+        timezone=review.timezone,
+        template=review.template,
+        started_at=review.started_at,
+        detected_at=review.detected_at,
+        mitigated_at=review.mitigated_at,
+        resolved_at=review.resolved_at,
+        impact=review.impact or "",
+        services=tuple(review.services or ()),
+        tags=tuple(review.tags or ()),
+        created_at=review.created_at,
+        updated_at=review.updated_at,
+        participants=tuple(participant_row(p) for p in review.participants),
+        events=tuple(event_row(e) for e in review.events),
+        notes=tuple(note_row(n) for n in review.notes),
+        learnings=tuple(LearningRow(x.id, x.text, x.category, x.note_id) for x in review.learnings),
+        actions=tuple(ActionRow(a.id, a.title, a.description or "", a.owner or "", a.due, a.priority,
+                                a.status, a.link or "", a.note_id) for a in review.actions),
+        meetings=tuple(meeting_row(m) for m in review.meetings),
+    )

@@ -1,0 +1,50 @@
+"""Shared fixtures: a fresh library per test, user folders redirected, Qt offscreen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before any QApplication exists: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from models.catalog import Catalog, load_catalog  # noqa: E402
+from models.store import Library, open_library  # noqa: E402
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses Qt (qtbot/qapp) as ``gui`` so ``-m "not gui"`` works."""
+    for item in items:
+        if {"qtbot", "qapp"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Point every platformdirs folder and DEBRIEF_DB at the test's own temp folder."""
+    data = tmp_path / "user-data"
+    config = tmp_path / "user-config"
+    monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(data))
+    monkeypatch.setattr("platformdirs.user_config_dir", lambda *a, **k: str(config))
+    monkeypatch.delenv("DEBRIEF_DB", raising=False)
+    return {"data": data, "config": config}
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'library.db'}"
+
+
+@pytest.fixture
+def library(db_url: str) -> Iterator[Library]:
+    lib = open_library(db_url)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return load_catalog()
