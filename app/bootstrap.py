@@ -1,0 +1,63 @@
+"""Wiring: the library, catalog and services, built once and handed to the views.
+
+The window itself lives in ``views/``, which ``app/`` must not import. The GUI
+registers itself under the ``debrief.gui`` entry point (see pyproject.toml),
+so the command line can start it without depending on the view layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+from PySide6.QtCore import QObject
+
+from app.capture_service import CaptureService
+from app.clock import Clock, system_clock
+from app.meeting_controller import MeetingController
+from app.review_service import ReviewService
+from app.settings import Settings
+from models.catalog import Catalog, load_catalog
+from models.store import Library, config_dir, open_library
+
+GUI_ENTRY_POINT_GROUP = "debrief.gui"
+
+
+@dataclass
+class Services:
+    """Everything a window needs, built over one library."""
+
+    library: Library
+    catalog: Catalog
+    reviews: ReviewService
+    capture: CaptureService
+    meeting: MeetingController
+    settings: Settings
+
+
+def build_services(library: Library, *, catalog: Catalog | None = None, clock: Clock = system_clock,
+                   parent: QObject | None = None) -> Services:
+    """Services over an open ``library`` (the catalog loads the user's config folder if not given)."""
+    catalog = catalog if catalog is not None else load_catalog(config_dir())
+    return Services(
+        library=library,
+        catalog=catalog,
+        reviews=ReviewService(library, catalog, parent),
+        capture=CaptureService(library, clock, parent),
+        meeting=MeetingController(library, catalog, clock, parent),
+        settings=Settings(config_dir() / "settings.json", parent),
+    )
+
+
+def open_services(db_url: str | None) -> Services:
+    """Open the library at ``db_url`` and build the services over it."""
+    return build_services(open_library(db_url))
+
+
+def run_gui(db_url: str | None) -> int:
+    """Start the window registered under the ``debrief.gui`` entry point."""
+    found = entry_points(group=GUI_ENTRY_POINT_GROUP, name="window")
+    if not found:
+        raise RuntimeError("the Debrief window is not installed (no 'debrief.gui' entry point)")
+    launch = next(iter(found)).load()
+    return int(launch(db_url))

@@ -1,0 +1,280 @@
+"""The ``debrief`` command: the window with no sub-command, the library headless with one.
+
+Every user error ends as one line on stderr (``debrief: <file, line, field: reason>``)
+and exit status 2; nothing is half-written: a bundle is validated before the
+library is touched, an import is one transaction, and exports replace the
+target file in one step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, tzinfo
+from pathlib import Path
+from typing import NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from models.catalog import Catalog, load_catalog
+from models.errors import DomainError
+from models.store import Library, LibraryError, config_dir, default_url, open_library
+from models.yamlsource import SourceError
+
+PROG = "debrief"
+EXPORT_FORMATS = ("docx", "md", "yaml", "json")
+NO_DISPLAY = ("debrief: no display found, so the window cannot open. "
+              "The command line works without one: try 'debrief --help'.")
+# Qt platforms that draw without an X11 or Wayland server.
+HEADLESS_PLATFORMS = frozenset(("offscreen", "minimal", "vnc", "eglfs", "linuxfb"))
+
+
+class UserError(Exception):
+    """Something the user can fix; shown as one line, exit status 2."""
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and never exits the interpreter by itself."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UserError(f"{message} (try '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(
+        prog=PROG,
+        description="Run blameless incident review meetings. With no command, opens the window.",
+    )
+    db_help = "library database URL (default: $DEBRIEF_DB, else the file in your data folder)"
+    parser.add_argument("--db", metavar="URL", default=None, help=db_help)
+    # --db is also accepted after the command (``debrief list --db URL``); SUPPRESS
+    # keeps a command without it from overwriting the one given before.
+    common = _ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
+                                     parser_class=_ArgumentParser)
+
+    imp = commands.add_parser("import", help="import a review bundle (.yaml, .yml, .json); prints the new id",
+                              description="Import a review bundle; prints the new review's id.",
+                              parents=[common])
+    imp.add_argument("file", metavar="FILE", type=Path)
+
+    exp = commands.add_parser("export", help="write a review as a report or a bundle",
+                              description="Write a review as a Word or Markdown report, or as a "
+                                          "review bundle (YAML or JSON).",
+                              parents=[common])
+    exp.add_argument("review_id", metavar="ID", type=_review_id)
+    exp.add_argument("--format", "-f", dest="fmt", required=True, choices=EXPORT_FORMATS)
+    exp.add_argument("-o", "--output", dest="output", metavar="PATH", required=True, type=Path)
+    exp.add_argument("--include-private", action="store_true",
+                     help="put private (facilitator-only) notes in a docx/md report; bundles (yaml, json) "
+                          "always carry them, marked private: true")
+
+    commands.add_parser("list", help="the reviews: id, started date, severity, status, title (tab-separated)",
+                        description="One review a line: id, started date, severity, status, title.",
+                        parents=[common])
+    commands.add_parser("templates", help="the meeting templates: id, name, phase ids (tab-separated)",
+                        description="The meeting templates available: id, name, phase ids.",
+                        parents=[common])
+    return parser
+
+
+def _review_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"review id must be a number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"review id must be a positive number, not {text!r}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``debrief`` with ``argv`` (default: the process arguments); returns the exit status."""
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help and --version exit cleanly
+            return exc.code if isinstance(exc.code, int) else 0
+        db_url = args.db or default_url()
+        if args.command is None:
+            return _run_gui(db_url)
+        return _COMMANDS[args.command](args, db_url)
+    except UserError as exc:
+        return _fail(str(exc))
+    except SourceError as exc:
+        return _fail(str(exc))
+    except (LibraryError, DomainError) as exc:
+        return _fail(str(exc))
+    except SQLAlchemyError as exc:
+        return _fail(f"library error: {_first_line(str(getattr(exc, 'orig', None) or exc))}")
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``debrief list | head``): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {_first_line(message)}", file=sys.stderr)
+    return 2
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else "unknown error"
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {_first_line(message)}", file=sys.stderr)
+
+
+def _has_display() -> bool:
+    """Whether Qt can open a window here (only Linux needs an X11 or Wayland server)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return True
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
+    return platform in HEADLESS_PLATFORMS
+
+
+def _run_gui(db_url: str) -> int:
+    if not _has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    try:
+        return _launch_gui(db_url)
+    except RuntimeError as exc:  # the window is not installed (no entry point)
+        return _fail(str(exc))
+
+
+def _launch_gui(db_url: str) -> int:
+    # Imported here: the headless commands never load Qt.
+    from app.bootstrap import run_gui
+
+    return run_gui(db_url)
+
+
+def _catalog() -> Catalog:
+    catalog = load_catalog(config_dir())
+    for problem in catalog.problems:
+        _warn(problem)
+    return catalog
+
+
+def _open(db_url: str) -> Library:
+    try:
+        return open_library(db_url)
+    except OSError as exc:
+        raise LibraryError(f"cannot open library {db_url}: {exc.strerror or exc}") from exc
+
+
+def _cmd_import(args: argparse.Namespace, db_url: str) -> int:
+    from models.bundle import import_bundle, load_bundle_file
+
+    # Validate the whole file before the library is even opened.
+    bundle = load_bundle_file(args.file, _catalog())
+    library = _open(db_url)
+    try:
+        with library.begin() as session:
+            review_id = import_bundle(session, bundle)
+    finally:
+        library.close()
+    print(review_id)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
+    from models.snapshot import ReviewReport, load_review
+
+    catalog = _catalog()
+    output: Path = args.output
+    if output.is_dir():
+        raise UserError(f"{output}: is a folder; give the file to write (-o PATH)")
+    library = _open(db_url)
+    try:
+        with library.begin() as session:
+            review = load_review(session, args.review_id)
+    finally:
+        library.close()
+    if review is None:
+        raise UserError(f"no review with id {args.review_id}")
+    try:
+        if args.fmt in ("yaml", "json"):
+            from exports.bundle import write_bundle
+
+            write_bundle(review, output, fmt=args.fmt)
+        else:
+            report = ReviewReport.build(review, catalog)
+            _report_writer(args.fmt)(report, output, include_private=args.include_private)
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    return 0
+
+
+def _report_writer(fmt: str) -> Callable[..., None]:
+    try:
+        if fmt == "docx":
+            from exports.docx_report import write_docx
+
+            return write_docx
+        from exports.markdown_report import write_markdown
+
+        return write_markdown
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("exports."):
+            raise
+        raise UserError(f"export as {fmt} is not available in this version of Debrief") from exc
+
+
+def _cmd_list(args: argparse.Namespace, db_url: str) -> int:
+    from models.entities import Review
+    from models.reviews import list_reviews
+
+    library = _open(db_url)
+    try:
+        with library.begin() as session:
+            rows = list_reviews(session)
+            zones = {rid: zone for rid, zone in session.execute(select(Review.id, Review.timezone))}
+    finally:
+        library.close()
+    for row in rows:
+        started = "-"
+        if row.started_at is not None:
+            # The date as the people involved saw it, in the review's own timezone.
+            started = row.started_at.astimezone(_zone(zones.get(row.id))).date().isoformat()
+        print("\t".join((str(row.id), started, row.severity or "-", row.status, _one_field(row.title))))
+    return 0
+
+
+def _cmd_templates(args: argparse.Namespace, db_url: str) -> int:
+    for template in _catalog().templates.values():
+        print("\t".join((template.id, _one_field(template.name), ",".join(template.phase_ids()))))
+    return 0
+
+
+def _zone(name: str | None) -> tzinfo:
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def _one_field(text: str) -> str:
+    """``text`` safe for one tab-separated field: no tabs, no line breaks."""
+    return " ".join(text.split())
+
+
+_COMMANDS = {
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "list": _cmd_list,
+    "templates": _cmd_templates,
+}

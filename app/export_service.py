@@ -1,0 +1,53 @@
+"""Writing a review out: the formats the GUI offers, by file suffix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from models.catalog import Catalog
+from models.errors import NotFoundError
+from models.snapshot import ReviewReport, load_review
+from models.store import Library
+
+#: format id → (label, suffix). The order is the order of the Export dialog's filters.
+FORMATS: dict[str, tuple[str, str]] = {
+    "docx": ("Word report", ".docx"),
+    "md": ("Markdown", ".md"),
+    "yaml": ("Review bundle (YAML)", ".yaml"),
+    "json": ("Review bundle (JSON)", ".json"),
+}
+
+
+def format_for_suffix(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix == ".yml":
+        return "yaml"
+    return next((fmt for fmt, (_, s) in FORMATS.items() if s == suffix), None)
+
+
+def _writer(fmt: str) -> Callable[[ReviewReport, Path, bool], None]:
+    if fmt == "docx":
+        from exports.docx_report import write_docx
+
+        return lambda report, path, private: write_docx(report, path, include_private=private)
+    if fmt == "md":
+        from exports.markdown_report import write_markdown
+
+        return lambda report, path, private: write_markdown(report, path, include_private=private)
+    if fmt in ("yaml", "json"):
+        from exports.bundle import write_bundle
+
+        return lambda report, path, private: write_bundle(report.review, path, fmt=fmt)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def export_review(library: Library, catalog: Catalog, review_id: int, fmt: str, path: Path, *,
+                  include_private: bool = False) -> None:
+    """Write review ``review_id`` to ``path`` as ``fmt`` (all or nothing)."""
+    writer = _writer(fmt)
+    with library.begin() as session:
+        doc = load_review(session, review_id)
+    if doc is None:
+        raise NotFoundError("review", review_id)
+    writer(ReviewReport.build(doc, catalog), path, include_private)

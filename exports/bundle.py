@@ -1,0 +1,171 @@
+"""The review bundle (version 1) as YAML or JSON: the interchange format.
+
+:func:`to_bundle` turns a review snapshot into the plain document that
+``models/bundle.py`` reads back; export, import, export gives the same
+document. Optional fields that are empty (None, "", [], false) are left out,
+always the same way, so documents compare equal. Times are UTC with ``Z``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exports.common import write_atomic
+from models.bundle import BUNDLE_FORMAT, BUNDLE_VERSION
+from models.snapshot import ReviewDoc
+
+
+def format_time(moment: datetime) -> str:
+    """ISO 8601 in UTC with ``Z`` (seconds always, fractions only when there are some)."""
+    text = moment.astimezone(UTC).isoformat()
+    return text.removesuffix("+00:00") + "Z"
+
+
+def _put(doc: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``key`` unless ``value`` is empty (None, "", an empty list or mapping, false)."""
+    if value is None or value is False or value == "" or value == [] or value == {}:
+        return
+    doc[key] = value
+
+
+def _put_time(doc: dict[str, Any], key: str, moment: datetime | None) -> None:
+    if moment is not None:
+        doc[key] = format_time(moment)
+
+
+def to_bundle(review: ReviewDoc, *, include_private: bool = True) -> dict[str, Any]:
+    """The bundle document of ``review``: plain dicts, lists, strings, ints and bools.
+
+    Notes point at events by their index in ``timeline`` and at their author by
+    name. Private notes are written with ``private: true`` unless
+    ``include_private`` is false, when they are left out.
+    """
+    head: dict[str, Any] = {"title": review.title}
+    _put(head, "summary", review.summary)
+    _put(head, "severity", review.severity)
+    head["kind"] = review.kind
+    head["status"] = review.status
+    head["timezone"] = review.timezone
+    head["template"] = review.template
+    for key in ("started_at", "detected_at", "mitigated_at", "resolved_at"):
+        _put_time(head, key, getattr(review, key))
+    _put(head, "impact", review.impact)
+    _put(head, "services", list(review.services))
+    _put(head, "tags", list(review.tags))
+
+    participants = []
+    for p in review.participants:
+        person: dict[str, Any] = {"name": p.name}
+        _put(person, "roles", list(p.roles))
+        context: dict[str, Any] = {}
+        if p.on_call is not None:
+            context["on_call"] = p.on_call
+        _put(context, "brought_in", p.brought_in)
+        if p.worked_with_team_before is not None:
+            context["worked_with_team_before"] = p.worked_with_team_before
+        _put(person, "context", context)
+        participants.append(person)
+
+    events = []
+    for e in review.events:
+        event: dict[str, Any] = {"at": format_time(e.at), "text": e.text, "kind": e.kind}
+        _put(event, "source", e.source)
+        _put(event, "approximate", e.approximate)
+        _put(event, "participants", list(e.participants))
+        events.append(event)
+
+    index_of = {e.id: index for index, e in enumerate(review.events)}
+    notes = []
+    for n in review.notes:
+        if n.private and not include_private:
+            continue
+        note: dict[str, Any] = {"phase": n.phase, "kind": n.kind, "text": n.text}
+        _put_time(note, "at", n.said_at)
+        _put(note, "author", n.author)
+        if n.event_id is not None and n.event_id in index_of:
+            note["event"] = index_of[n.event_id]
+        _put(note, "private", n.private)
+        notes.append(note)
+
+    learnings = [{"text": x.text, "category": x.category} for x in review.learnings]
+
+    actions = []
+    for a in review.actions:
+        action: dict[str, Any] = {"title": a.title}
+        _put(action, "description", a.description)
+        _put(action, "owner", a.owner)
+        if a.due is not None:
+            action["due"] = a.due.isoformat()
+        action["priority"] = a.priority
+        action["status"] = a.status
+        _put(action, "link", a.link)
+        actions.append(action)
+
+    meetings = []
+    for m in review.meetings:
+        meeting: dict[str, Any] = {"kind": m.kind}
+        _put_time(meeting, "started_at", m.started_at)
+        _put_time(meeting, "ended_at", m.ended_at)
+        phases = []
+        for ph in m.phases:
+            phase: dict[str, Any] = {"id": ph.phase}
+            _put_time(phase, "started_at", ph.started_at)
+            _put_time(phase, "ended_at", ph.ended_at)
+            phases.append(phase)
+        _put(meeting, "phases", phases)
+        meetings.append(meeting)
+
+    doc: dict[str, Any] = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "review": head}
+    _put(doc, "participants", participants)
+    _put(doc, "timeline", events)
+    _put(doc, "notes", notes)
+    _put(doc, "learnings", learnings)
+    _put(doc, "actions", actions)
+    _put(doc, "meetings", meetings)
+    return doc
+
+
+class _BundleDumper(yaml.SafeDumper):
+    """SafeDumper that writes times and dates bare and multi-line text as blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # A string that reads as a YAML timestamp is tagged as one, so the emitter
+    # leaves it unquoted (``at: 2026-03-02T09:14:00Z``, as in the design);
+    # Debrief's loader keeps timestamps as text, so it reads back unchanged.
+    detected = dumper.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    if detected == "tag:yaml.org,2002:timestamp":
+        return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value)
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_str(value)
+
+
+_BundleDumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(doc: dict[str, Any]) -> str:
+    """``doc`` as YAML, keys in document order."""
+    return yaml.dump(doc, Dumper=_BundleDumper, sort_keys=False, allow_unicode=True)
+
+
+def dump_json(doc: dict[str, Any]) -> str:
+    """``doc`` as JSON, indented, non-ASCII kept as is."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_bundle(review: ReviewDoc, path: Path, *, fmt: str = "yaml", include_private: bool = True) -> None:
+    """Write the bundle of ``review`` to ``path`` as ``fmt`` (``yaml`` or ``json``), all or nothing."""
+    doc = to_bundle(review, include_private=include_private)
+    if fmt == "yaml":
+        text = dump_yaml(doc)
+    elif fmt == "json":
+        text = dump_json(doc)
+    else:
+        raise ValueError(f"a review bundle is yaml or json, not {fmt!r}")
+    write_atomic(path, text.encode("utf-8"))

@@ -1,0 +1,428 @@
+"""What a review report says, independent of the file format.
+
+:func:`report_blocks` turns a :class:`~models.snapshot.ReviewReport` into a flat
+list of neutral blocks (headings, paragraphs, bullet lists, tables). Each
+format module only renders blocks, so the Word and Markdown reports always
+hold the same content in the same order.
+
+Times are shown in the review's timezone with the zone's abbreviation
+(``2026-03-02 10:14 CET``); a time that was never recorded reads "unknown".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from models.snapshot import EventRow, NoteRow, ParticipantRow, ReviewDoc, ReviewReport
+from models.vocabulary import LEARNING_CATEGORIES, ROLES, label
+
+UNKNOWN = "unknown"
+NOTHING = "Nothing recorded."
+EMPTY_CELL = "—"
+APPROXIMATE = "≈ "
+EVENT_NOTE = "↳ "
+
+# Characters XML 1.0 cannot hold: a pasted terminal escape or NUL would make
+# python-docx refuse the whole document, so they are dropped for every format.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """Level 0 is the document title, 1 a section, 2 a subsection."""
+
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Bullet:
+    """One list item; ``lead`` (if any) is shown in bold, followed by a colon."""
+
+    text: str
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[Bullet, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header row and text rows; a cell may hold several lines.
+
+    ``weights`` are relative column widths, a hint for formats with a page.
+    """
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    weights: tuple[int, ...] = ()
+
+
+Block = Heading | Paragraph | BulletList | Table
+
+
+# ---------------------------------------------------------------- text helpers
+
+def clean(text: str | None) -> str:
+    """``text`` with unified line ends, without characters no document format can hold."""
+    if not text:
+        return ""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # Snapshots are always aware; a naive time is read as UTC (how it is stored),
+    # never as the exporting computer's local time.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def zone_abbreviation(local: datetime) -> str:
+    """``CET`` where the zone has a name; ``UTC-03:00`` where it only has an offset."""
+    name = local.tzname() or ""
+    if name.isalpha():
+        return name
+    offset = local.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_time(moment: datetime | None, zone: tzinfo) -> str:
+    """``2026-03-02 10:14 CET`` in ``zone``; "unknown" when there is no time."""
+    if moment is None:
+        return UNKNOWN
+    local = _as_utc(moment).astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {zone_abbreviation(local)}"
+
+
+def iso_time(moment: datetime | None, zone: tzinfo) -> str | None:
+    """ISO 8601 with the offset of ``zone`` (None when there is no time)."""
+    if moment is None:
+        return None
+    return _as_utc(moment).astimezone(zone).isoformat()
+
+
+def format_duration(start: datetime | None, end: datetime | None) -> str:
+    """``1 h 05 min`` from ``start`` to ``end``, to the nearest minute; "unknown" if either is missing.
+
+    A negative span is shown with a minus sign rather than hidden: it means
+    the recorded times contradict each other, which the reader should see.
+    """
+    if start is None or end is None:
+        return UNKNOWN
+    seconds = (_as_utc(end) - _as_utc(start)).total_seconds()
+    sign = "−" if seconds < 0 else ""
+    minutes = round(abs(seconds) / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        text = f"{days} d {hours} h {minutes:02d} min"
+    elif hours:
+        text = f"{hours} h {minutes:02d} min"
+    else:
+        text = f"{minutes} min"
+    return sign + text
+
+
+def yes_no(value: bool | None) -> str:
+    return UNKNOWN if value is None else ("yes" if value else "no")
+
+
+def severity_text(report: ReviewReport) -> str:
+    """``SEV2 — Major: <definition>``; the bare id when the definition is not known here."""
+    review = report.review
+    if not review.severity:
+        return "not set"
+    severity = report.severity
+    if severity is None:
+        return f"{review.severity} (no definition found)"
+    text = f"{severity.id} — {severity.name}"
+    return f"{text}: {clean(severity.description)}" if severity.description else text
+
+
+def timezone_text(review: ReviewDoc) -> str:
+    if review.zone().key != review.timezone:
+        return f"{review.timezone} (not known on this computer; times are shown in UTC)"
+    return review.timezone
+
+
+def participant_context(person: ParticipantRow) -> str:
+    """A short line about how someone came to be involved."""
+    parts: list[str] = []
+    if person.on_call is not None:
+        parts.append("on call" if person.on_call else "not on call")
+    if person.brought_in.strip():
+        parts.append(f"brought in: {clean(person.brought_in)}")
+    if person.worked_with_team_before is not None:
+        parts.append("had worked with the team before" if person.worked_with_team_before
+                     else "had not worked with the team before")
+    return "; ".join(parts)
+
+
+def participants_by_role(participants: Iterable[ParticipantRow]) -> list[tuple[str, list[ParticipantRow]]]:
+    """``(role label, people)`` in vocabulary order; someone with two roles is listed under both.
+
+    Unknown role ids follow the known ones; people without a role come last.
+    """
+    groups: dict[str, list[ParticipantRow]] = {}
+    no_role: list[ParticipantRow] = []
+    for person in participants:
+        if not person.roles:
+            no_role.append(person)
+        for role in dict.fromkeys(person.roles):
+            groups.setdefault(role, []).append(person)
+    order = {role: index for index, role in enumerate(ROLES)}
+    ordered = sorted(groups, key=lambda role: (order.get(role, len(order)), role))
+    result = [(label(role), groups[role]) for role in ordered]
+    if no_role:
+        result.append(("No role recorded", no_role))
+    return result
+
+
+def note_lead(note: NoteRow) -> str:
+    """The note's kind, marked when the note is facilitator-only."""
+    return f"{label(note.kind)} (private)" if note.private else label(note.kind)
+
+
+def note_body(note: NoteRow) -> str:
+    """The note's text followed by who said it."""
+    text = clean(note.text)
+    return f"{text} — {clean(note.author)}" if note.author else text
+
+
+def event_time(event: EventRow, zone: tzinfo) -> str:
+    text = format_time(event.at, zone)
+    return APPROXIMATE + text if event.approximate else text
+
+
+def cell(text: str | None) -> str:
+    """Table cell text; an empty value shows as a dash so no cell looks forgotten."""
+    value = clean(text)
+    return value if value else EMPTY_CELL
+
+
+# ---------------------------------------------------------------- the report
+
+def _nothing() -> Paragraph:
+    return Paragraph(NOTHING, italic=True)
+
+
+def _note_bullets(notes: Iterable[NoteRow], *, with_kind: bool = True) -> list[Block]:
+    items = tuple(Bullet(note_body(n), note_lead(n) if with_kind else "(private)" if n.private else "")
+                  for n in notes)
+    return [BulletList(items)] if items else [_nothing()]
+
+
+def _facts(report: ReviewReport) -> list[Block]:
+    review = report.review
+    zone = review.zone()
+    started = review.started_at
+    rows = (
+        ("Kind", label(review.kind)),
+        ("Status", label(review.status)),
+        ("Severity", severity_text(report)),
+        ("Started", format_time(started, zone)),
+        ("Detected", format_time(review.detected_at, zone)),
+        ("Mitigated", format_time(review.mitigated_at, zone)),
+        ("Resolved", format_time(review.resolved_at, zone)),
+        ("Time to detect", format_duration(started, review.detected_at)),
+        ("Time to mitigate", format_duration(started, review.mitigated_at)),
+        ("Time to resolve", format_duration(started, review.resolved_at)),
+        ("Time zone", timezone_text(review)),
+        ("Services", ", ".join(clean(s) for s in review.services) or "none"),
+        ("Tags", ", ".join(clean(t) for t in review.tags) or "none"),
+        ("Impact", clean(review.impact) or "not recorded"),
+    )
+    return [Heading(1, "Incident facts"), Table(("Fact", "Value"), rows, (1, 3))]
+
+
+def _participants(review: ReviewDoc) -> list[Block]:
+    blocks: list[Block] = [Heading(1, "Participants")]
+    groups = participants_by_role(review.participants)
+    if not groups:
+        return [*blocks, _nothing()]
+    for role, people in groups:
+        blocks.append(Heading(2, role))
+        blocks.append(BulletList(tuple(Bullet(participant_context(p), clean(p.name)) for p in people)))
+    return blocks
+
+
+def _timeline(review: ReviewDoc, notes: tuple[NoteRow, ...]) -> list[Block]:
+    blocks: list[Block] = [Heading(1, "Timeline")]
+    if not review.events:
+        return [*blocks, _nothing()]
+    zone = review.zone()
+    about: dict[int, list[NoteRow]] = {}
+    for note in notes:
+        if note.event_id is not None:
+            about.setdefault(note.event_id, []).append(note)
+    rows = []
+    for event in sorted(review.events, key=lambda e: (_as_utc(e.at), e.id)):
+        what = clean(event.text)
+        for note in about.get(event.id, ()):
+            what += f"\n{EVENT_NOTE}{note_lead(note)}: {note_body(note)}"
+        rows.append((
+            event_time(event, zone),
+            label(event.kind),
+            what or EMPTY_CELL,
+            cell(event.source),
+            cell(", ".join(event.participants)),
+        ))
+    blocks.append(Table(("Time", "Kind", "What happened", "Source", "Who"), tuple(rows), (3, 2, 7, 2, 2)))
+    return blocks
+
+
+def _discussion(report: ReviewReport, notes: tuple[NoteRow, ...]) -> list[Block]:
+    blocks: list[Block] = [Heading(1, "Discussion")]
+    phases = report.template.phases
+    for phase in phases:
+        said = [n for n in notes if n.phase == phase.id]
+        if not said and phase.id == "actions":
+            # The actions phase is optional like the Actions section: an empty
+            # one is left out rather than shown as a heading with nothing under it.
+            continue
+        blocks.append(Heading(2, phase.name))
+        blocks.extend(_note_bullets(said))
+    # Notes from a phase the template no longer has (the template was edited or
+    # swapped) are still part of the record.
+    known = {p.id for p in phases}
+    stray = [n for n in notes if n.phase not in known]
+    if stray:
+        blocks.append(Heading(2, "Other notes"))
+        blocks.extend(_note_bullets(stray))
+    return blocks
+
+
+def _learnings(review: ReviewDoc) -> list[Block]:
+    blocks: list[Block] = [Heading(1, "Learnings")]
+    order = {c: i for i, c in enumerate(LEARNING_CATEGORIES)}
+    learnings = sorted(review.learnings, key=lambda x: order.get(x.category, len(order)))
+    items = tuple(Bullet(clean(x.text), label(x.category)) for x in learnings)
+    return [*blocks, BulletList(items) if items else _nothing()]
+
+
+def _actions(review: ReviewDoc) -> list[Block]:
+    # Actions are optional in a blameless review: with none, the report says
+    # nothing about them at all rather than showing an empty section.
+    if not review.actions:
+        return []
+    rows = []
+    for action in review.actions:
+        title = "\n".join(part for part in (clean(action.title), clean(action.description),
+                                            clean(action.link)) if part)
+        rows.append((
+            title or EMPTY_CELL,
+            cell(action.owner),
+            action.due.isoformat() if action.due else EMPTY_CELL,
+            label(action.priority),
+            label(action.status),
+        ))
+    return [Heading(1, "Actions"),
+            Table(("Title", "Owner", "Due", "Priority", "Status"), tuple(rows), (6, 2, 2, 2, 2))]
+
+
+def _meetings(report: ReviewReport) -> list[Block]:
+    review = report.review
+    blocks: list[Block] = [Heading(1, "Meetings")]
+    if not review.meetings:
+        return [*blocks, _nothing()]
+    zone = review.zone()
+    for meeting in review.meetings:
+        blocks.append(Heading(2, f"{label(meeting.kind)} meeting"))
+        blocks.append(Paragraph(
+            f"Started {format_time(meeting.started_at, zone)}, ended {format_time(meeting.ended_at, zone)}"
+            f" (duration {format_duration(meeting.started_at, meeting.ended_at)})."
+        ))
+        if meeting.phases:
+            rows = []
+            for ran in meeting.phases:
+                phase = report.template.phase(ran.phase)
+                rows.append((
+                    phase.name if phase is not None else ran.phase,
+                    format_time(ran.started_at, zone),
+                    format_time(ran.ended_at, zone),
+                    format_duration(ran.started_at, ran.ended_at),
+                ))
+            blocks.append(Table(("Phase", "Started", "Ended", "Duration"), tuple(rows), (4, 3, 3, 2)))
+    return blocks
+
+
+def visible_notes(review: ReviewDoc, *, include_private: bool) -> tuple[NoteRow, ...]:
+    return tuple(n for n in review.notes if include_private or not n.private)
+
+
+def report_title(review: ReviewDoc) -> str:
+    return clean(review.title) or "Untitled review"
+
+
+def report_blocks(report: ReviewReport, *, include_private: bool = False) -> list[Block]:
+    """The whole report, in reading order.
+
+    Title and summary, incident facts, participants by role, the timeline (with
+    the notes about each event), the discussion phase by phase, what went well,
+    surprises, learnings, actions (only if there are any), parking lot, meetings.
+    """
+    review = report.review
+    notes = visible_notes(review, include_private=include_private)
+    blocks: list[Block] = [Heading(0, report_title(review))]
+    summary = clean(review.summary)
+    if summary:
+        blocks.append(Paragraph(summary))
+    blocks += _facts(report)
+    blocks += _participants(review)
+    blocks += _timeline(review, notes)
+    blocks += _discussion(report, notes)
+    blocks += [Heading(1, "What went well"), *_note_bullets((n for n in notes if n.kind == "went-well"),
+                                                            with_kind=False)]
+    blocks += [Heading(1, "Surprises"), *_note_bullets((n for n in notes if n.kind == "surprise"),
+                                                       with_kind=False)]
+    blocks += _learnings(review)
+    blocks += _actions(review)
+    blocks += [Heading(1, "Parking lot"), *_note_bullets((n for n in notes if n.kind == "parking-lot"),
+                                                         with_kind=False)]
+    blocks += _meetings(report)
+    return blocks
+
+
+# ---------------------------------------------------------------- files
+
+def write_atomic(path: Path | str, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that the file is either complete or untouched.
+
+    The bytes go to a new file beside ``path`` first and replace it in one
+    step; on any failure the temporary file is removed and an existing
+    ``path`` keeps its old content.
+    """
+    target = Path(path)
+    while True:
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            # "x" rather than tempfile: the file gets the usual permissions
+            # (umask), not tempfile's owner-only 0600, once it becomes the report.
+            handle = open(temp, "xb")
+        except FileExistsError:
+            continue
+        break
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

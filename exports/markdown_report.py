@@ -1,0 +1,118 @@
+"""The Markdown report: the Word report's content for wikis and repositories.
+
+GitHub-flavoured Markdown with YAML front matter holding the incident facts,
+so a static-site generator or a script can index reports without parsing
+the body. Text typed in the meeting is escaped: a note starting with "#" or
+"1." stays a sentence, and a "|" never splits a table cell.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exports.common import (
+    Bullet,
+    BulletList,
+    Heading,
+    Paragraph,
+    Table,
+    clean,
+    iso_time,
+    report_blocks,
+    report_title,
+    write_atomic,
+)
+from models.snapshot import ReviewReport
+
+# Inline characters that would start emphasis, code, links or strikethrough.
+_INLINE = re.compile(r"([\\`*\[\]~])")
+# "<" and entity-like "&...;" become entities rather than backslash escapes:
+# every Markdown engine honours those, so no typed text ever becomes raw HTML.
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# "_" only matters at a word boundary (GFM ignores it inside snake_case words).
+_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# At the start of a line these make a heading, quote, list, setext underline or fence.
+_LEADING_MARK = re.compile(r"^([#>+=-])")
+_LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+
+
+def to_markdown(report: ReviewReport, *, include_private: bool = False) -> str:
+    """The review as GitHub-flavoured Markdown with YAML front matter."""
+    parts = [_front_matter(report)]
+    for block in report_blocks(report, include_private=include_private):
+        if isinstance(block, Heading):
+            parts.append(f"{'#' * (block.level + 1)} {escape_line(block.text)}")
+        elif isinstance(block, Paragraph):
+            parts.append(_paragraph(block))
+        elif isinstance(block, BulletList):
+            parts.append("\n".join(_bullet(item) for item in block.items))
+        elif isinstance(block, Table):
+            parts.append(_table(block))
+    return "\n\n".join(parts) + "\n"
+
+
+def write_markdown(report: ReviewReport, path: Path, *, include_private: bool = False) -> None:
+    """Write the Markdown report to ``path`` (UTF-8); a failed export leaves no partial file behind."""
+    write_atomic(path, to_markdown(report, include_private=include_private).encode("utf-8"))
+
+
+def escape_line(line: str) -> str:
+    """One line of typed text, safe to place anywhere in Markdown."""
+    line = _ENTITY.sub("&amp;", line.strip()).replace("<", "&lt;")
+    line = _UNDERSCORE.sub(r"\\_", _INLINE.sub(r"\\\1", line))
+    line = _LEADING_MARK.sub(r"\\\1", line)
+    return _LEADING_NUMBER.sub(r"\1\\\2", line)
+
+
+def escape_cell(text: str) -> str:
+    """Text for a table cell: escaped, "|" kept inside the cell, lines joined with <br>."""
+    return "<br>".join(escape_line(line).replace("|", r"\|") for line in text.split("\n"))
+
+
+def _front_matter(report: ReviewReport) -> str:
+    review = report.review
+    zone = review.zone()
+    facts: dict[str, Any] = {
+        "title": report_title(review),
+        "severity": review.severity,
+        "status": review.status,
+        "kind": review.kind,
+        "timezone": review.timezone,
+        "started": iso_time(review.started_at, zone),
+        "detected": iso_time(review.detected_at, zone),
+        "mitigated": iso_time(review.mitigated_at, zone),
+        "resolved": iso_time(review.resolved_at, zone),
+        "services": [clean(s) for s in review.services],
+        "tags": [clean(t) for t in review.tags],
+    }
+    dumped = yaml.safe_dump(facts, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+    return f"---\n{dumped}---"
+
+
+def _paragraph(block: Paragraph) -> str:
+    # A single line break typed in a text box is meant as one: keep it as a
+    # hard break (two trailing spaces); blank lines stay paragraph breaks.
+    paragraphs = re.split(r"\n\s*\n", block.text)
+    text = "\n\n".join("  \n".join(escape_line(line) for line in p.split("\n")) for p in paragraphs)
+    return f"*{text}*" if block.italic else text
+
+
+def _bullet(item: Bullet) -> str:
+    lines = [escape_line(line) for line in item.text.split("\n")] if item.text else [""]
+    if item.lead:
+        lead = escape_line(item.lead)
+        lines[0] = f"**{lead}:** {lines[0]}" if item.text else f"**{lead}**"
+    return "- " + "  \n  ".join(lines)
+
+
+def _table(block: Table) -> str:
+    rows = [
+        "| " + " | ".join(escape_cell(h) for h in block.header) + " |",
+        "|" + "|".join("---" for _ in block.header) + "|",
+    ]
+    rows.extend("| " + " | ".join(escape_cell(c) for c in row) + " |" for row in block.rows)
+    return "\n".join(rows)

@@ -1,0 +1,550 @@
+"""The review bundle: a whole review as one YAML or JSON document (version 1).
+
+:func:`parse_bundle` validates a document completely into frozen dataclasses
+before anything touches the library, so a bad bundle is refused with a
+message naming the file, line and field, and nothing is half-imported.
+:func:`import_bundle` then writes the validated bundle inside the caller's
+transaction. ``exports/bundle.py`` writes the same format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from models import notes as notes_model
+from models import reviews, timeline
+from models.catalog import Catalog, Template
+from models.entities import Meeting, MeetingPhase
+from models.vocabulary import (
+    ACTION_PRIORITIES,
+    ACTION_STATUSES,
+    EVENT_KINDS,
+    LEARNING_CATEGORIES,
+    MEETING_KINDS,
+    NOTE_KINDS,
+    REVIEW_KINDS,
+    REVIEW_STATUSES,
+    ROLES,
+)
+from models.yamlsource import LineDict, LineList, SourceError, load_yaml_file
+
+BUNDLE_FORMAT = "debrief.review"
+BUNDLE_VERSION = 1
+BUNDLE_SUFFIXES = (".yaml", ".yml", ".json")
+
+TOP_KEYS = ("format", "version", "review", "participants", "timeline", "notes", "learnings", "actions",
+            "meetings")
+REVIEW_KEYS = ("title", "summary", "severity", "kind", "status", "timezone", "template", "started_at",
+               "detected_at", "mitigated_at", "resolved_at", "impact", "services", "tags")
+PARTICIPANT_KEYS = ("name", "roles", "context")
+CONTEXT_KEYS = ("on_call", "brought_in", "worked_with_team_before")
+EVENT_KEYS = ("at", "text", "kind", "source", "approximate", "participants")
+NOTE_KEYS = ("phase", "kind", "text", "at", "author", "event", "private")
+LEARNING_KEYS = ("text", "category")
+# ``description`` is not in the design's example but is a field of every action:
+# leaving it out would lose what people typed on a round trip.
+ACTION_KEYS = ("title", "description", "owner", "due", "priority", "status", "link")
+MEETING_KEYS = ("kind", "started_at", "ended_at", "phases")
+PHASE_KEYS = ("id", "started_at", "ended_at")
+
+_DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
+_DUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIME_EXAMPLE = "2026-03-02T09:14:00Z"
+
+
+@dataclass(frozen=True)
+class BundleReview:
+    title: str
+    summary: str
+    severity: str | None
+    kind: str
+    status: str
+    timezone: str
+    template: str
+    started_at: datetime | None
+    detected_at: datetime | None
+    mitigated_at: datetime | None
+    resolved_at: datetime | None
+    impact: str
+    services: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BundleParticipant:
+    name: str
+    roles: tuple[str, ...]
+    on_call: bool | None
+    brought_in: str
+    worked_with_team_before: bool | None
+
+
+@dataclass(frozen=True)
+class BundleEvent:
+    at: datetime
+    text: str
+    kind: str
+    source: str
+    approximate: bool
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BundleNote:
+    phase: str
+    kind: str
+    text: str
+    at: datetime | None
+    author: str | None
+    event: int | None
+    """Index into :attr:`Bundle.timeline`."""
+    private: bool
+
+
+@dataclass(frozen=True)
+class BundleLearning:
+    text: str
+    category: str
+
+
+@dataclass(frozen=True)
+class BundleAction:
+    title: str
+    description: str
+    owner: str
+    due: date | None
+    priority: str
+    status: str
+    link: str
+
+
+@dataclass(frozen=True)
+class BundleMeetingPhase:
+    id: str
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class BundleMeeting:
+    kind: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    phases: tuple[BundleMeetingPhase, ...]
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A validated review bundle: every value checked, every time tz-aware UTC."""
+
+    review: BundleReview
+    participants: tuple[BundleParticipant, ...]
+    timeline: tuple[BundleEvent, ...]
+    notes: tuple[BundleNote, ...]
+    learnings: tuple[BundleLearning, ...]
+    actions: tuple[BundleAction, ...]
+    meetings: tuple[BundleMeeting, ...]
+
+
+def parse_time(value: Any) -> datetime:
+    """An ISO 8601 time with ``Z`` or an offset, as tz-aware UTC.
+
+    Raises ``ValueError`` with the reason (without the field) otherwise.
+    """
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise ValueError("needs a timezone offset (Z or +01:00)")
+        return value.astimezone(UTC)
+    if not isinstance(value, str):
+        raise ValueError(f"must be a date and time like {TIME_EXAMPLE}")
+    text = value.strip()
+    if _DATE_ONLY.match(text):
+        raise ValueError(f"{text!r} is a date without a time; write it like {TIME_EXAMPLE}")
+    iso = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 time (like {TIME_EXAMPLE})") from None
+    if moment.utcoffset() is None:
+        raise ValueError(f"{text!r} needs a timezone offset (Z or +01:00)")
+    return moment.astimezone(UTC)
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+class _Reader:
+    """Walks a bundle document; every failure names the path, line and field."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+
+    def fail(self, message: str, *, field: str | None = None, line: int | None = None) -> NoReturn:
+        raise SourceError(message, path=self.path, line=line, field=field)
+
+    def mapping(self, value: Any, where: str, allowed: tuple[str, ...], line: int | None) -> _Map:
+        if not isinstance(value, dict):
+            self.fail("must be a mapping (key: value)", field=where or None, line=line)
+        return _Map(self, value, where, allowed)
+
+    def items(self, parent: _Map, key: str) -> Iterator[tuple[int, Any, str, int | None]]:
+        """``(index, item, field, line)`` for each item of the list at ``key`` (none if absent)."""
+        value = parent.get(key)
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.fail("must be a list", field=parent.field(key), line=parent.line(key))
+        for index, item in enumerate(value):
+            line = value.line_of(index) if isinstance(value, LineList) else parent.line(key)
+            yield index, item, f"{parent.field(key)}[{index}]", line
+
+
+class _Map:
+    """One mapping of the document, with typed getters that fail with its field path."""
+
+    def __init__(self, reader: _Reader, data: dict[str, Any], where: str, allowed: tuple[str, ...]) -> None:
+        self.reader = reader
+        self.data = data
+        self.where = where
+        for key in data:
+            if key not in allowed:
+                reader.fail(f"unknown key (expected one of: {', '.join(allowed)})",
+                            field=self.field(str(key)), line=self.line(str(key)))
+
+    def field(self, key: str) -> str:
+        return _join(self.where, key)
+
+    def line(self, key: str) -> int | None:
+        return self.data.line_of(key) if isinstance(self.data, LineDict) else None
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def fail(self, key: str, message: str) -> NoReturn:
+        self.reader.fail(message, field=self.field(key), line=self.line(key))
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        value = self.get(key)
+        if isinstance(value, bool) or (value is not None and not isinstance(value, str | int | float)):
+            self.fail(key, "must be text")
+        text = "" if value is None else str(value).strip()
+        if required and not text:
+            self.fail(key, "is required")
+        return text
+
+    def optional_text(self, key: str) -> str | None:
+        return self.text(key) or None
+
+    def choice(self, key: str, allowed: tuple[str, ...] | list[str], default: str) -> str:
+        value = self.get(key)
+        if value is None:
+            return default
+        if value not in allowed:
+            self.fail(key, f"{value!r} is not one of: {', '.join(allowed)}")
+        return str(value)
+
+    def time(self, key: str, *, required: bool = False) -> datetime | None:
+        value = self.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(key, f"is required (a time like {TIME_EXAMPLE})")
+            return None
+        try:
+            return parse_time(value)
+        except ValueError as exc:
+            self.fail(key, str(exc))
+
+    def flag(self, key: str) -> bool:
+        value = self.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(key, "must be true or false")
+        return value
+
+    def maybe_flag(self, key: str) -> bool | None:
+        value = self.get(key)
+        if value is not None and not isinstance(value, bool):
+            self.fail(key, "must be true, false or left out (unknown)")
+        return value
+
+    def words(self, key: str, allowed: tuple[str, ...] | None = None, *,
+              people: set[str] | None = None) -> tuple[str, ...]:
+        """A list of words, each from ``allowed`` or a name in ``people`` if given."""
+        value = self.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(key, "must be a list")
+        found: list[str] = []
+        for index, item in enumerate(value):
+            line = value.line_of(index) if isinstance(value, LineList) else self.line(key)
+            field = f"{self.field(key)}[{index}]"
+            if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
+                self.reader.fail("must be text", field=field, line=line)
+            word = str(item).strip()
+            if allowed is not None and word not in allowed:
+                self.reader.fail(f"{word!r} is not one of: {', '.join(allowed)}", field=field, line=line)
+            if people is not None and word not in people:
+                self.reader.fail(f"{word!r} is not listed under participants", field=field, line=line)
+            if word not in found:
+                found.append(word)
+        return tuple(found)
+
+    def due(self, key: str) -> date | None:
+        value = self.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str) and _DUE.match(value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.fail(key, f"{value!r} is not a date (YYYY-MM-DD)" if isinstance(value, str)
+                  else "must be a date (YYYY-MM-DD)")
+
+
+def parse_bundle(data: Any, *, path: str | None, catalog: Catalog) -> Bundle:
+    """Validate a whole bundle document (as loaded from YAML or JSON) into a :class:`Bundle`.
+
+    Raises :class:`SourceError` naming the path, line (for YAML) and field at fault.
+    """
+    reader = _Reader(path)
+    if not isinstance(data, dict):
+        reader.fail("a review bundle must be a mapping with format, version and review", line=1)
+    # The format marker and version come before anything else: a newer bundle may
+    # well have keys this version does not know, and that is the better message.
+    top = _Map(reader, data, "", tuple(data))
+    marker = top.get("format")
+    if marker is None:
+        top.fail("format", f"is required ({BUNDLE_FORMAT!r}); is this a Debrief review bundle?")
+    if marker != BUNDLE_FORMAT:
+        top.fail("format", f"{marker!r} is not {BUNDLE_FORMAT!r}; this is not a Debrief review bundle")
+    version = top.get("version")
+    if version is None:
+        top.fail("version", f"is required (this Debrief reads version {BUNDLE_VERSION})")
+    if isinstance(version, bool) or not isinstance(version, int):
+        top.fail("version", f"must be a whole number, not {version!r}")
+    if version > BUNDLE_VERSION:
+        top.fail("version", f"version {version} is newer than this Debrief reads ({BUNDLE_VERSION})")
+    if version < 1:
+        top.fail("version", f"version {version} does not exist (versions start at 1)")
+    top = _Map(reader, data, "", TOP_KEYS)
+
+    if top.get("review") is None:
+        top.fail("review", "is required (at least a title)")
+    review, template = _parse_review(reader, top, catalog)
+    participants = _parse_participants(reader, top)
+    names = {p.name for p in participants}
+    events = _parse_timeline(reader, top, names)
+    notes = _parse_notes(reader, top, names, len(events), template)
+    learnings = tuple(
+        BundleLearning(text=m.text("text", required=True),
+                       category=m.choice("category", LEARNING_CATEGORIES, "technical"))
+        for m in (reader.mapping(item, field, LEARNING_KEYS, line)
+                  for _i, item, field, line in reader.items(top, "learnings"))
+    )
+    actions = tuple(
+        BundleAction(title=m.text("title", required=True), description=m.text("description"),
+                     owner=m.text("owner"), due=m.due("due"),
+                     priority=m.choice("priority", ACTION_PRIORITIES, "medium"),
+                     status=m.choice("status", ACTION_STATUSES, "open"), link=m.text("link"))
+        for m in (reader.mapping(item, field, ACTION_KEYS, line)
+                  for _i, item, field, line in reader.items(top, "actions"))
+    )
+    meetings = _parse_meetings(reader, top)
+    return Bundle(review=review, participants=participants, timeline=events, notes=notes,
+                  learnings=learnings, actions=actions, meetings=meetings)
+
+
+def _parse_review(reader: _Reader, top: _Map, catalog: Catalog) -> tuple[BundleReview, Template]:
+    m = reader.mapping(top.get("review"), "review", REVIEW_KEYS, top.line("review"))
+    severity = m.optional_text("severity")
+    if severity is not None and catalog.severity(severity) is None:
+        m.fail("severity", f"{severity!r} is not a known severity (known: {', '.join(catalog.severities)})")
+    template_id = m.text("template") or "standard"
+    template = catalog.template(template_id)
+    if template is None:
+        m.fail("template", f"{template_id!r} is not a known template (known: {', '.join(catalog.templates)})")
+    zone = m.text("timezone") or "UTC"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        m.fail("timezone", f"{zone!r} is not a known IANA timezone name (like Europe/Berlin)")
+    review = BundleReview(
+        title=m.text("title", required=True),
+        summary=m.text("summary"),
+        severity=severity,
+        kind=m.choice("kind", REVIEW_KINDS, "incident"),
+        status=m.choice("status", REVIEW_STATUSES, "draft"),
+        timezone=zone,
+        template=template_id,
+        started_at=m.time("started_at"),
+        detected_at=m.time("detected_at"),
+        mitigated_at=m.time("mitigated_at"),
+        resolved_at=m.time("resolved_at"),
+        impact=m.text("impact"),
+        services=m.words("services"),
+        tags=m.words("tags"),
+    )
+    return review, template
+
+
+def _parse_participants(reader: _Reader, top: _Map) -> tuple[BundleParticipant, ...]:
+    result: list[BundleParticipant] = []
+    for _index, item, field, line in reader.items(top, "participants"):
+        m = reader.mapping(item, field, PARTICIPANT_KEYS, line)
+        name = m.text("name", required=True)
+        if any(p.name == name for p in result):
+            m.fail("name", f"{name!r} is listed twice")
+        context = m.get("context")
+        c = reader.mapping({} if context is None else context, m.field("context"), CONTEXT_KEYS,
+                           m.line("context"))
+        result.append(BundleParticipant(
+            name=name,
+            roles=m.words("roles", ROLES),
+            on_call=c.maybe_flag("on_call"),
+            brought_in=c.text("brought_in"),
+            worked_with_team_before=c.maybe_flag("worked_with_team_before"),
+        ))
+    return tuple(result)
+
+
+def _parse_timeline(reader: _Reader, top: _Map, names: set[str]) -> tuple[BundleEvent, ...]:
+    result: list[BundleEvent] = []
+    for _index, item, field, line in reader.items(top, "timeline"):
+        m = reader.mapping(item, field, EVENT_KEYS, line)
+        at = m.time("at", required=True)
+        assert at is not None
+        people = m.words("participants", people=names)
+        result.append(BundleEvent(at=at, text=m.text("text", required=True),
+                                  kind=m.choice("kind", EVENT_KINDS, "observation"),
+                                  source=m.text("source"), approximate=m.flag("approximate"),
+                                  participants=people))
+    return tuple(result)
+
+
+def _parse_notes(reader: _Reader, top: _Map, names: set[str], event_count: int,
+                 template: Template) -> tuple[BundleNote, ...]:
+    result: list[BundleNote] = []
+    phases = template.phase_ids()
+    for _index, item, field, line in reader.items(top, "notes"):
+        m = reader.mapping(item, field, NOTE_KEYS, line)
+        phase = m.text("phase", required=True)
+        if phase not in phases:
+            m.fail("phase", f"{phase!r} is not a phase of the template {template.id!r} "
+                            f"(phases: {', '.join(phases)})")
+        author = m.optional_text("author")
+        if author is not None and author not in names:
+            m.fail("author", f"{author!r} is not listed under participants")
+        event = m.get("event")
+        if event is not None:
+            if isinstance(event, bool) or not isinstance(event, int):
+                m.fail("event", "must be the index of a timeline event (0 is the first)")
+            if not 0 <= event < event_count:
+                m.fail("event", f"event {event} is out of range (the timeline has {event_count} "
+                                f"event{'s' if event_count != 1 else ''}, counted from 0)")
+        result.append(BundleNote(phase=phase, kind=m.choice("kind", NOTE_KINDS, "observation"),
+                                 text=m.text("text", required=True), at=m.time("at"), author=author,
+                                 event=event, private=m.flag("private")))
+    return tuple(result)
+
+
+def _parse_meetings(reader: _Reader, top: _Map) -> tuple[BundleMeeting, ...]:
+    result: list[BundleMeeting] = []
+    for _index, item, field, line in reader.items(top, "meetings"):
+        m = reader.mapping(item, field, MEETING_KEYS, line)
+        phases: list[BundleMeetingPhase] = []
+        for _p, phase_item, phase_field, phase_line in reader.items(m, "phases"):
+            p = reader.mapping(phase_item, phase_field, PHASE_KEYS, phase_line)
+            phases.append(BundleMeetingPhase(id=p.text("id", required=True),
+                                             started_at=p.time("started_at"), ended_at=p.time("ended_at")))
+        result.append(BundleMeeting(kind=m.choice("kind", MEETING_KINDS, "review"),
+                                    started_at=m.time("started_at"), ended_at=m.time("ended_at"),
+                                    phases=tuple(phases)))
+    return tuple(result)
+
+
+def load_bundle_data(path: Path) -> Any:
+    """The raw document of a bundle file (YAML with line numbers, or JSON)."""
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return load_yaml_file(path)
+    if suffix != ".json":
+        kind = f"a {suffix} file" if suffix else "a file without a suffix"
+        raise SourceError(f"a review bundle is a .yaml, .yml or .json file, not {kind}", path=str(path))
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not UTF-8 text (byte {exc.start})", path=str(path)) from exc
+    try:
+        return json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=str(path),
+                          line=exc.lineno) from exc
+
+
+def load_bundle_file(path: Path, catalog: Catalog) -> Bundle:
+    """Read and validate a bundle file (``.yaml``, ``.yml`` or ``.json``)."""
+    return parse_bundle(load_bundle_data(path), path=str(path), catalog=catalog)
+
+
+def import_bundle(session: Session, bundle: Bundle) -> int:
+    """Create the review of a validated bundle in ``session``; returns the new review's id.
+
+    Never commits: the caller's transaction makes the import all or nothing.
+    """
+    r = bundle.review
+    review = reviews.create(
+        session, title=r.title, template=r.template, summary=r.summary, severity=r.severity, kind=r.kind,
+        status=r.status, timezone=r.timezone, started_at=r.started_at, detected_at=r.detected_at,
+        mitigated_at=r.mitigated_at, resolved_at=r.resolved_at, impact=r.impact,
+        services=list(r.services), tags=list(r.tags),
+    )
+    people = {
+        p.name: reviews.add_participant(
+            session, review.id, name=p.name, roles=list(p.roles), on_call=p.on_call,
+            brought_in=p.brought_in, worked_with_team_before=p.worked_with_team_before,
+        ).id
+        for p in bundle.participants
+    }
+    # Events go in in bundle order, so equal times keep that order (the library
+    # sorts by time, then id) and note indices map onto these ids.
+    event_ids = [
+        timeline.add_event(session, review.id, at=e.at, text=e.text, kind=e.kind, source=e.source,
+                           approximate=e.approximate, participants=list(e.participants)).id
+        for e in bundle.timeline
+    ]
+    for n in bundle.notes:
+        notes_model.add_note(
+            session, review.id, phase=n.phase, text=n.text, kind=n.kind, said_at=n.at,
+            author_id=people[n.author] if n.author is not None else None,
+            event_id=event_ids[n.event] if n.event is not None else None, private=n.private,
+        )
+    for learning in bundle.learnings:
+        notes_model.add_learning(session, review.id, text=learning.text, category=learning.category)
+    for a in bundle.actions:
+        notes_model.add_action(session, review.id, title=a.title, description=a.description, owner=a.owner,
+                               due=a.due, priority=a.priority, status=a.status, link=a.link)
+    for m in bundle.meetings:
+        meeting = Meeting(review_id=review.id, kind=m.kind, started_at=m.started_at, ended_at=m.ended_at,
+                          current_phase=m.phases[-1].id if m.phases else None)
+        meeting.phases = [MeetingPhase(phase=p.id, started_at=p.started_at, ended_at=p.ended_at)
+                          for p in m.phases]
+        session.add(meeting)
+    session.flush()
+    return review.id

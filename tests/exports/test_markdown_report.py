@@ -1,0 +1,235 @@
+"""The Markdown report: front matter read back with PyYAML, body checked as text and as rendered HTML."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import docx
+import markdown
+import pytest
+import yaml
+
+from exports.docx_report import to_docx
+from exports.markdown_report import to_markdown, write_markdown
+from models.catalog import load_catalog
+from models.snapshot import (
+    ActionRow,
+    EventRow,
+    LearningRow,
+    NoteRow,
+    ParticipantRow,
+    ReviewDoc,
+    ReviewReport,
+)
+
+_TABLE_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def at(hour: int, minute: int, *, day: int = 2) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+
+def note(note_id: int, phase: str, kind: str, text: str, *, event_id: int | None = None,
+         private: bool = False) -> NoteRow:
+    return NoteRow(note_id, phase, kind, text, None, None, None, event_id, private, at(12, 0))
+
+
+def make_review(**changes: object) -> ReviewDoc:
+    """A reviewed SEV2 in Europe/Berlin; ``changes`` replace fields."""
+    review = ReviewDoc(
+        id=1, title="Checkout errors after config push", summary="Checkout failed for a third of users.",
+        severity="SEV2", kind="incident", status="reviewed", timezone="Europe/Berlin", template="standard",
+        started_at=at(9, 14), detected_at=at(9, 31), mitigated_at=None, resolved_at=at(11, 2),
+        impact="Orders failed", services=("checkout", "config-service"), tags=("config", "rollout"),
+        created_at=at(12, 0, day=4), updated_at=at(13, 0, day=4),
+        participants=(ParticipantRow(1, "Responder A", ("incident-commander",), True, "paged", False),),
+        events=(
+            EventRow(10, at(9, 14), "Config change rolled out", "change", "deploy log", False,
+                     ("Responder A",)),
+            EventRow(11, at(9, 31), "Error-rate alert fired", "detection", "alert", True, ()),
+        ),
+        notes=(
+            note(100, "timeline", "surprise", "Dashboards looked normal", event_id=10),
+            note(101, "went-well", "went-well", "Rollback took two minutes"),
+            note(102, "surprises", "observation", "Facilitator-only aside", private=True),
+        ),
+        learnings=(LearningRow(1, "Sampling can hide an outage", "technical", None),),
+        actions=(ActionRow(1, "Alert on unsampled errors", "", "Team Payments", date(2026, 3, 20), "high",
+                           "open", "", None),),
+        meetings=(),
+    )
+    return dataclasses.replace(review, **changes)
+
+
+def make_report(**changes: object) -> ReviewReport:
+    return ReviewReport.build(make_review(**changes), load_catalog())
+
+
+def split(text: str) -> tuple[dict[str, Any], str]:
+    """The parsed front matter and the body after it."""
+    assert text.startswith("---\n")
+    head, body = text[4:].split("\n---\n", 1)
+    return yaml.safe_load(head), body
+
+
+def body(report: ReviewReport, **options: bool) -> str:
+    return split(to_markdown(report, **options))[1]
+
+
+def headings(text: str) -> list[str]:
+    return re.findall(r"^#{1,6} (.*)$", text, flags=re.MULTILINE)
+
+
+def table_rows(text: str, first_header: str) -> list[list[str]]:
+    """Header and data cells of the table whose header starts with ``first_header``."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_header} |"))
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in _TABLE_CELL_SPLIT.split(line)[1:-1]])
+    assert set(rows[1]) == {"---"}, "the second line is the delimiter row"
+    return [rows[0], *rows[2:]]
+
+
+def test_front_matter_holds_facts() -> None:
+    """The front matter carries the review's facts as plain ids and lists."""
+    facts, _ = split(to_markdown(make_report()))
+    assert {k: facts[k] for k in ("title", "severity", "status", "kind", "timezone", "services", "tags")} == {
+        "title": "Checkout errors after config push", "severity": "SEV2", "status": "reviewed",
+        "kind": "incident", "timezone": "Europe/Berlin", "services": ["checkout", "config-service"],
+        "tags": ["config", "rollout"],
+    }
+
+
+def test_front_matter_times_carry_review_offset() -> None:
+    """Times are ISO 8601 strings in the review's timezone, with its offset."""
+    facts, _ = split(to_markdown(make_report()))
+    assert (facts["started"], facts["resolved"]) == ("2026-03-02T10:14:00+01:00", "2026-03-02T12:02:00+01:00")
+
+
+def test_front_matter_unknown_time_is_null() -> None:
+    """A time never recorded is null in the front matter."""
+    facts, _ = split(to_markdown(make_report()))
+    assert facts["mitigated"] is None
+
+
+def test_front_matter_quotes_special_characters() -> None:
+    """A title full of YAML syntax reads back unchanged."""
+    title = 'Outage: "db" #1 --- [primary] & {replica} | yes'
+    facts, _ = split(to_markdown(make_report(title=title)))
+    assert facts["title"] == title
+
+
+def test_headings_follow_report_order() -> None:
+    """Title and sections come in the agreed order as Markdown headings."""
+    assert headings(body(make_report())) == [
+        "Checkout errors after config push", "Incident facts", "Participants", "Incident commander",
+        "Timeline", "Discussion", "Level setting", "Timeline walkthrough", "What went well",
+        "Surprises and what could improve", "Learnings", "Wrap-up", "What went well", "Surprises",
+        "Learnings", "Actions", "Parking lot", "Meetings",
+    ]
+
+
+def test_same_headings_as_word_report() -> None:
+    """Markdown and Word reports have the same headings in the same order."""
+    report = make_report()
+    document = docx.Document(io.BytesIO(to_docx(report)))
+    word = [p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    assert headings(body(report)) == word
+
+
+def test_timeline_table_has_row_per_event() -> None:
+    """The timeline is a GitHub table with one row per event, times in the review's timezone."""
+    rows = table_rows(body(make_report()), "Time")
+    assert rows[0] == ["Time", "Kind", "What happened", "Source", "Who"]
+    assert rows[1][:2] == ["2026-03-02 10:14 CET", "Change"]
+    assert rows[2] == ["≈ 2026-03-02 10:31 CET", "Detection", "Error-rate alert fired", "alert", "—"]
+
+
+def test_event_note_in_event_row() -> None:
+    """A note about an event follows the event's text in the same cell, on its own line."""
+    rows = table_rows(body(make_report()), "Time")
+    assert rows[1][2] == "Config change rolled out<br>↳ Surprise: Dashboards looked normal"
+
+
+def test_pipe_in_note_does_not_break_table() -> None:
+    """A "|" in typed text stays inside its cell when the table is rendered."""
+    report = make_report(events=(EventRow(1, at(9, 0), "grep 5xx | wc -l", "observation", "", False, ()),))
+    html = markdown.markdown(body(report), extensions=["tables"])
+    row = re.search(r"<tr>\s*<td>2026-03-02 10:00 CET</td>(.*?)</tr>", html, flags=re.DOTALL)
+    assert row is not None
+    assert re.findall(r"<td>(.*?)</td>", row.group(1)) == ["Observation", "grep 5xx | wc -l", "—", "—"]
+
+
+def test_newline_in_cell_becomes_line_break() -> None:
+    """A multi-line value keeps its table row on one line, with <br> between lines."""
+    report = make_report(events=(EventRow(1, at(9, 0), "first\nsecond", "observation", "", False, ()),))
+    assert table_rows(body(report), "Time")[1][2] == "first<br>second"
+
+
+def test_leading_hash_in_note_is_not_a_heading() -> None:
+    """A note starting with "#" is shown as text, not turned into a heading."""
+    report = make_report(summary="# not a heading\n1. not a list", notes=())
+    html = markdown.markdown(body(report))
+    assert "<p># not a heading<br />\n1. not a list</p>" in html
+
+
+def test_html_in_note_is_not_raw_html() -> None:
+    """Angle brackets in typed text are escaped, never passed through as HTML."""
+    report = make_report(notes=(note(1, "timeline", "observation", "<script>alert(1)</script>"),))
+    html = markdown.markdown(body(report))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_actions_heading_absent_without_actions() -> None:
+    """With no actions there is no heading starting with "Actions"."""
+    assert not [h for h in headings(body(make_report(actions=()))) if h.startswith("Actions")]
+
+
+def test_private_note_left_out_by_default() -> None:
+    """Facilitator-only notes are not exported unless asked for."""
+    assert "Facilitator-only aside" not in to_markdown(make_report())
+
+
+def test_private_note_included_when_asked() -> None:
+    """With include_private=True the private note is exported, marked as private."""
+    text = body(make_report(), include_private=True)
+    assert "- **Observation (private):** Facilitator-only aside" in text
+
+
+def test_unknown_time_shown_as_unknown() -> None:
+    """A missing time reads "unknown" in the facts table."""
+    rows = dict(tuple(r) for r in table_rows(body(make_report()), "Fact")[1:])
+    assert (rows["Mitigated"], rows["Time to mitigate"]) == ("unknown", "unknown")
+
+
+def test_empty_section_says_nothing_recorded() -> None:
+    """An empty section keeps its heading with an italic "Nothing recorded."."""
+    assert "## Meetings\n\n*Nothing recorded.*" in body(make_report())
+
+
+def test_write_markdown_writes_utf8_file(tmp_path: Path) -> None:
+    """write_markdown leaves exactly the finished UTF-8 report in the folder."""
+    path = tmp_path / "report.md"
+    write_markdown(make_report(), path)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+    assert path.read_text(encoding="utf-8") == to_markdown(make_report())
+
+
+def test_failed_render_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the report cannot be rendered, nothing is written at all."""
+
+    def fail(*_args: object, **_kwargs: object) -> str:
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr("exports.markdown_report.to_markdown", fail)
+    with pytest.raises(RuntimeError):
+        write_markdown(make_report(), tmp_path / "report.md")
+    assert list(tmp_path.iterdir()) == []
