@@ -54,9 +54,9 @@ def test_a_library_made_by_the_first_migration_opens_without_loss(tmp_path: Path
     migrate(engine, "0001")
     with engine.begin() as connection:
         connection.execute(text(
-            "INSERT INTO reviews (id, title, summary, kind, status, timezone, template, impact, services, tags,"
-            " created_at, updated_at) VALUES (1, 'Old review', '', 'incident', 'draft', 'UTC', 'standard', '',"
-            " '[]', '[]', '2025-01-01 10:00:00', '2025-01-01 10:00:00')"))
+            "INSERT INTO reviews (id, title, summary, kind, status, timezone, template, impact, services,"
+            " tags, created_at, updated_at) VALUES (1, 'Old review', '', 'incident', 'draft', 'UTC',"
+            " 'standard', '', '[]', '[]', '2025-01-01 10:00:00', '2025-01-01 10:00:00')"))
         connection.execute(text(
             "INSERT INTO notes (review_id, phase, kind, text, private, created_at)"
             " VALUES (1, 'timeline', 'surprise', 'An old note', 0, '2025-01-01 10:05:00')"))

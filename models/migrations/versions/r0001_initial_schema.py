@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
-
 revision: str = '0001'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -19,7 +17,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('reviews',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
@@ -152,11 +150,11 @@ def upgrade() -> None:
     with op.batch_alter_table('learnings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_learnings_review_id'), ['review_id'], unique=False)
 
-    
+
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('learnings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_learnings_review_id'))
 
@@ -188,4 +186,4 @@ def downgrade() -> None:
 
     op.drop_table('meetings')
     op.drop_table('reviews')
-    
+

@@ -1,0 +1,133 @@
+"""Times typed by people: offsets, wall-clock in a zone, and the hours DST skips or repeats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from models.errors import InvalidFieldError
+from models.timeparse import format_local, parse_time
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_text_is_no_time(text: str) -> None:
+    """Empty text means the time is not known (None), not an error."""
+    assert parse_time(text, BERLIN, field="started_at") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-02T09:14:00Z", datetime(2026, 3, 2, 9, 14, tzinfo=UTC)),
+        ("2026-03-02 09:14z", datetime(2026, 3, 2, 9, 14, tzinfo=UTC)),
+        ("2026-03-02 10:14+01:00", datetime(2026, 3, 2, 9, 14, tzinfo=UTC)),
+        ("2026-03-02T10:14:30+0100", datetime(2026, 3, 2, 9, 14, 30, tzinfo=UTC)),
+        ("2026-03-02 04:14 -05:00", datetime(2026, 3, 2, 9, 14, tzinfo=UTC)),
+        ("2026-03-02 14:59+05:45", datetime(2026, 3, 2, 9, 14, tzinfo=UTC)),
+        ("2026-03-02T09:14:00.250Z", datetime(2026, 3, 2, 9, 14, 0, 250000, tzinfo=UTC)),
+    ],
+)
+def test_explicit_offset_wins_over_zone(text: str, expected: datetime) -> None:
+    """A time with Z or an offset names one moment whatever the review's zone."""
+    assert parse_time(text, BERLIN, field="started_at") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-02 10:14", datetime(2026, 3, 2, 9, 14, tzinfo=UTC)),
+        ("2026-03-02T10:14", datetime(2026, 3, 2, 9, 14, tzinfo=UTC)),
+        ("2026-03-02 10:14:05", datetime(2026, 3, 2, 9, 14, 5, tzinfo=UTC)),
+        ("2026-07-02 10:14", datetime(2026, 7, 2, 8, 14, tzinfo=UTC)),
+        ("  2026-03-02 9:14  ", datetime(2026, 3, 2, 8, 14, tzinfo=UTC)),
+    ],
+)
+def test_wall_clock_is_read_in_the_zone(text: str, expected: datetime) -> None:
+    """A time without an offset is what the clocks in the review's zone showed."""
+    assert parse_time(text, BERLIN, field="started_at") == expected
+
+
+def test_result_is_aware_utc() -> None:
+    """Parsed times carry the UTC timezone, as the library stores them."""
+    parsed = parse_time("2026-03-02 10:14", BERLIN, field="started_at")
+    assert parsed is not None
+    assert parsed.utcoffset() == timedelta(0)
+
+
+def test_spring_forward_gap_is_refused() -> None:
+    """A wall-clock time the clocks skipped is refused, suggesting an offset."""
+    with pytest.raises(InvalidFieldError) as caught:
+        parse_time("2026-03-29 02:30", BERLIN, field="detected_at")
+    assert caught.value.field == "detected_at"
+    assert "does not exist in Europe/Berlin (clocks jumped forward)" in caught.value.reason
+    assert "2026-03-29 02:30+01:00" in caught.value.reason
+
+
+def test_autumn_fold_is_refused_naming_both_offsets() -> None:
+    """A wall-clock time that happened twice is refused, naming the offset of each."""
+    with pytest.raises(InvalidFieldError) as caught:
+        parse_time("2026-10-25 02:30", BERLIN, field="resolved_at")
+    assert caught.value.field == "resolved_at"
+    assert caught.value.reason == (
+        "2026-10-25 02:30 happened twice in Europe/Berlin; add the offset: +02:00 (first) or +01:00 (second)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10-25 02:30+02:00", datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
+        ("2026-10-25 02:30+01:00", datetime(2026, 10, 25, 1, 30, tzinfo=UTC)),
+    ],
+)
+def test_offset_picks_one_side_of_the_fold(text: str, expected: datetime) -> None:
+    """With the offset given, either occurrence of a repeated hour can be entered."""
+    assert parse_time(text, BERLIN, field="resolved_at") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["garbage", "2026-13-01 10:00", "2026-02-30 10:00", "2026-03-02", "10:14", "2026-03-02 25:00",
+     "2026-03-02 10:14+24:00", "2026/03/02 10:14", "2026-03-02 10:14 Europe/Berlin"],
+)
+def test_garbage_names_the_expected_format(text: str) -> None:
+    """Text that is not a date and time is refused with the format to use."""
+    with pytest.raises(InvalidFieldError) as caught:
+        parse_time(text, BERLIN, field="detected_at")
+    assert caught.value.field == "detected_at"
+    assert caught.value.reason.startswith(f"{text} is not a date and time (use YYYY-MM-DD HH:MM")
+
+
+def test_format_local_shows_wall_clock_in_zone() -> None:
+    """A stored UTC moment shows as the zone's wall clock, to the minute."""
+    moment = datetime(2026, 3, 2, 9, 14, 59, tzinfo=UTC)
+    assert format_local(moment, BERLIN) == "2026-03-02 10:14"
+
+
+def test_format_local_of_none_is_empty() -> None:
+    """An unknown time shows as an empty field."""
+    assert format_local(None, BERLIN) == ""
+
+
+def test_format_local_adds_offset_inside_fold() -> None:
+    """In the repeated hour the offset is shown, so the text reads back as the same moment."""
+    moment = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    text = format_local(moment, BERLIN)
+    assert text == "2026-10-25 02:30+01:00"
+    assert parse_time(text, BERLIN, field="at") == moment
+
+
+def test_format_local_accepts_any_aware_moment() -> None:
+    """A moment with a fixed offset converts to the zone like a UTC one."""
+    moment = datetime(2026, 3, 2, 4, 14, tzinfo=timezone(timedelta(hours=-5)))
+    assert format_local(moment, BERLIN) == "2026-03-02 10:14"
+
+
+def test_format_local_refuses_naive_moment() -> None:
+    """A naive datetime is a caller bug, refused rather than guessed at."""
+    with pytest.raises(ValueError, match="naive"):
+        format_local(datetime(2026, 3, 2, 9, 14), BERLIN)

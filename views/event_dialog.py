@@ -1,0 +1,184 @@
+"""Add one timeline event: when (in the review's timezone), what, how we know, who."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.errors import InvalidFieldError
+from models.snapshot import ReviewDoc
+from models.timeparse import format_local, parse_time
+from models.vocabulary import EVENT_KINDS, label
+
+_DEFAULT_KIND = "observation"
+
+
+class EventDialog(QDialog):
+    """A modal form for one timeline event; :meth:`ask` runs it and returns the fields.
+
+    The time is typed as the wall clock of the review's timezone or with an
+    explicit offset; OK stays disabled until it parses and the event says what
+    happened. The dialog never writes: the caller hands the returned dict to
+    ``ReviewService.add_event``.
+    """
+
+    def __init__(self, doc: ReviewDoc, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventDialog")
+        self.setWindowTitle(self.tr("Add timeline event"))
+        self._zone = doc.zone()
+        self._at: datetime | None = None
+
+        self._time = QLineEdit(self)
+        self._time.setObjectName("time")
+        self._time.setPlaceholderText("YYYY-MM-DD HH:MM")
+        self._time.setToolTip(
+            self.tr("Wall-clock time in {zone}, or with an offset such as +01:00 or Z").format(
+                zone=doc.timezone)
+        )
+        self._time_error = QLabel(self)
+        self._time_error.setObjectName("timeError")
+        self._time_error.setWordWrap(True)
+        self._time_error.setStyleSheet("color: #c62828;")
+        self._time_error.hide()
+
+        self._approximate = QCheckBox(self.tr("The time is an estimate"), self)
+        self._approximate.setObjectName("approximate")
+
+        self._kind = QComboBox(self)
+        self._kind.setObjectName("kind")
+        for kind in EVENT_KINDS:
+            self._kind.addItem(QApplication.translate("vocabulary", label(kind)), kind)
+        self._kind.setCurrentIndex(EVENT_KINDS.index(_DEFAULT_KIND))
+
+        self._text = QPlainTextEdit(self)
+        self._text.setObjectName("text")
+        self._text.setTabChangesFocus(True)
+        self._text.setPlaceholderText(self.tr("What happened, as people saw it then"))
+        self._text.setFixedHeight(self._text.fontMetrics().lineSpacing() * 4
+                                  + 2 * self._text.frameWidth() + 8)
+
+        self._source = QLineEdit(self)
+        self._source.setObjectName("source")
+        self._source.setPlaceholderText(self.tr("alert, chat, dashboard, colleague, log…"))
+
+        self._participants = QListWidget(self)
+        self._participants.setObjectName("participants")
+        for person in doc.participants:
+            item = QListWidgetItem(person.name, self._participants)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        if doc.participants:
+            rows = min(len(doc.participants), 5)
+            self._participants.setFixedHeight(
+                self._participants.sizeHintForRow(0) * rows + 2 * self._participants.frameWidth()
+            )
+        else:
+            self._participants.hide()
+        no_people = QLabel(self.tr("No participants yet: add them under Level setting."), self)
+        no_people.setVisible(not doc.participants)
+
+        time_box = QWidget(self)
+        time_layout = QVBoxLayout(time_box)
+        time_layout.setContentsMargins(0, 0, 0, 0)
+        time_layout.addWidget(self._time)
+        time_layout.addWidget(self._time_error)
+        time_layout.addWidget(self._approximate)
+
+        people_box = QWidget(self)
+        people_layout = QVBoxLayout(people_box)
+        people_layout.setContentsMargins(0, 0, 0, 0)
+        people_layout.addWidget(self._participants)
+        people_layout.addWidget(no_people)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Time ({zone})").format(zone=doc.timezone), time_box)
+        form.addRow(self.tr("Kind"), self._kind)
+        form.addRow(self.tr("What happened"), self._text)
+        form.addRow(self.tr("Source"), self._source)
+        form.addRow(self.tr("Who"), people_box)
+
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self._buttons.accepted.connect(self.accept)
+        self._buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self._buttons)
+
+        # Events are added roughly in order: start from the latest time known.
+        latest = doc.events[-1].at if doc.events else doc.started_at
+        self._time.setText(format_local(latest, self._zone))
+        self._time.selectAll()
+
+        self._time.textChanged.connect(self._on_time_edited)
+        self._time.editingFinished.connect(self._show_time_error)
+        self._text.textChanged.connect(self._update_ok)
+        self._on_time_edited()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, doc: ReviewDoc) -> dict[str, Any] | None:
+        """Run the dialog; keyword arguments for ``ReviewService.add_event``, or None when cancelled."""
+        dialog = cls(doc, parent)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.values()
+        finally:
+            dialog.deleteLater()
+
+    def values(self) -> dict[str, Any]:
+        """The event as ``ReviewService.add_event`` takes it (``at`` is None until the time is valid)."""
+        people = (self._participants.item(i) for i in range(self._participants.count()))
+        return {
+            "at": self._at,
+            "text": self._text.toPlainText().strip(),
+            "kind": self._kind.currentData(),
+            "source": self._source.text().strip(),
+            "approximate": self._approximate.isChecked(),
+            "participants": [p.text() for p in people if p.checkState() == Qt.CheckState.Checked],
+        }
+
+    def _on_time_edited(self) -> None:
+        try:
+            self._at = parse_time(self._time.text(), self._zone, field="at")
+        except InvalidFieldError:
+            self._at = None
+        else:
+            # Fixed: take the complaint away at once; a new one waits until typing stops.
+            self._time_error.hide()
+        self._update_ok()
+
+    def _show_time_error(self) -> None:
+        try:
+            at = parse_time(self._time.text(), self._zone, field="at")
+        except InvalidFieldError as exc:
+            self._time_error.setText(exc.reason)
+            self._time_error.show()
+            return
+        if at is None:
+            self._time_error.setText(self.tr("An event needs a time."))
+            self._time_error.show()
+
+    def _update_ok(self) -> None:
+        ok = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(self._at is not None and bool(self._text.toPlainText().strip()))

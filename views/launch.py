@@ -1,0 +1,31 @@
+"""Start the window: the ``debrief.gui`` entry point the command line calls."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.bootstrap import open_services
+from models.store import LibraryError
+from views.main_window import MainWindow
+
+
+def run(db_url: str | None) -> int:
+    """Open the library at ``db_url`` in the main window; returns the exit status."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Debrief")
+    app.setOrganizationName("Debrief")
+    app.setApplicationDisplayName("Debrief")
+    try:
+        services = open_services(db_url)
+    except LibraryError as exc:
+        QMessageBox.critical(None, "Debrief", str(exc))
+        print(f"debrief: {exc}", file=sys.stderr)
+        return 2
+    window = MainWindow(services)
+    window.show()
+    for problem in services.catalog.problems:
+        print(f"debrief: warning: {problem}", file=sys.stderr)
+    return app.exec()

@@ -1,0 +1,194 @@
+"""The main window: the library as start page, a review's meeting when one is open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from app.bootstrap import Services
+from app.export_service import FORMATS, export_review, format_for_suffix
+from models.errors import DomainError
+from models.yamlsource import SourceError
+from views.library_page import LibraryPage
+from views.new_review_dialog import NewReviewDialog
+from views.review_page import ReviewPage
+from views.style import apply_style
+
+
+class MainWindow(QMainWindow):
+    """Library and meeting pages, the menus, and the file dialogs."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setWindowTitle("Debrief")
+        self.resize(1400, 860)
+        apply_style(self)
+        self.library_page = LibraryPage(services.reviews)
+        self.review_page = ReviewPage(services)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.library_page)
+        self.pages.addWidget(self.review_page)
+        self.setCentralWidget(self.pages)
+
+        self.library_page.open_requested.connect(self.open_review)
+        self.library_page.new_requested.connect(self.new_review)
+        self.review_page.close_requested.connect(self.show_library)
+        services.reviews.review_changed.connect(self._update_title)
+        services.reviews.review_deleted.connect(self._review_deleted)
+        self._build_menus()
+        self.statusBar().showMessage(self.tr("Library: %1").replace("%1", services.library.describe()))
+        for problem in services.catalog.problems:
+            self.statusBar().showMessage(self.tr("Skipped a broken file: %1").replace("%1", problem))
+        geometry = QSettings().value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.show_library()
+
+    # actions
+    def new_review(self) -> int | None:
+        answer = NewReviewDialog.ask(self.services.catalog, self)
+        if answer is None:
+            return None
+        try:
+            review_id = self.services.reviews.create(title=answer.title, template=answer.template,
+                                                     severity=answer.severity)
+        except DomainError as exc:
+            QMessageBox.warning(self, self.tr("New review"), str(exc))
+            return None
+        self.open_review(review_id)
+        return review_id
+
+    def open_review(self, review_id: int) -> None:
+        if self.review_page.open_review(review_id):
+            self.pages.setCurrentWidget(self.review_page)
+            self.review_page.capture.focus_note()  # only a visible widget can take focus
+            self._update_actions()
+            self._update_title()
+
+    def show_library(self) -> None:
+        if self.review_page.review_id is not None:
+            self.library_page.select(self.review_page.review_id)
+        self.review_page.review_id = None
+        self.services.meeting.close()
+        self.pages.setCurrentWidget(self.library_page)
+        self.library_page.table.setFocus()
+        self._update_actions()
+        self._update_title()
+
+    def export_current(self) -> Path | None:
+        review_id = self.review_page.review_id or self.library_page.selected_id()
+        if review_id is None:
+            return None
+        settings = self.services.settings
+        fmt = settings.get("last_export_format")
+        folder = settings.get("last_export_dir") or str(Path.home())
+        doc = self.services.reviews.get(review_id)
+        if doc is None:
+            return None
+        suggested = Path(folder) / f"{_safe_name(doc.title)}{FORMATS.get(fmt, FORMATS['docx'])[1]}"
+        filters = [f"{self.tr(name)} (*{suffix})" for name, suffix in FORMATS.values()]
+        chosen_filter = next((f for f, key in zip(filters, FORMATS, strict=True) if key == fmt), filters[0])
+        path_text, used_filter = self.ask_save_path(str(suggested), ";;".join(filters), chosen_filter)
+        if not path_text:
+            return None
+        path = Path(path_text)
+        fmt = format_for_suffix(path)
+        if fmt is None:  # no known suffix typed: go by the chosen filter
+            fmt = list(FORMATS)[filters.index(used_filter)] if used_filter in filters else "docx"
+            path = path.with_suffix(FORMATS[fmt][1])
+        try:
+            export_review(self.services.library, self.services.catalog, review_id, fmt, path)
+        except (OSError, DomainError) as exc:
+            QMessageBox.warning(self, self.tr("Export"), self.tr("Could not write %1: %2")
+                                .replace("%1", str(path)).replace("%2", str(exc)))
+            return None
+        settings.set("last_export_dir", str(path.parent))
+        settings.set("last_export_format", fmt)
+        self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", str(path)), 10000)
+        return path
+
+    def import_bundle(self) -> int | None:
+        settings = self.services.settings
+        path_text = self.ask_open_path(settings.get("last_import_dir") or str(Path.home()),
+                                       self.tr("Review bundles (*.yaml *.yml *.json)"))
+        if not path_text:
+            return None
+        path = Path(path_text)
+        try:
+            review_id = self.services.reviews.import_bundle(path)
+        except (SourceError, DomainError) as exc:
+            QMessageBox.warning(self, self.tr("Import"), self.tr("Nothing was imported.\n\n%1")
+                                .replace("%1", str(exc)))
+            return None
+        settings.set("last_import_dir", str(path.parent))
+        self.library_page.select(review_id)
+        self.statusBar().showMessage(self.tr("Imported %1").replace("%1", path.name), 10000)
+        return review_id
+
+    # file dialogs, separate so tests can replace them
+    def ask_save_path(self, suggested: str, filters: str, selected: str) -> tuple[str, str]:
+        return QFileDialog.getSaveFileName(self, self.tr("Export review"), suggested, filters, selected)
+
+    def ask_open_path(self, folder: str, filters: str) -> str:
+        return QFileDialog.getOpenFileName(self, self.tr("Import review bundle"), folder, filters)[0]
+
+    # private
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.new_action = self._action(file_menu, self.tr("&New review…"), QKeySequence.StandardKey.New,
+                                       self.new_review)
+        self.import_action = self._action(file_menu, self.tr("&Import review bundle…"), "Ctrl+I",
+                                          self.import_bundle)
+        self.export_action = self._action(file_menu, self.tr("&Export…"), "Ctrl+E", self.export_current)
+        file_menu.addSeparator()
+        self.library_action = self._action(file_menu, self.tr("Back to &library"), None, self.show_library)
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
+        self.next_action = self._action(meeting_menu, self.tr("&Next phase"), None,
+                                        self.services.meeting.next_phase)
+        self.next_action.setShortcutVisibleInContextMenu(True)
+        self.next_action.setToolTip("Ctrl+PgDown")
+        self.prev_action = self._action(meeting_menu, self.tr("&Previous phase"), None,
+                                        self.services.meeting.previous_phase)
+        meeting_menu.addSeparator()
+        self.learning_action = self._action(meeting_menu, self.tr("Promote note to &learning"), None,
+                                            lambda: self.review_page.promote_selected("learning"))
+        self.action_action = self._action(meeting_menu, self.tr("Promote note to &action"), None,
+                                          lambda: self.review_page.promote_selected("action"))
+        self._update_actions()
+
+    def _action(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _update_actions(self) -> None:
+        in_review = self.pages.currentWidget() is self.review_page
+        for action in (self.library_action, self.next_action, self.prev_action, self.learning_action,
+                       self.action_action):
+            action.setEnabled(in_review)
+
+    def _update_title(self, *_args: object) -> None:
+        doc = self.review_page.doc if self.review_page.review_id is not None else None
+        self.setWindowTitle(f"Debrief — {doc.title}" if doc else "Debrief")
+
+    def _review_deleted(self, review_id: int) -> None:
+        if review_id == self.review_page.review_id:
+            self.show_library()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+
+def _safe_name(title: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in " -_" else "-" for c in title).strip()
+    return cleaned[:80] or "review"

@@ -1,0 +1,82 @@
+"""The library: one row per review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP as translate_noop
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QApplication
+
+from models.snapshot import ReviewSummary
+from models.vocabulary import label
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class LibraryTableModel(QAbstractTableModel):
+    """Reviews in the library; ``IdRole`` gives the review id through any proxy."""
+
+    COL_TITLE, COL_STARTED, COL_SEVERITY, COL_STATUS = range(4)
+    HEADERS = (
+        translate_noop("LibraryTableModel", "Title"),
+        translate_noop("LibraryTableModel", "Started"),
+        translate_noop("LibraryTableModel", "Severity"),
+        translate_noop("LibraryTableModel", "Status"),
+    )
+    IdRole = Qt.ItemDataRole.UserRole
+    SortRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ReviewSummary] = []
+
+    def set_rows(self, rows: list[ReviewSummary]) -> None:
+        self.beginResetModel()
+        try:
+            self._rows = list(rows)
+        finally:
+            self.endResetModel()
+
+    def row_of(self, review_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == review_id), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return QApplication.translate("LibraryTableModel", self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == self.IdRole:
+            return row.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.COL_TITLE:
+                return row.title
+            if column == self.COL_STARTED:
+                moment = row.started_at or row.created_at
+                return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+            if column == self.COL_SEVERITY:
+                return row.severity or "—"
+            if column == self.COL_STATUS:
+                return label(row.status)
+        if role == self.SortRole:
+            if column == self.COL_STARTED:
+                return (row.started_at or row.created_at).timestamp()
+            if column == self.COL_TITLE:
+                return row.title.casefold()
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STARTED and row.started_at is None:
+            return QApplication.translate("LibraryTableModel",
+                                          "No start time yet: showing when the review was created")
+        return None

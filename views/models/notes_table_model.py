@@ -1,0 +1,139 @@
+"""The notes of one phase, oldest first, for the note-taker's list."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP as translate_noop
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QApplication
+
+from models.snapshot import NoteRow
+from models.vocabulary import label
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class NotesTableModel(QAbstractTableModel):
+    """Notes as rows; the text column is editable and asks for the edit by signal.
+
+    The model never writes: an edit emits ``text_edited`` and the page asks the
+    service, whose ``note_changed`` signal brings the stored row back here.
+
+    Signals:
+        text_edited(int, str): note id, new text.
+    """
+
+    text_edited = Signal(int, str)
+
+    COL_TIME, COL_KIND, COL_SPEAKER, COL_TEXT = range(4)
+    HEADERS = (
+        translate_noop("NotesTableModel", "Said"),
+        translate_noop("NotesTableModel", "Kind"),
+        translate_noop("NotesTableModel", "Speaker"),
+        translate_noop("NotesTableModel", "Note"),
+    )
+    IdRole = Qt.ItemDataRole.UserRole
+    KindRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[NoteRow] = []
+        self._zone: tzinfo | None = None
+        self._events: dict[int, str] = {}
+
+    def set_rows(self, rows: list[NoteRow], zone: tzinfo | None,
+                 events: dict[int, str] | None = None) -> None:
+        self.beginResetModel()
+        try:
+            self._rows = list(rows)
+            self._zone = zone
+            self._events = dict(events or {})
+        finally:
+            self.endResetModel()
+
+    def append(self, row: NoteRow) -> None:
+        """Add a note at the end, keeping the view's scroll and selection."""
+        position = len(self._rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.append(row)
+        self.endInsertRows()
+
+    def replace(self, row: NoteRow) -> None:
+        position = self.row_of(row.id)
+        if position < 0:
+            return
+        self._rows[position] = row
+        self.dataChanged.emit(self.index(position, 0), self.index(position, self.columnCount() - 1))
+
+    def remove(self, note_id: int) -> None:
+        position = self.row_of(note_id)
+        if position < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), position, position)
+        del self._rows[position]
+        self.endRemoveRows()
+
+    def row_of(self, note_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == note_id), -1)
+
+    def note_at(self, row: int) -> NoteRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rows(self) -> list[NoteRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return QApplication.translate("NotesTableModel", self.HEADERS[section])
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.COL_TEXT:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == self.IdRole:
+            return row.id
+        if role == self.KindRole:
+            return row.kind
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == self.COL_TIME:
+                if row.said_at is None:
+                    return ""
+                return row.said_at.astimezone(self._zone).strftime("%H:%M")
+            if column == self.COL_KIND:
+                return QApplication.translate("vocabulary", label(row.kind))
+            if column == self.COL_SPEAKER:
+                return row.author or ""
+            if column == self.COL_TEXT:
+                if role == Qt.ItemDataRole.DisplayRole and row.event_id in self._events:
+                    return f"{row.text}   ↳ {self._events[row.event_id]}"
+                return row.text
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_TEXT:
+            return row.text
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if not index.isValid() or index.column() != self.COL_TEXT or role != Qt.ItemDataRole.EditRole:
+            return False
+        row = self._rows[index.row()]
+        text = str(value).strip()
+        if not text or text == row.text:
+            return False
+        self.text_edited.emit(row.id, text)
+        return True

@@ -1,0 +1,95 @@
+"""Asks for what a new review needs before the meeting: title, template, severity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class NewReview:
+    title: str
+    template: str
+    severity: str | None
+
+
+class NewReviewDialog(QDialog):
+    """Title, meeting template and severity of a new review."""
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New review"))
+        self.setMinimumWidth(520)
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(self.tr("e.g. Checkout errors after config push"))
+        self.template_combo = QComboBox()
+        for template in sorted(catalog.templates.values(), key=lambda t: (t.id != "standard", t.name)):
+            self.template_combo.addItem(template.name, template.id)
+            self.template_combo.setItemData(self.template_combo.count() - 1, template.description,
+                                            role=3)  # ToolTipRole
+        self.template_help = QLabel()
+        self.template_help.setWordWrap(True)
+        self.severity_combo = QComboBox()
+        self.severity_combo.addItem(self.tr("Not set yet"), None)
+        for severity in catalog.severities.values():
+            self.severity_combo.addItem(f"{severity.id} — {severity.name}", severity.id)
+            self.severity_combo.setItemData(self.severity_combo.count() - 1, severity.description, role=3)
+        self.severity_help = QLabel()
+        self.severity_help.setWordWrap(True)
+        self._catalog = catalog
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Title"), self.title_edit)
+        form.addRow(self.tr("T&emplate"), self.template_combo)
+        form.addRow("", self.template_help)
+        form.addRow(self.tr("&Severity"), self.severity_combo)
+        form.addRow("", self.severity_help)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create review"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        self.title_edit.textChanged.connect(self._update_ok)
+        self.template_combo.currentIndexChanged.connect(self._update_help)
+        self.severity_combo.currentIndexChanged.connect(self._update_help)
+        self._update_ok()
+        self._update_help()
+
+    @classmethod
+    def ask(cls, catalog: Catalog, parent: QWidget | None = None) -> NewReview | None:
+        """Show the dialog; the new review's fields, or None when cancelled."""
+        dialog = cls(catalog, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.value()
+
+    def value(self) -> NewReview:
+        return NewReview(self.title_edit.text().strip(), self.template_combo.currentData(),
+                         self.severity_combo.currentData())
+
+    def _update_ok(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.title_edit.text().strip()))
+
+    def _update_help(self) -> None:
+        template = self._catalog.template(self.template_combo.currentData() or "")
+        self.template_help.setText(template.description if template else "")
+        severity = self._catalog.severity(self.severity_combo.currentData())
+        self.severity_help.setText(severity.description if severity else
+                                   self.tr("You can set the severity during level setting."))

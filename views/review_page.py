@@ -1,0 +1,439 @@
+"""The meeting: phases on the left, the current phase in the middle, outcomes on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bootstrap import Services
+from models.errors import DomainError
+from models.snapshot import NoteRow, ReviewDoc
+from models.vocabulary import NOTE_KINDS, label
+from views.capture_bar import CaptureBar
+from views.level_setting_widget import LevelSettingWidget
+from views.models.notes_table_model import NotesTableModel
+from views.outcome_dialogs import ActionDialog, LearningDialog
+from views.outcomes_panel import OutcomesPanel
+from views.timeline_widget import TimelineWidget
+
+PHASE_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ReviewPage(QWidget):
+    """Runs one review's meeting. Every change goes through the services at once.
+
+    Signals:
+        close_requested(): back to the library.
+    """
+
+    close_requested = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.review_id: int | None = None
+        self.doc: ReviewDoc | None = None
+        self._last_note_id: int | None = None
+
+        # header
+        self.back_button = QPushButton(self.tr("◀ Library"))
+        self.back_button.setToolTip(self.tr("Back to the review library (Ctrl+W)"))
+        self.back_button.clicked.connect(self.close_requested)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("reviewTitle")
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addWidget(self.title_label, 1)
+
+        # phases
+        self.phase_list = QListWidget()
+        self.phase_list.setObjectName("phaseList")
+        self.phase_list.currentItemChanged.connect(self._phase_clicked)
+        self.prev_button = QPushButton(self.tr("◂ Previous"))
+        self.next_button = QPushButton(self.tr("Next ▸"))
+        self.prev_button.setToolTip(self.tr("Previous phase (Ctrl+PgUp)"))
+        self.next_button.setToolTip(self.tr("Next phase (Ctrl+PgDown)"))
+        self.prev_button.clicked.connect(services.meeting.previous_phase)
+        self.next_button.clicked.connect(services.meeting.next_phase)
+        phases_heading = QLabel(self.tr("PHASES"))
+        phases_heading.setObjectName("panelHeading")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(phases_heading)
+        left_layout.addWidget(self.phase_list, 1)
+        step = QHBoxLayout()
+        step.addWidget(self.prev_button)
+        step.addWidget(self.next_button)
+        left_layout.addLayout(step)
+
+        # current phase
+        self.phase_title = QLabel()
+        self.phase_title.setObjectName("phaseTitle")
+        self.goal_label = QLabel()
+        self.goal_label.setObjectName("phaseGoal")
+        self.goal_label.setWordWrap(True)
+        self.prompts_label = QLabel()
+        self.prompts_label.setObjectName("phasePrompts")
+        self.prompts_label.setWordWrap(True)
+        self.prompts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.level_setting = LevelSettingWidget(services.reviews)
+        self.timeline = TimelineWidget(services.reviews)
+        self.notes_model = NotesTableModel(self)
+        self.notes_model.text_edited.connect(self._edit_note_text)
+        self.notes_view = QTableView()
+        self.notes_view.setObjectName("notesView")
+        self.notes_view.setModel(self.notes_model)
+        self.notes_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.notes_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.notes_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                        | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.notes_view.setWordWrap(True)
+        self.notes_view.verticalHeader().hide()
+        self.notes_view.setAlternatingRowColors(True)
+        notes_header = self.notes_view.horizontalHeader()
+        for column in (NotesTableModel.COL_TIME, NotesTableModel.COL_KIND, NotesTableModel.COL_SPEAKER):
+            notes_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        notes_header.setSectionResizeMode(NotesTableModel.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self.notes_label = QLabel()
+        self.notes_label.setObjectName("panelHeading")
+        notes_box = QWidget()
+        notes_layout = QVBoxLayout(notes_box)
+        notes_layout.setContentsMargins(0, 0, 0, 0)
+        notes_layout.addWidget(self.notes_label)
+        notes_layout.addWidget(self.notes_view, 1)
+        self.context_stack = QStackedWidget()
+        self.context_stack.addWidget(self.level_setting)
+        self.context_stack.addWidget(self.timeline)
+        self.context_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.context_splitter.addWidget(self.context_stack)
+        self.context_splitter.addWidget(notes_box)
+        self.context_splitter.setChildrenCollapsible(False)
+        self.capture = CaptureBar()
+        self.capture.submitted.connect(self._add_note)
+        self.capture.note_edit.textEdited.connect(self._forget_last_note)
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.addWidget(self.phase_title)
+        center_layout.addWidget(self.goal_label)
+        center_layout.addWidget(self.prompts_label)
+        center_layout.addWidget(self.context_splitter, 1)
+        center_layout.addWidget(self.capture)
+
+        # outcomes
+        self.outcomes = OutcomesPanel()
+        self.outcomes.learning_edit_requested.connect(self._edit_learning)
+        self.outcomes.learning_delete_requested.connect(self._delete_learning)
+        self.outcomes.action_edit_requested.connect(self._edit_action)
+        self.outcomes.action_delete_requested.connect(self._delete_action)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.outcomes)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([230, 800, 300])
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.splitter, 1)
+
+        self._install_shortcuts()
+        services.meeting.phase_changed.connect(self._show_phase)
+        services.reviews.review_changed.connect(self._review_changed)
+        services.capture.note_added.connect(self._note_added)
+        services.capture.note_changed.connect(self._note_changed)
+        services.capture.note_deleted.connect(self._note_deleted)
+        services.capture.outcomes_changed.connect(self._outcomes_changed)
+
+    # public
+    def open_review(self, review_id: int) -> bool:
+        doc = self._services.reviews.get(review_id)
+        if doc is None:
+            return False
+        self.review_id = review_id
+        self.doc = doc
+        self._last_note_id = None
+        template = self._services.catalog.template_or_default(doc.template)
+        self.phase_list.blockSignals(True)
+        self.phase_list.clear()
+        for number, phase in enumerate(template.phases, start=1):
+            item = QListWidgetItem(f"{number}. {phase.name}")
+            item.setData(PHASE_ID_ROLE, phase.id)
+            item.setToolTip(phase.goal)
+            self.phase_list.addItem(item)
+        self.phase_list.blockSignals(False)
+        self._show_doc(doc, opening=True)
+        self._services.meeting.open(review_id, doc.template)
+        self.capture.focus_note()
+        return True
+
+    def current_phase(self) -> str | None:
+        return self._services.meeting.phase_id
+
+    def selected_note(self) -> NoteRow | None:
+        rows = self.notes_view.selectionModel().selectedRows()
+        return self.notes_model.note_at(rows[0].row()) if rows else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask a yes/no question; tests replace this."""
+        answer = QMessageBox.question(self, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def set_kind_shortcut(self, kind: str) -> None:
+        """Ctrl+1…7: the kind of the note being typed, or of the note just added."""
+        target = None
+        if self.notes_view.hasFocus():
+            target = self.selected_note()
+        elif not self.capture.text().strip() and self._last_note_id is not None:
+            target = self.notes_model.note_at(self.notes_model.row_of(self._last_note_id))
+        if target is not None and self.review_id is not None:
+            self._run(lambda: self._services.capture.update_note(self.review_id, target.id, kind=kind))
+            self.capture.set_status(self.tr("Note marked as %1.").replace("%1", label(kind)))
+        else:
+            self.capture.set_kind(kind)
+
+    def promote_selected(self, to: str) -> None:
+        """Ctrl+L / Ctrl+Shift+A: a learning or an action from the selected note."""
+        note = self.selected_note()
+        if note is None or self.review_id is None:
+            self.capture.set_status(self.tr("Select a note first (or add one)."))
+            return
+        capture = self._services.capture
+        if to == "learning":
+            self._run(lambda: capture.promote_to_learning(self.review_id, note.id))
+            self.capture.set_status(self.tr("Added to learnings: %1").replace("%1", note.text))
+        else:
+            self._run(lambda: capture.promote_to_action(self.review_id, note.id))
+            self.capture.set_status(self.tr("Added to actions: %1").replace("%1", note.text))
+
+    def delete_selected_note(self) -> None:
+        note = self.selected_note()
+        if note is None or self.review_id is None:
+            return
+        if self.confirm(self.tr("Delete note"), self.tr("Delete this note?\n\n%1").replace("%1", note.text)):
+            self._run(lambda: self._services.capture.delete_note(self.review_id, note.id))
+
+    # private
+    def _install_shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for number, kind in enumerate(NOTE_KINDS, start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self, context=context)
+            shortcut.activated.connect(lambda kind=kind: self.set_kind_shortcut(kind))
+        bindings = (
+            ("Ctrl+L", lambda: self.promote_selected("learning")),
+            ("Ctrl+Shift+A", lambda: self.promote_selected("action")),
+            ("Ctrl+PgDown", self._services.meeting.next_phase),
+            ("Ctrl+PgUp", self._services.meeting.previous_phase),
+            ("Ctrl+W", self.close_requested.emit),
+            ("Ctrl+J", self.capture.focus_note),
+        )
+        for keys, slot in bindings:
+            QShortcut(QKeySequence(keys), self, context=context).activated.connect(slot)
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.notes_view,
+                           context=Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_selected_note)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.notes_view,
+                         context=Qt.ShortcutContext.WidgetShortcut)
+        back.activated.connect(self.capture.focus_note)
+
+    def _run(self, action: object) -> object:
+        """Call a service; a domain error becomes a message under the note field."""
+        try:
+            return action()  # type: ignore[operator]
+        except DomainError as exc:
+            self.capture.set_status(str(exc))
+            return None
+
+    def _show_doc(self, doc: ReviewDoc, *, opening: bool = False) -> None:
+        severity = self._services.catalog.severity(doc.severity)
+        parts = [doc.title, severity.id if severity else doc.severity, label(doc.status)]
+        self.title_label.setText("  ·  ".join(p for p in parts if p))
+        if opening:  # afterwards both widgets follow review_changed themselves
+            self.level_setting.show_review(doc)
+            self.timeline.show_review(doc)
+        self.capture.set_participants(doc.participants)
+        self.outcomes.show_review(doc)
+
+    def _reload(self) -> None:
+        if self.review_id is None:
+            return
+        doc = self._services.reviews.get(self.review_id)
+        if doc is not None:
+            self.doc = doc
+            self._show_doc(doc)
+
+    def _review_changed(self, review_id: int) -> None:
+        if review_id == self.review_id:
+            self._reload()
+            self._fill_notes()
+
+    def _outcomes_changed(self, review_id: int) -> None:
+        if review_id == self.review_id:
+            self._reload()
+
+    def _show_phase(self, phase_id: str) -> None:
+        template = self._services.meeting.template
+        phase = template.phase(phase_id) if template else None
+        if phase is None or self.doc is None:
+            return
+        index = template.phase_ids().index(phase_id) if template else 0
+        for row in range(self.phase_list.count()):
+            item = self.phase_list.item(row)
+            name = template.phases[row].name if template else ""
+            marker = "✓" if row < index else ("▶" if row == index else "·")
+            item.setText(f"{marker}  {name}")
+        self.phase_list.blockSignals(True)
+        self.phase_list.setCurrentRow(index)
+        self.phase_list.blockSignals(False)
+        self.phase_title.setText(phase.name)
+        self.goal_label.setText(self.tr("Goal: %1").replace("%1", phase.goal))
+        prompts = "".join(f"<li>{_escape(p)}</li>" for p in phase.prompts)
+        self.prompts_label.setText(f"<b>{self.tr('Ask')}</b><ul style='margin-top:2px'>{prompts}</ul>")
+        self._show_context(phase_id)
+        self.prev_button.setEnabled(index > 0)
+        self.next_button.setEnabled(template is not None and index < len(template.phases) - 1)
+        self.capture.set_phase(phase_id)
+        self._last_note_id = None
+        self._fill_notes()
+
+    def _show_context(self, phase_id: str) -> None:
+        """Level setting and the timeline get the upper part of the phase; other phases are all notes."""
+        context = {"level-setting": self.level_setting, "timeline": self.timeline}.get(phase_id)
+        self.context_stack.setVisible(context is not None)
+        if context is None:
+            return
+        self.context_stack.setCurrentWidget(context)
+        sizes = self.context_splitter.sizes()
+        total = sum(sizes)
+        if total > 0 and sizes[0] < total // 4:
+            # A splitter gives a widget that was hidden no room; share it out again.
+            self.context_splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
+
+    def _fill_notes(self) -> None:
+        phase = self.current_phase()
+        if self.doc is None or phase is None:
+            return
+        events = {e.id: e.text for e in self.doc.events}
+        self.notes_model.set_rows(list(self.doc.notes_in(phase)), self.doc.zone(), events)
+        self._update_notes_label()
+        if self._last_note_id is not None:
+            self._select_note(self._last_note_id)
+
+    def _update_notes_label(self) -> None:
+        phase = self._services.meeting.phase
+        name = phase.name.upper() if phase else ""
+        self.notes_label.setText(self.tr("NOTES · %1 (%2)").replace("%1", name)
+                                 .replace("%2", str(self.notes_model.rowCount())))
+
+    def _add_note(self, text: str, kind: str, speaker: int) -> None:
+        phase = self.current_phase()
+        if self.review_id is None or phase is None:
+            return
+        fields: dict[str, object] = {}
+        if speaker >= 0:
+            fields["author_id"] = speaker
+        if phase == "timeline" and self.timeline.current_event_id() is not None:
+            fields["event_id"] = self.timeline.current_event_id()
+        row = self._run(lambda: self._services.capture.add_note(
+            self.review_id, phase=phase, text=text, kind=kind, **fields))
+        if isinstance(row, NoteRow):
+            self._last_note_id = row.id
+            self._select_note(row.id)
+            self.capture.clear_after_submit()
+            self.capture.set_status(self.tr("Saved: %1 · %2").replace("%1", label(row.kind))
+                                    .replace("%2", row.text))
+
+    def _forget_last_note(self) -> None:
+        self._last_note_id = None
+
+    def _select_note(self, note_id: int) -> None:
+        row = self.notes_model.row_of(note_id)
+        if row < 0:
+            return
+        index = self.notes_model.index(row, NotesTableModel.COL_TEXT)
+        self.notes_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.notes_view.scrollTo(index)
+
+    def _note_added(self, review_id: int, note_id: int) -> None:
+        if review_id != self.review_id:
+            return
+        row = self._services.capture.get_note(note_id)
+        if row is not None and row.phase == self.current_phase() and self.notes_model.row_of(note_id) < 0:
+            self.notes_model.append(row)
+            self._update_notes_label()
+        self._reload()
+
+    def _note_changed(self, review_id: int, note_id: int) -> None:
+        if review_id != self.review_id:
+            return
+        row = self._services.capture.get_note(note_id)
+        if row is not None:
+            self.notes_model.replace(row)
+        self._reload()
+
+    def _note_deleted(self, review_id: int, note_id: int) -> None:
+        if review_id != self.review_id:
+            return
+        self.notes_model.remove(note_id)
+        self._update_notes_label()
+        self._reload()
+
+    def _edit_note_text(self, note_id: int, text: str) -> None:
+        if self.review_id is not None:
+            self._run(lambda: self._services.capture.update_note(self.review_id, note_id, text=text))
+
+    def _phase_clicked(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self._services.meeting.go_to(item.data(PHASE_ID_ROLE))
+
+    def _edit_learning(self, learning_id: int) -> None:
+        learning = next((x for x in self.doc.learnings if x.id == learning_id), None) if self.doc else None
+        if learning is None or self.review_id is None:
+            return
+        fields = LearningDialog.ask(learning, self)
+        if fields:
+            self._run(lambda: self._services.capture.update_learning(self.review_id, learning_id, **fields))
+
+    def _delete_learning(self, learning_id: int) -> None:
+        if self.review_id is not None and self.confirm(self.tr("Delete learning"),
+                                                       self.tr("Delete this learning?")):
+            self._run(lambda: self._services.capture.delete_learning(self.review_id, learning_id))
+
+    def _edit_action(self, action_id: int) -> None:
+        action = next((a for a in self.doc.actions if a.id == action_id), None) if self.doc else None
+        if action is None or self.review_id is None:
+            return
+        fields = ActionDialog.ask(action, self)
+        if fields:
+            self._run(lambda: self._services.capture.update_action(self.review_id, action_id, **fields))
+
+    def _delete_action(self, action_id: int) -> None:
+        if self.review_id is not None and self.confirm(self.tr("Delete action"),
+                                                       self.tr("Delete this action item?")):
+            self._run(lambda: self._services.capture.delete_action(self.review_id, action_id))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
