@@ -102,8 +102,13 @@ class ReviewSummary:
     status: str
     kind: str
     template: str
+    timezone: str
     created_at: datetime
     updated_at: datetime
+
+    def zone(self) -> ZoneInfo:
+        """The review's display timezone (UTC if the name is unknown here)."""
+        return _zone(self.timezone)
 
 
 @dataclass(frozen=True)
@@ -136,10 +141,7 @@ class ReviewDoc:
 
     def zone(self) -> ZoneInfo:
         """The review's display timezone (UTC if the name is unknown here)."""
-        try:
-            return ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo("UTC")
+        return _zone(self.timezone)
 
     def local(self, moment: datetime | None) -> datetime | None:
         """``moment`` in the review's timezone."""
@@ -165,6 +167,13 @@ class ReviewReport:
         return cls(review, catalog.template_or_default(review.template), catalog.severity(review.severity))
 
 
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def participant_row(p: Participant) -> ParticipantRow:
     return ParticipantRow(p.id, p.name, tuple(p.roles or ()), p.on_call, p.brought_in or "",
                           p.worked_with_team_before)
@@ -188,7 +197,7 @@ def meeting_row(m: Meeting) -> MeetingRow:
 
 def summary_row(r: Review) -> ReviewSummary:
     return ReviewSummary(r.id, r.title, r.started_at, r.severity, r.status, r.kind, r.template,
-                         r.created_at, r.updated_at)
+                         r.timezone, r.created_at, r.updated_at)
 
 
 def load_review(session: Session, review_id: int) -> ReviewDoc | None:

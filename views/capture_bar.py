@@ -35,10 +35,7 @@ class CaptureBar(QWidget):
         self._default_kind = "observation"
         self.note_edit = QLineEdit()
         self.note_edit.setObjectName("noteEdit")
-        self.note_edit.setPlaceholderText(
-            self.tr("Type a note… Enter adds it · Ctrl+1…7 sets its kind (right after Enter: "
-                    "the note just added) · Ctrl+L learning · Ctrl+Shift+A action")
-        )
+        self.note_edit.setPlaceholderText(self.tr("Type a note and press Enter"))
         self.note_edit.returnPressed.connect(self._submit)
         self.kind_combo = QComboBox()
         self.kind_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -49,6 +46,10 @@ class CaptureBar(QWidget):
         self.speaker_combo.setMinimumContentsLength(12)
         self.status_label = QLabel()
         self.status_label.setObjectName("captureStatus")
+        self.status_label.setWordWrap(True)
+        self._hints = self.tr("Enter adds · Ctrl+1…7 sets the kind (right after Enter: of the note "
+                              "just added) · Ctrl+L learning · Ctrl+Shift+A action · Ctrl+PgDown next phase")
+        self.status_label.setText(self._hints)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -83,7 +84,8 @@ class CaptureBar(QWidget):
         self.speaker_combo.setCurrentIndex(max(index, 0))
 
     def set_status(self, text: str) -> None:
-        self.status_label.setText(text)
+        """Show ``text`` under the field (the keyboard hints when empty)."""
+        self.status_label.setText(text or self._hints)
 
     def text(self) -> str:
         return self.note_edit.text()

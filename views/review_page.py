@@ -64,6 +64,8 @@ class ReviewPage(QWidget):
         # phases
         self.phase_list = QListWidget()
         self.phase_list.setObjectName("phaseList")
+        self.phase_list.setWordWrap(True)
+        self.phase_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.phase_list.currentItemChanged.connect(self._phase_clicked)
         self.prev_button = QPushButton(self.tr("◂ Previous"))
         self.next_button = QPushButton(self.tr("Next ▸"))
@@ -151,7 +153,7 @@ class ReviewPage(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([230, 800, 300])
+        self.splitter.setSizes([250, 800, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.splitter, 1)
@@ -308,8 +310,7 @@ class ReviewPage(QWidget):
         self.phase_list.blockSignals(False)
         self.phase_title.setText(phase.name)
         self.goal_label.setText(self.tr("Goal: %1").replace("%1", phase.goal))
-        prompts = "".join(f"<li>{_escape(p)}</li>" for p in phase.prompts)
-        self.prompts_label.setText(f"<b>{self.tr('Ask')}</b><ul style='margin-top:2px'>{prompts}</ul>")
+        self.prompts_label.setText(_prompts_html(self.tr("Ask"), phase.prompts))
         self._show_context(phase_id)
         self.prev_button.setEnabled(index > 0)
         self.next_button.setEnabled(template is not None and index < len(template.phases) - 1)
@@ -433,6 +434,18 @@ class ReviewPage(QWidget):
         if self.review_id is not None and self.confirm(self.tr("Delete action"),
                                                        self.tr("Delete this action item?")):
             self._run(lambda: self._services.capture.delete_action(self.review_id, action_id))
+
+
+def _prompts_html(heading: str, prompts: tuple[str, ...]) -> str:
+    """Prompts in two columns, so they leave room for the work of the phase."""
+    half = (len(prompts) + 1) // 2
+    columns = [prompts[:half], prompts[half:]]
+    cells = "".join(
+        "<td width='50%' valign='top'>" + "".join(f"• {_escape(p)}<br>" for p in column) + "</td>"
+        for column in columns
+    )
+    table = f"<table width='100%' cellspacing='0' cellpadding='2'><tr>{cells}</tr></table>"
+    return f"<b>{_escape(heading)}</b>{table}"
 
 
 def _escape(text: str) -> str:

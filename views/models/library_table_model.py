@@ -64,8 +64,9 @@ class LibraryTableModel(QAbstractTableModel):
             if column == self.COL_TITLE:
                 return row.title
             if column == self.COL_STARTED:
-                moment = row.started_at or row.created_at
-                return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+                if row.started_at is None:
+                    return row.created_at.astimezone().strftime("%Y-%m-%d")
+                return row.started_at.astimezone(row.zone()).strftime("%Y-%m-%d %H:%M %Z")
             if column == self.COL_SEVERITY:
                 return row.severity or "—"
             if column == self.COL_STATUS:
