@@ -11,13 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from datetime import UTC, tzinfo
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.catalog import Catalog, load_catalog
@@ -192,7 +189,7 @@ def _cmd_import(args: argparse.Namespace, db_url: str) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
-    from models.snapshot import ReviewReport, load_review
+    from app.export_service import export_review
 
     catalog = _catalog()
     output: Path = args.output
@@ -200,56 +197,27 @@ def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
         raise UserError(f"{output}: is a folder; give the file to write (-o PATH)")
     library = _open(db_url)
     try:
-        with library.begin() as session:
-            review = load_review(session, args.review_id)
-    finally:
-        library.close()
-    if review is None:
-        raise UserError(f"no review with id {args.review_id}")
-    try:
-        if args.fmt in ("yaml", "json"):
-            from exports.bundle import write_bundle
-
-            write_bundle(review, output, fmt=args.fmt)
-        else:
-            report = ReviewReport.build(review, catalog)
-            _report_writer(args.fmt)(report, output, include_private=args.include_private)
+        export_review(library, catalog, args.review_id, args.fmt, output,
+                      include_private=args.include_private)
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    finally:
+        library.close()
     return 0
 
 
-def _report_writer(fmt: str) -> Callable[..., None]:
-    try:
-        if fmt == "docx":
-            from exports.docx_report import write_docx
-
-            return write_docx
-        from exports.markdown_report import write_markdown
-
-        return write_markdown
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("exports."):
-            raise
-        raise UserError(f"export as {fmt} is not available in this version of Debrief") from exc
-
-
 def _cmd_list(args: argparse.Namespace, db_url: str) -> int:
-    from models.entities import Review
     from models.reviews import list_reviews
 
     library = _open(db_url)
     try:
         with library.begin() as session:
             rows = list_reviews(session)
-            zones = {rid: zone for rid, zone in session.execute(select(Review.id, Review.timezone))}
     finally:
         library.close()
     for row in rows:
-        started = "-"
-        if row.started_at is not None:
-            # The date as the people involved saw it, in the review's own timezone.
-            started = row.started_at.astimezone(_zone(zones.get(row.id))).date().isoformat()
+        # The date as the people involved saw it, in the review's own timezone.
+        started = row.started_at.astimezone(row.zone()).date().isoformat() if row.started_at else "-"
         print("\t".join((str(row.id), started, row.severity or "-", row.status, _one_field(row.title))))
     return 0
 
@@ -258,13 +226,6 @@ def _cmd_templates(args: argparse.Namespace, db_url: str) -> int:
     for template in _catalog().templates.values():
         print("\t".join((template.id, _one_field(template.name), ",".join(template.phase_ids()))))
     return 0
-
-
-def _zone(name: str | None) -> tzinfo:
-    try:
-        return ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
 
 
 def _one_field(text: str) -> str:
