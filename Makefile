@@ -22,7 +22,9 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,postgres]'
+	@echo "Installing Debrief and its dependencies into $(VENV) (log: $(VENV)/install.log)"
+	@$(PY) -m pip install --disable-pip-version-check -e '.[test,postgres]' > $(VENV)/install.log 2>&1 \
+		|| { tail -n 30 $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
 clean:

@@ -34,7 +34,7 @@ class MeetingController(QObject):
         self.review_id = review_id
         self.template = self._catalog.template_or_default(template_id)
         with self._library.begin() as session:
-            meeting = meetings.current_meeting(session, review_id)
+            meeting = meetings.live_meeting(session, review_id, now=self._clock())
             current = meeting.current_phase if meeting is not None else None
         if current is None or self.template.phase(current) is None:
             current = self.template.phases[0].id

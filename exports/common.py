@@ -282,7 +282,7 @@ def _timeline(review: ReviewDoc, notes: tuple[NoteRow, ...]) -> list[Block]:
             cell(event.source),
             cell(", ".join(event.participants)),
         ))
-    blocks.append(Table(("Time", "Kind", "What happened", "Source", "Who"), tuple(rows), (3, 2, 7, 2, 2)))
+    blocks.append(Table(("Time", "Kind", "What happened", "Source", "Who"), tuple(rows), (6, 5, 13, 4, 4)))
     return blocks
 
 

@@ -1,0 +1,117 @@
+"""Services commit each change at once and signal after the commit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services, build_services
+from models.catalog import Catalog
+from models.errors import InvalidFieldError
+from models.snapshot import load_review
+from models.store import Library, open_library
+
+SAID_AT = datetime(2026, 3, 4, 10, 5, tzinfo=UTC)
+
+
+@pytest.fixture
+def services(library: Library, catalog: Catalog, qapp: object) -> Services:
+    return build_services(library, catalog=catalog, clock=lambda: SAID_AT)
+
+
+@pytest.fixture
+def review_id(services: Services) -> int:
+    return services.reviews.create(title="Checkout errors", template="standard")
+
+
+def test_a_note_is_in_the_database_when_note_added_fires(
+    services: Services, review_id: int, db_url: str, qtbot: QtBot
+) -> None:
+    """A second connection sees the note as soon as the signal arrives: it was committed first."""
+    seen: list[int] = []
+
+    def check(rid: int, note_id: int) -> None:
+        other = open_library(db_url)
+        with other.begin() as session:
+            doc = load_review(session, rid)
+        other.close()
+        assert doc is not None
+        seen.extend(n.id for n in doc.notes if n.id == note_id)
+
+    services.capture.note_added.connect(check)
+    with qtbot.waitSignal(services.capture.note_added) as blocker:
+        row = services.capture.add_note(review_id, phase="timeline", text="Dashboards looked normal")
+    assert blocker.args == [review_id, row.id]
+    assert seen == [row.id]
+    assert row.said_at == SAID_AT
+
+
+def test_a_refused_note_signals_nothing_and_stores_nothing(
+    services: Services, review_id: int, qtbot: QtBot
+) -> None:
+    """An empty note raises a domain error naming the field, with no signal."""
+    with qtbot.assertNotEmitted(services.capture.note_added), pytest.raises(InvalidFieldError) as caught:
+        services.capture.add_note(review_id, phase="timeline", text="   ")
+    assert caught.value.field == "text"
+    assert services.reviews.get(review_id).notes == ()  # type: ignore[union-attr]
+
+
+def test_promoting_a_note_keeps_its_text_and_signals_outcomes(
+    services: Services, review_id: int, qtbot: QtBot
+) -> None:
+    """A promoted note becomes a learning and an action with the same text."""
+    note = services.capture.add_note(review_id, phase="learnings", text="Sampling hides partial outages")
+    with qtbot.waitSignal(services.capture.outcomes_changed) as blocker:
+        services.capture.promote_to_learning(review_id, note.id, category="technical")
+    assert blocker.args == [review_id]
+    services.capture.promote_to_action(review_id, note.id)
+    doc = services.reviews.get(review_id)
+    assert doc is not None
+    assert [(x.text, x.note_id) for x in doc.learnings] == [("Sampling hides partial outages", note.id)]
+    assert [(a.title, a.status, a.note_id) for a in doc.actions] == [
+        ("Sampling hides partial outages", "open", note.id)]
+
+
+def test_deleting_a_note_keeps_what_was_promoted_from_it(services: Services, review_id: int) -> None:
+    """Learnings outlive the note they came from."""
+    note = services.capture.add_note(review_id, phase="learnings", text="Caches go cold on deploy")
+    services.capture.promote_to_learning(review_id, note.id)
+    services.capture.delete_note(review_id, note.id)
+    doc = services.reviews.get(review_id)
+    assert doc is not None and doc.notes == ()
+    assert [(x.text, x.note_id) for x in doc.learnings] == [("Caches go cold on deploy", None)]
+
+
+def test_deleting_a_participant_keeps_their_notes(services: Services, review_id: int) -> None:
+    """A note's text stays when its speaker is removed; only the link goes."""
+    person = services.reviews.add_participant(review_id, name="Responder A", roles=["responder"])
+    services.capture.add_note(review_id, phase="timeline", text="I saw the alert", author_id=person)
+    services.reviews.delete_participant(person)
+    doc = services.reviews.get(review_id)
+    assert doc is not None
+    assert [(n.text, n.author) for n in doc.notes] == [("I saw the alert", None)]
+
+
+def test_changing_the_title_updates_the_library(services: Services, review_id: int, qtbot: QtBot) -> None:
+    """A title edit signals both the review and the library list."""
+    with qtbot.waitSignals([services.reviews.review_changed, services.reviews.library_changed]):
+        services.reviews.update(review_id, title="Checkout errors after config push")
+    assert [r.title for r in services.reviews.list_reviews()] == ["Checkout errors after config push"]
+
+
+def test_an_unknown_template_is_refused(services: Services) -> None:
+    """A review must use a template the catalog has."""
+    with pytest.raises(InvalidFieldError, match="template"):
+        services.reviews.create(title="X", template="no-such-template")
+
+
+def test_settings_remember_only_what_changed(services: Services, user_dirs: dict[str, Path]) -> None:
+    """The settings file holds changed values and survives a reload."""
+    services.settings.set("last_export_dir", "/tmp/reports")
+    stored = (user_dirs["config"] / "settings.json").read_text()
+    assert "last_export_dir" in stored and "last_export_format" not in stored
+    again = build_services(services.library, catalog=services.catalog)
+    assert again.settings.get("last_export_dir") == "/tmp/reports"

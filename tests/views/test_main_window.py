@@ -1,0 +1,99 @@
+"""The main window's file commands: export remembers where, import refuses bad bundles whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import build_services
+from models.catalog import Catalog
+from models.store import Library
+from views.main_window import MainWindow
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def window(library: Library, catalog: Catalog, qtbot: QtBot) -> Iterator[MainWindow]:
+    window = MainWindow(build_services(library, catalog=catalog))
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+
+
+def test_import_bundle_adds_the_review_to_the_library(window: MainWindow,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """File ▸ Import with a valid bundle lists and selects the new review."""
+    monkeypatch.setattr(window, "ask_open_path", lambda folder, filters: str(DATA / "full_bundle.yaml"))
+    review_id = window.import_bundle()
+    assert review_id is not None
+    assert window.library_page.selected_id() == review_id
+    assert window.library_page.model.rowCount() == 1
+
+
+def test_a_bad_bundle_is_refused_with_its_line_and_nothing_imported(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A bundle with a naive time shows one message naming line and field; the library stays empty."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((DATA / "full_bundle.yaml").read_text().replace(
+        "started_at: 2026-03-02T09:14:00Z", "started_at: 2026-03-02T09:14:00"))
+    shown: list[str] = []
+    monkeypatch.setattr(window, "ask_open_path", lambda folder, filters: str(bad))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    assert window.import_bundle() is None
+    assert len(shown) == 1
+    assert "bad.yaml, line 13: review.started_at" in shown[0]
+    assert window.services.reviews.list_reviews() == []
+
+
+def test_export_remembers_the_folder_and_format(window: MainWindow, monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    """The second export suggests the folder and format of the first."""
+    review_id = window.services.reviews.create(title="Checkout errors / config", template="standard")
+    window.open_review(review_id)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    suggestions: list[str] = []
+
+    def save_as(suggested: str, filters: str, selected: str) -> tuple[str, str]:
+        suggestions.append(suggested)
+        return str(reports / "first.md"), selected
+
+    monkeypatch.setattr(window, "ask_save_path", save_as)
+    assert window.export_current() == reports / "first.md"
+    window.export_current()
+    assert suggestions[0].endswith(".docx")
+    assert Path(suggestions[1]) == reports / "Checkout errors - config.md"
+    assert (reports / "first.md").read_text().startswith("---")
+
+
+def test_export_without_a_suffix_uses_the_chosen_filter(window: MainWindow, monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    """Typing a name without a suffix writes the format of the selected filter."""
+    review_id = window.services.reviews.create(title="Checkout errors", template="standard")
+    window.open_review(review_id)
+    def save_as(suggested: str, filters: str, selected: str) -> tuple[str, str]:
+        return str(tmp_path / "report"), filters.split(";;")[2]
+
+    monkeypatch.setattr(window, "ask_save_path", save_as)
+    assert window.export_current() == tmp_path / "report.yaml"
+    assert (tmp_path / "report.yaml").read_text().startswith("format: debrief.review")
+
+
+def test_an_export_that_cannot_be_written_says_so(window: MainWindow, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    """A target in a missing folder is reported and nothing is written."""
+    review_id = window.services.reviews.create(title="Checkout errors", template="standard")
+    window.open_review(review_id)
+    target = tmp_path / "missing" / "report.docx"
+    shown: list[str] = []
+    monkeypatch.setattr(window, "ask_save_path", lambda suggested, filters, selected: (str(target), selected))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    assert window.export_current() is None
+    assert len(shown) == 1 and str(target) in shown[0]
+    assert not target.parent.exists()
