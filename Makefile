@@ -12,6 +12,7 @@ run: $(STAMP)
 	@$(VENV)/bin/debrief
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: $(STAMP)
