@@ -16,8 +16,10 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(PY) -m pip install -q ruff
-	$(VENV)/bin/ruff check app models exports views tests
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[lint]' > $(VENV)/lint-install.log 2>&1 \
+		|| { tail -n 30 $(VENV)/lint-install.log; exit 1; }
+	$(VENV)/bin/ruff check app models exports views tests bench
+	$(VENV)/bin/mypy
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -18,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Length
+from docx.styles.style import _TableStyle
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -48,12 +49,13 @@ def to_docx(report: ReviewReport, *, include_private: bool = False) -> bytes:
     doc = Document()
     _set_properties(doc, report)
     section = doc.sections[0]
-    text_width = section.page_width - section.left_margin - section.right_margin
+    text_width = Length((section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0))
     # Resolve each style once: python-docx looks a style up by scanning all of
     # them (~2 ms) on every add_paragraph(style=...) and add_heading().
     heading_ids = {level: doc.styles[name].style_id for level, name in HEADING_STYLES.items()}
     bullet_id = doc.styles[BULLET_STYLE].style_id
     table_style = doc.styles[TABLE_STYLE]
+    assert isinstance(table_style, _TableStyle)
     for block in report_blocks(report, include_private=include_private):
         if isinstance(block, Heading):
             _add_paragraph(doc, heading_ids[block.level]).add_run(block.text)
@@ -106,9 +108,9 @@ def _add_bullet(paragraph: WordParagraph, item: Bullet) -> None:
         paragraph.add_run(item.text)
 
 
-def _add_table(doc: WordDocument, block: Table, style: object, text_width: Length) -> WordTable:
+def _add_table(doc: WordDocument, block: Table, style: _TableStyle, text_width: Length) -> WordTable:
     columns = len(block.header)
-    table = doc.add_table(rows=1, cols=columns)
+    table: WordTable = doc.add_table(rows=1, cols=columns)
     table.style = style
     # Fixed layout with explicit widths: Word does not have to measure every
     # cell of a 2,000-row timeline before it can show the first page.
@@ -134,7 +136,7 @@ def _append_rows(table: WordTable, rows: tuple[tuple[str, ...], ...]) -> None:
     of a ready ``w:tr`` with the text put straight into ``w:t`` is ~15x faster
     and gives the same XML.
     """
-    prototype = table.add_row()._tr  # sized cells, each with one empty paragraph
+    prototype = table.add_row()._tr  # type: ignore[no-untyped-call]  # sized cells, one empty paragraph each
     tbl = prototype.getparent()
     tbl.remove(prototype)
     for row in rows:
@@ -158,6 +160,6 @@ def _put_text(paragraph: BaseOxmlElement, text: str) -> None:
 
 
 def _child(parent: BaseOxmlElement, tag: str) -> BaseOxmlElement:
-    element = parent.makeelement(tag, {})
+    element: BaseOxmlElement = parent.makeelement(tag, {})
     parent.append(element)
     return element

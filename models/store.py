@@ -156,7 +156,8 @@ def open_library(url: str | None = None) -> Library:
         migrate(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        reason = str(exc.orig) if getattr(exc, "orig", None) is not None else str(exc)
+        orig = getattr(exc, "orig", None)
+        reason = str(orig) if orig is not None else str(exc)
         safe = make_url(url).render_as_string(hide_password=True)
         raise LibraryError(f"cannot open library {safe}: {reason.strip().splitlines()[0]}") from exc
     return Library(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP as translate_noop
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QWheelEvent
 from PySide6.QtWidgets import (
@@ -38,6 +37,7 @@ from models.errors import DomainError, InvalidFieldError
 from models.snapshot import ParticipantRow, ReviewDoc
 from models.timeparse import format_local, parse_time
 from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, label
+from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 from views.models.snapshot_table_model import Column, SnapshotTableModel
 from views.participant_dialog import ParticipantDialog
 
@@ -287,6 +287,7 @@ class LevelSettingWidget(QWidget):
         combo.setCompleter(completer)
         combo.activated.connect(lambda _index: self._commit("timezone"))
         line_edit = combo.lineEdit()
+        assert line_edit is not None  # the combo is editable
         line_edit.setPlaceholderText("Europe/Berlin")
         line_edit.editingFinished.connect(lambda: self._commit("timezone"))
         self._fields["timezone"] = combo
@@ -306,7 +307,7 @@ class LevelSettingWidget(QWidget):
     def _participants_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Participants"))
         box.setObjectName("participants")
-        columns = (
+        columns: tuple[Column[ParticipantRow], ...] = (
             Column(translate_noop(_CONTEXT, "Name"), lambda p: p.name),
             Column(translate_noop(_CONTEXT, "Roles"), _roles_text),
             Column(translate_noop(_CONTEXT, "On call"), lambda p: _yes_no(p.on_call)),
@@ -529,8 +530,8 @@ class LevelSettingWidget(QWidget):
             return widget.isModified()
         if isinstance(widget, QPlainTextEdit):
             return widget.document().isModified()
-        if widget is self._timezone:
-            return self._timezone.lineEdit().isModified()
+        if widget is self._timezone and (line_edit := self._timezone.lineEdit()) is not None:
+            return line_edit.isModified()
         return False
 
     def _set_dirty(self, field: str, dirty: bool) -> None:
@@ -539,8 +540,8 @@ class LevelSettingWidget(QWidget):
             widget.setModified(dirty)
         elif isinstance(widget, QPlainTextEdit):
             widget.document().setModified(dirty)
-        elif widget is self._timezone:
-            self._timezone.lineEdit().setModified(dirty)
+        elif widget is self._timezone and (line_edit := self._timezone.lineEdit()) is not None:
+            line_edit.setModified(dirty)
 
     def _line(self, field: str) -> QLineEdit:
         edit = self._fields[field]

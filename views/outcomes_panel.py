@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -65,7 +65,7 @@ class OutcomesPanel(QWidget):
         self._fill(self.parking_list, [(n.id, f"• {n.text}", "") for n in parked],
                    self.tr("Ideas to come back to later (Ctrl+7)."))
 
-    def _make_list(self, edit_signal: Signal, delete_signal: Signal) -> QListWidget:
+    def _make_list(self, edit_signal: SignalInstance, delete_signal: SignalInstance) -> QListWidget:
         widget = QListWidget()
         widget.setWordWrap(True)
         widget.itemActivated.connect(lambda item: self._emit_id(item, edit_signal))
@@ -74,7 +74,7 @@ class OutcomesPanel(QWidget):
         return widget
 
     @staticmethod
-    def _emit_id(item: QListWidgetItem | None, signal: Signal) -> None:
+    def _emit_id(item: QListWidgetItem | None, signal: SignalInstance) -> None:
         if item is not None and item.data(ID_ROLE) is not None:
             signal.emit(int(item.data(ID_ROLE)))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP as translate_noop
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -26,6 +25,7 @@ from models.snapshot import EventRow, ReviewDoc
 from models.timeparse import format_local
 from models.vocabulary import label
 from views.event_dialog import EventDialog
+from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 from views.models.snapshot_table_model import Column, SnapshotTableModel
 
 _CONTEXT = "TimelineWidget"
@@ -53,7 +53,7 @@ class TimelineWidget(QWidget):
         self._zone = ZoneInfo("UTC")
         self._current_id: int | None = None
 
-        columns = (
+        columns: tuple[Column[EventRow], ...] = (
             Column(translate_noop(_CONTEXT, "Time"), self._time_text, self._time_tooltip),
             Column(translate_noop(_CONTEXT, "Kind"),
                    lambda e: QApplication.translate("vocabulary", label(e.kind))),

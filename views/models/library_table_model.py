@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP as translate_noop
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
 from models.snapshot import ReviewSummary
 from models.vocabulary import label
+from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 
 Index = QModelIndex | QPersistentModelIndex
 
