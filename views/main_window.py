@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
@@ -41,8 +41,9 @@ class MainWindow(QMainWindow):
         services.reviews.review_deleted.connect(self._review_deleted)
         self._build_menus()
         self.statusBar().showMessage(self.tr("Library: %1").replace("%1", services.library.describe()))
-        for problem in services.catalog.problems:
-            self.statusBar().showMessage(self.tr("Skipped a broken file: %1").replace("%1", problem))
+        self.problems_box: QMessageBox | None = None
+        if services.catalog.problems:
+            QTimer.singleShot(0, self.report_catalog_problems)
         geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -128,6 +129,17 @@ class MainWindow(QMainWindow):
         self.library_page.select(review_id)
         self.statusBar().showMessage(self.tr("Imported %1").replace("%1", path.name), 10000)
         return review_id
+
+    def report_catalog_problems(self) -> None:
+        """Say which of the user's template or severity files were skipped, without blocking."""
+        problems = self.services.catalog.problems
+        self.problems_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Some of your files were skipped"),
+                                        self.tr("Debrief started with the built-in templates and severities, "
+                                                "but could not use these files of yours:"),
+                                        QMessageBox.StandardButton.Ok, self)
+        self.problems_box.setInformativeText("\n\n".join(problems))
+        self.problems_box.setWindowModality(Qt.WindowModality.NonModal)
+        self.problems_box.show()
 
     # file dialogs, separate so tests can replace them
     def ask_save_path(self, suggested: str, filters: str, selected: str) -> tuple[str, str]:

@@ -97,3 +97,22 @@ def test_an_export_that_cannot_be_written_says_so(window: MainWindow, monkeypatc
     assert window.export_current() is None
     assert len(shown) == 1 and str(target) in shown[0]
     assert not target.parent.exists()
+
+
+def test_a_broken_user_template_is_reported_and_the_app_still_starts(
+    library: Library, user_dirs: dict[str, Path], qtbot: QtBot
+) -> None:
+    """The window opens with the built-ins and names the broken file and line in a non-blocking message."""
+    from models.catalog import load_catalog
+
+    folder = user_dirs["config"] / "templates"
+    folder.mkdir(parents=True)
+    (folder / "ours.yaml").write_text("id: ours\nname: Ours\nphases:\n  - id: Timeline!\n    name: T\n")
+    window = MainWindow(build_services(library, catalog=load_catalog(user_dirs["config"])))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.problems_box is not None and window.problems_box.isVisible())
+    assert window.problems_box is not None
+    text = window.problems_box.informativeText()
+    assert "ours.yaml, line 4: phases[0].id" in text
+    assert "standard" in window.services.catalog.templates

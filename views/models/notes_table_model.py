@@ -6,6 +6,7 @@ from datetime import tzinfo
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from models.snapshot import NoteRow
@@ -13,6 +14,33 @@ from models.vocabulary import label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: One colour per note kind, so a note-taker can scan the list; readable on light and dark.
+KIND_COLOURS = {
+    "observation": "#7f8c8d",
+    "went-well": "#27ae60",
+    "surprise": "#e67e22",
+    "question": "#2980b9",
+    "learning": "#8e44ad",
+    "action": "#c0392b",
+    "parking-lot": "#b7950b",
+}
+_ICONS: dict[str, QIcon] = {}
+
+
+def kind_icon(kind: str) -> QIcon:
+    """A small filled circle in the kind's colour (made once per kind)."""
+    if kind not in _ICONS:
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(KIND_COLOURS.get(kind, "#7f8c8d")))
+        painter.drawEllipse(1, 1, 10, 10)
+        painter.end()
+        _ICONS[kind] = QIcon(pixmap)
+    return _ICONS[kind]
 
 
 class NotesTableModel(QAbstractTableModel):
@@ -126,6 +154,8 @@ class NotesTableModel(QAbstractTableModel):
                 return row.text
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_TEXT:
             return row.text
+        if role == Qt.ItemDataRole.DecorationRole and column == self.COL_KIND:
+            return kind_icon(row.kind)
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
