@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoStack
 
 from app.capture_service import CaptureService
 from app.clock import Clock, system_clock
 from app.meeting_controller import MeetingController
 from app.review_service import ReviewService
 from app.settings import Settings
+from app.timeline_import_service import TimelineImportService
+from app.undo import create_undo_stack
 from models.catalog import Catalog, load_catalog
 from models.store import Library, config_dir, open_library
 
@@ -33,6 +36,8 @@ class Services:
     capture: CaptureService
     meeting: MeetingController
     settings: Settings
+    imports: TimelineImportService
+    undo: QUndoStack
 
 
 def build_services(library: Library, *, catalog: Catalog | None = None, clock: Clock = system_clock,
@@ -46,6 +51,8 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
         capture=CaptureService(library, clock, parent),
         meeting=MeetingController(library, catalog, clock, parent),
         settings=Settings(config_dir() / "settings.json", parent),
+        imports=TimelineImportService(library, parent),
+        undo=create_undo_stack(parent),
     )
 
 

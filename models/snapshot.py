@@ -161,10 +161,13 @@ class ReviewReport:
     review: ReviewDoc
     template: Template
     severity: Severity | None
+    #: The who-knew-what-when chart as PNG bytes, drawn by the app layer (exports stay Qt-free).
+    chart_png: bytes | None = None
 
     @classmethod
-    def build(cls, review: ReviewDoc, catalog: Catalog) -> ReviewReport:
-        return cls(review, catalog.template_or_default(review.template), catalog.severity(review.severity))
+    def build(cls, review: ReviewDoc, catalog: Catalog, chart_png: bytes | None = None) -> ReviewReport:
+        return cls(review, catalog.template_or_default(review.template), catalog.severity(review.severity),
+                   chart_png)
 
 
 def _zone(name: str) -> ZoneInfo:
