@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from app.clock import Clock, system_clock
 from models import notes
 from models.entities import Note
-from models.snapshot import NoteRow, note_row
+from models.snapshot import ActionRow, LearningRow, NoteRow, load_notes, load_outcomes, note_row
 from models.store import Library
 
 
@@ -43,6 +43,16 @@ class CaptureService(QObject):
             row = note_row(notes.add_note(session, review_id, phase=phase, text=text, kind=kind, **fields))
         self.note_added.emit(review_id, row.id)
         return row
+
+    def notes(self, review_id: int) -> tuple[NoteRow, ...]:
+        """All notes of the review, oldest first (cheaper than reloading the whole review)."""
+        with self._library.begin() as session:
+            return load_notes(session, review_id)
+
+    def outcomes(self, review_id: int) -> tuple[tuple[LearningRow, ...], tuple[ActionRow, ...]]:
+        """The review's learnings and actions."""
+        with self._library.begin() as session:
+            return load_outcomes(session, review_id)
 
     def get_note(self, note_id: int) -> NoteRow | None:
         with self._library.begin() as session:

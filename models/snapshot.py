@@ -15,7 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.catalog import Catalog, Severity, Template
-from models.entities import Meeting, Note, Participant, Review, TimelineEvent
+from models.entities import (
+    ActionItem,
+    Learning,
+    Meeting,
+    Note,
+    Participant,
+    Review,
+    TimelineEvent,
+    event_participants,
+)
 
 
 @dataclass(frozen=True)
@@ -193,6 +202,32 @@ def note_row(n: Note) -> NoteRow:
                    n.created_at)
 
 
+def learning_row(x: Learning) -> LearningRow:
+    return LearningRow(x.id, x.text, x.category, x.note_id)
+
+
+def action_row(a: ActionItem) -> ActionRow:
+    return ActionRow(a.id, a.title, a.description or "", a.owner or "", a.due, a.priority, a.status,
+                     a.link or "", a.note_id)
+
+
+def load_notes(session: Session, review_id: int) -> tuple[NoteRow, ...]:
+    """Only the notes of a review: what changes while the note-taker types."""
+    notes = session.scalars(
+        select(Note).where(Note.review_id == review_id).options(selectinload(Note.author)).order_by(Note.id)
+    )
+    return tuple(note_row(n) for n in notes)
+
+
+def load_outcomes(session: Session, review_id: int) -> tuple[tuple[LearningRow, ...], tuple[ActionRow, ...]]:
+    """Only the learnings and actions of a review."""
+    learnings = session.scalars(
+        select(Learning).where(Learning.review_id == review_id).order_by(Learning.id))
+    actions = session.scalars(
+        select(ActionItem).where(ActionItem.review_id == review_id).order_by(ActionItem.id))
+    return tuple(learning_row(x) for x in learnings), tuple(action_row(a) for a in actions)
+
+
 def meeting_row(m: Meeting) -> MeetingRow:
     return MeetingRow(m.id, m.kind, m.started_at, m.ended_at, m.current_phase,
                       tuple(MeetingPhaseRow(p.phase, p.started_at, p.ended_at) for p in m.phases))
@@ -203,6 +238,32 @@ def summary_row(r: Review) -> ReviewSummary:
                          r.timezone, r.created_at, r.updated_at)
 
 
+def load_event_rows(session: Session, review_id: int) -> tuple[EventRow, ...]:
+    """The review's events in time order, read with two Core queries.
+
+    A timeline imported from a chat export can hold tens of thousands of
+    events; building ORM objects for them costs seconds, plain rows a fraction.
+    """
+    events = TimelineEvent.__table__
+    names: dict[int, list[str]] = {}
+    for event_id, name in session.execute(
+        select(event_participants.c.event_id, Participant.name)
+        .join(Participant, Participant.id == event_participants.c.participant_id)
+        .where(Participant.review_id == review_id)
+        .order_by(Participant.position, Participant.id)
+    ):
+        names.setdefault(event_id, []).append(name)
+    rows = session.execute(
+        select(events.c.id, events.c.at, events.c.text, events.c.kind, events.c.source, events.c.approximate)
+        .where(events.c.review_id == review_id)
+        .order_by(events.c.at, events.c.id)
+    ).all()
+    return tuple(
+        EventRow(event_id, at, text, kind, source or "", bool(approximate), tuple(names.get(event_id, ())))
+        for event_id, at, text, kind, source, approximate in rows
+    )
+
+
 def load_review(session: Session, review_id: int) -> ReviewDoc | None:
     """Read a whole review in a handful of queries (None if there is no such review)."""
     review = session.scalars(
@@ -210,7 +271,6 @@ def load_review(session: Session, review_id: int) -> ReviewDoc | None:
         .where(Review.id == review_id)
         .options(
             selectinload(Review.participants),
-            selectinload(Review.events).selectinload(TimelineEvent.participants),
             selectinload(Review.notes).selectinload(Note.author),
             selectinload(Review.learnings),
             selectinload(Review.actions),
@@ -238,10 +298,9 @@ def load_review(session: Session, review_id: int) -> ReviewDoc | None:
         created_at=review.created_at,
         updated_at=review.updated_at,
         participants=tuple(participant_row(p) for p in review.participants),
-        events=tuple(event_row(e) for e in review.events),
+        events=load_event_rows(session, review.id),
         notes=tuple(note_row(n) for n in review.notes),
-        learnings=tuple(LearningRow(x.id, x.text, x.category, x.note_id) for x in review.learnings),
-        actions=tuple(ActionRow(a.id, a.title, a.description or "", a.owner or "", a.due, a.priority,
-                                a.status, a.link or "", a.note_id) for a in review.actions),
+        learnings=tuple(learning_row(x) for x in review.learnings),
+        actions=tuple(action_row(a) for a in review.actions),
         meetings=tuple(meeting_row(m) for m in review.meetings),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -291,8 +293,16 @@ class ReviewPage(QWidget):
             self._fill_notes()
 
     def _outcomes_changed(self, review_id: int) -> None:
-        if review_id == self.review_id:
-            self._reload()
+        if review_id == self.review_id and self.doc is not None:
+            learnings, actions = self._services.capture.outcomes(review_id)
+            self.doc = replace(self.doc, learnings=learnings, actions=actions)
+            self.outcomes.show_review(self.doc)
+
+    def _notes_changed(self) -> None:
+        """Refresh what depends on the notes only (never the whole review: timelines can be huge)."""
+        if self.review_id is not None and self.doc is not None:
+            self.doc = replace(self.doc, notes=self._services.capture.notes(self.review_id))
+            self.outcomes.show_review(self.doc)
 
     def _show_phase(self, phase_id: str) -> None:
         template = self._services.meeting.template
@@ -384,7 +394,7 @@ class ReviewPage(QWidget):
         if row is not None and row.phase == self.current_phase() and self.notes_model.row_of(note_id) < 0:
             self.notes_model.append(row)
             self._update_notes_label()
-        self._reload()
+        self._notes_changed()
 
     def _note_changed(self, review_id: int, note_id: int) -> None:
         if review_id != self.review_id:
@@ -392,14 +402,14 @@ class ReviewPage(QWidget):
         row = self._services.capture.get_note(note_id)
         if row is not None:
             self.notes_model.replace(row)
-        self._reload()
+        self._notes_changed()
 
     def _note_deleted(self, review_id: int, note_id: int) -> None:
         if review_id != self.review_id:
             return
         self.notes_model.remove(note_id)
         self._update_notes_label()
-        self._reload()
+        self._notes_changed()
 
     def _edit_note_text(self, note_id: int, text: str) -> None:
         if self.review_id is not None:
