@@ -10,8 +10,10 @@ from PySide6.QtCore import QObject, Signal
 from models import reviews, timeline
 from models.bundle import import_bundle, load_bundle_file
 from models.catalog import Catalog
-from models.snapshot import ReviewDoc, ReviewReport, ReviewSummary, load_review
+from models.errors import NotFoundError
+from models.snapshot import EventRow, ReviewDoc, ReviewReport, ReviewSummary, event_row, load_review
 from models.store import Library
+from models.timeline import DeletedEvent
 
 
 class ReviewService(QObject):
@@ -22,11 +24,15 @@ class ReviewService(QObject):
     Signals:
         library_changed(): a review was created, deleted, or its library row changed.
         review_changed(int): the facts, participants or timeline of this review changed.
+        event_changed(int, int): review id, event id: one event was added, changed or deleted
+            (``get_event`` tells which; None means gone). Emitted just before the
+            ``review_changed`` of the same write, so a timeline can update one row.
         review_deleted(int): this review is gone.
     """
 
     library_changed = Signal()
     review_changed = Signal(int)
+    event_changed = Signal(int, int)
     review_deleted = Signal(int)
 
     def __init__(self, library: Library, catalog: Catalog, parent: QObject | None = None) -> None:
@@ -98,10 +104,51 @@ class ReviewService(QObject):
     def add_event(self, review_id: int, **fields: Any) -> int:
         with self._library.begin() as session:
             event_id = timeline.add_event(session, review_id, **fields).id
+        self.event_changed.emit(review_id, event_id)
         self.review_changed.emit(review_id)
         return event_id
 
     def delete_event(self, event_id: int) -> None:
         with self._library.begin() as session:
             review_id = timeline.delete_event(session, event_id)
+        self.event_changed.emit(review_id, event_id)
+        self.review_changed.emit(review_id)
+
+    def get_event(self, event_id: int) -> EventRow | None:
+        """One event as stored (None when there is no such event)."""
+        with self._library.begin() as session:
+            event = timeline.get_event(session, event_id)
+            return event_row(event) if event is not None else None
+
+    def update_event(self, review_id: int, event_id: int, **fields: Any) -> EventRow:
+        """Change some fields of one event (``timeline.EVENT_FIELDS``); returns it as stored."""
+        with self._library.begin() as session:
+            event = timeline.get_event_or_raise(session, event_id)
+            if event.review_id != review_id:
+                raise NotFoundError("timeline event", event_id)
+            row = event_row(timeline.update_event(session, event_id, **fields))
+        self.event_changed.emit(review_id, event_id)
+        self.review_changed.emit(review_id)
+        return row
+
+    def remove_event(self, event_id: int) -> DeletedEvent:
+        """Delete an event, returning what ``restore_event`` needs to bring it back (undo)."""
+        with self._library.begin() as session:
+            deleted = timeline.remove_event(session, event_id)
+        self.event_changed.emit(deleted.review_id, event_id)
+        self.review_changed.emit(deleted.review_id)
+        return deleted
+
+    def restore_event(self, deleted: DeletedEvent) -> int:
+        """Bring back a removed event with its id (when free) and its notes' links; returns its id."""
+        with self._library.begin() as session:
+            event_id = timeline.restore_event(
+                session, deleted.review_id, event_id=deleted.row.id, note_ids=deleted.note_ids,
+                external_id=deleted.external_id, **deleted.fields()).id
+        self.event_changed.emit(deleted.review_id, event_id)
+        self.review_changed.emit(deleted.review_id)
+        return event_id
+
+    def notify_changed(self, review_id: int) -> None:
+        """Tell every view that ``review_id`` changed through another service (a timeline import)."""
         self.review_changed.emit(review_id)

@@ -3,59 +3,78 @@
 People type what their clocks showed ("2026-03-02 10:14") far more often than
 UTC. A wall-clock time is read in the review's timezone; one that the zone
 skipped (spring forward) or repeated (autumn fold) is refused with a message
-that says which offset to add, never guessed at.
+that says which offset to add, never guessed at. :func:`candidates` lists the
+moments a text may mean, so a form can offer the choice instead.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from models.errors import InvalidFieldError
 
 _FORMATS_HINT = "use YYYY-MM-DD HH:MM, optionally with an offset such as +01:00 or Z"
 
-_PATTERN = re.compile(
-    r"""
-    (?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})
-    (?:[Tt]|\s+)
+_DATE = r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[Tt]|\s+)"
+_CLOCK = r"""
     (?P<hour>\d{1,2}):(?P<minute>\d{2})
     (?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,6}))?)?
     \s*
     (?P<offset>[Zz]|UTC|[+-]\d{2}(?::?\d{2})?)?
-    """,
-    re.VERBOSE,
-)
+    """
+_PATTERN = re.compile(_DATE + _CLOCK, re.VERBOSE)
+_CLOCK_ONLY = re.compile(_CLOCK, re.VERBOSE)
 
 
-def parse_time(text: str, zone: ZoneInfo, *, field: str) -> datetime | None:
+def parse_time(text: str, zone: ZoneInfo, *, field: str, default_date: date | None = None) -> datetime | None:
     """The moment ``text`` names, timezone-aware in UTC; None for empty text.
 
     Accepts ISO 8601 with ``Z`` or an offset ("2026-03-02T09:14:00Z",
     "2026-03-02 10:14+01:00") and wall-clock "YYYY-MM-DD HH:MM[:SS]" (``T`` or a
-    space between date and time), read in ``zone``. Raises
-    :class:`InvalidFieldError` for ``field`` when the text is not such a time or
-    names a wall-clock time that ``zone`` skipped or repeated.
+    space between date and time), read in ``zone``. With ``default_date`` a
+    bare "HH:MM[:SS]" means that day (a person re-timing an event types only
+    the clock). Raises :class:`InvalidFieldError` for ``field`` when the text is
+    not such a time or names a wall-clock time that ``zone`` skipped or repeated.
     """
     text = (text or "").strip()
     if not text:
         return None
-    match = _PATTERN.fullmatch(text)
-    if match is None:
-        raise InvalidFieldError(field, f"{text} is not a date and time ({_FORMATS_HINT})")
-    try:
-        naive = datetime(
-            int(match["year"]), int(match["month"]), int(match["day"]),
-            int(match["hour"]), int(match["minute"]), int(match["second"] or 0),
-            int((match["fraction"] or "0").ljust(6, "0")),
-        )
-        offset = _offset(match["offset"])
-    except ValueError as exc:
-        raise InvalidFieldError(field, f"{text} is not a date and time ({_FORMATS_HINT})") from exc
+    naive, offset = _read(text, field, default_date)
     if offset is not None:
         return naive.replace(tzinfo=offset).astimezone(UTC)
     return _wall_clock(naive, zone, text, field).astimezone(UTC)
+
+
+def candidates(text: str, zone: ZoneInfo, *, field: str = "at",
+               default_date: date | None = None) -> list[datetime]:
+    """Every moment ``text`` can mean in ``zone``, in UTC and in time order.
+
+    One moment for an ordinary time or a time with an offset, two for a
+    wall-clock time that happened twice (autumn fold: the first, summer-time
+    occurrence comes first), none for one that never happened (spring gap).
+    Raises :class:`InvalidFieldError` for ``field`` when the text is empty or
+    not a date and time at all.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise InvalidFieldError(field, f"no time given ({_FORMATS_HINT})")
+    naive, offset = _read(text, field, default_date)
+    if offset is not None:
+        return [naive.replace(tzinfo=offset).astimezone(UTC)]
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return [first.astimezone(UTC)]
+    if _skipped(naive, zone):
+        return []
+    return sorted({first.astimezone(UTC), second.astimezone(UTC)})
+
+
+def format_offset(offset: timedelta | None) -> str:
+    """A UTC offset as "+02:00" / "-05:00" (None reads as UTC, "+00:00")."""
+    return _format_offset(offset)
 
 
 def format_local(moment: datetime | None, zone: tzinfo) -> str:
@@ -84,8 +103,7 @@ def _wall_clock(naive: datetime, zone: ZoneInfo, text: str, field: str) -> datet
     if first_offset == second_offset:
         return first
     name = getattr(zone, "key", None) or str(zone)
-    # Both folds disagree inside a gap and inside a fold; only a gap fails the round trip.
-    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+    if _skipped(naive, zone):
         example = naive.strftime("%Y-%m-%d %H:%M") + _format_offset(first_offset)
         raise InvalidFieldError(
             field,
@@ -97,6 +115,38 @@ def _wall_clock(naive: datetime, zone: ZoneInfo, text: str, field: str) -> datet
         f"{text} happened twice in {name}; add the offset: "
         f"{_format_offset(first_offset)} (first) or {_format_offset(second_offset)} (second)",
     )
+
+
+def _read(text: str, field: str, default_date: date | None) -> tuple[datetime, tzinfo | None]:
+    """The naive wall-clock time and the explicit offset (if any) that ``text`` spells."""
+    match = _PATTERN.fullmatch(text)
+    day = None
+    if match is None and default_date is not None:
+        match = _CLOCK_ONLY.fullmatch(text)
+        day = default_date
+    if match is None:
+        raise InvalidFieldError(field, f"{text} is not a date and time ({_FORMATS_HINT})")
+    try:
+        if day is None:
+            day = date(int(match["year"]), int(match["month"]), int(match["day"]))
+        naive = datetime(
+            day.year, day.month, day.day,
+            int(match["hour"]), int(match["minute"]), int(match["second"] or 0),
+            int((match["fraction"] or "0").ljust(6, "0")),
+        )
+        offset = _offset(match["offset"])
+    except ValueError as exc:
+        raise InvalidFieldError(field, f"{text} is not a date and time ({_FORMATS_HINT})") from exc
+    return naive, offset
+
+
+def _skipped(naive: datetime, zone: tzinfo) -> bool:
+    """Whether the clocks in ``zone`` jumped over ``naive`` (spring gap).
+
+    Both folds disagree inside a gap and inside a fold; only a gap fails the round trip.
+    """
+    moment = naive.replace(tzinfo=zone, fold=0)
+    return moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive
 
 
 def _offset(text: str | None) -> tzinfo | None:

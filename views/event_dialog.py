@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -18,13 +19,15 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from models.errors import InvalidFieldError
 from models.snapshot import ReviewDoc
-from models.timeparse import format_local, parse_time
+from models.timefmt import abbreviation
+from models.timeparse import candidates, format_local, format_offset, parse_time
 from models.vocabulary import EVENT_KINDS, label
 
 _DEFAULT_KIND = "observation"
@@ -35,8 +38,11 @@ class EventDialog(QDialog):
 
     The time is typed as the wall clock of the review's timezone or with an
     explicit offset; OK stays disabled until it parses and the event says what
-    happened. The dialog never writes: the caller hands the returned dict to
-    ``ReviewService.add_event``.
+    happened. A wall-clock time the zone showed twice (the autumn change) is
+    never guessed: two choices appear ("02:30 CEST (+02:00, first)" / "02:30 CET
+    (+01:00, second)") and OK waits for one. A time the zone skipped is refused
+    with the offsets to use. The dialog never writes: the caller hands the
+    returned dict to ``ReviewService.add_event``.
     """
 
     def __init__(self, doc: ReviewDoc, parent: QWidget | None = None) -> None:
@@ -58,6 +64,25 @@ class EventDialog(QDialog):
         self._time_error.setWordWrap(True)
         self._time_error.setStyleSheet("color: #c62828;")
         self._time_error.hide()
+
+        self._fold_box = QWidget(self)
+        self._fold_box.setObjectName("foldChoice")
+        self._fold_question = QLabel(self._fold_box)
+        self._fold_question.setWordWrap(True)
+        self._fold_first = QRadioButton(self._fold_box)
+        self._fold_first.setObjectName("foldFirst")
+        self._fold_second = QRadioButton(self._fold_box)
+        self._fold_second.setObjectName("foldSecond")
+        self._fold_group = QButtonGroup(self)
+        self._fold_group.addButton(self._fold_first)
+        self._fold_group.addButton(self._fold_second)
+        fold_layout = QVBoxLayout(self._fold_box)
+        fold_layout.setContentsMargins(0, 0, 0, 0)
+        fold_layout.addWidget(self._fold_question)
+        fold_layout.addWidget(self._fold_first)
+        fold_layout.addWidget(self._fold_second)
+        self._fold_box.hide()
+        self._folds: list[datetime] = []
 
         self._approximate = QCheckBox(self.tr("The time is an estimate"), self)
         self._approximate.setObjectName("approximate")
@@ -100,6 +125,7 @@ class EventDialog(QDialog):
         time_layout.setContentsMargins(0, 0, 0, 0)
         time_layout.addWidget(self._time)
         time_layout.addWidget(self._time_error)
+        time_layout.addWidget(self._fold_box)
         time_layout.addWidget(self._approximate)
 
         people_box = QWidget(self)
@@ -133,6 +159,7 @@ class EventDialog(QDialog):
         self._time.textChanged.connect(self._on_time_edited)
         self._time.editingFinished.connect(self._show_time_error)
         self._text.textChanged.connect(self._update_ok)
+        self._fold_group.buttonToggled.connect(self._on_fold_chosen)
         self._on_time_edited()
 
     @classmethod
@@ -158,17 +185,73 @@ class EventDialog(QDialog):
             "participants": [p.text() for p in people if p.checkState() == Qt.CheckState.Checked],
         }
 
+    def fold_choices(self) -> tuple[str, str] | None:
+        """The labels of the two readings offered for a time that happened twice (None when not asked)."""
+        if not self._fold_box.isVisibleTo(self):
+            return None
+        return self._fold_first.text(), self._fold_second.text()
+
     def _on_time_edited(self) -> None:
+        text = self._time.text()
         try:
-            self._at = parse_time(self._time.text(), self._zone, field="at")
+            moments = candidates(text, self._zone, field="at") if text.strip() else []
         except InvalidFieldError:
-            self._at = None
-        else:
+            moments = []
+        self._offer_folds(moments if len(moments) == 2 else [])
+        if len(moments) == 1:
+            self._at = moments[0]
             # Fixed: take the complaint away at once; a new one waits until typing stops.
             self._time_error.hide()
+        elif len(moments) == 2:
+            self._at = self._chosen_fold()
+            self._time_error.hide()
+        else:
+            self._at = None
         self._update_ok()
 
+    def _offer_folds(self, moments: list[datetime]) -> None:
+        """Show the two readings of a repeated wall-clock time, or hide them; a new pair clears the choice."""
+        if moments == self._folds:
+            return
+        self._folds = moments
+        self._fold_group.setExclusive(False)
+        for button in (self._fold_first, self._fold_second):
+            button.setChecked(False)
+        self._fold_group.setExclusive(True)
+        if not moments:
+            self._fold_box.hide()
+            return
+        first, second = moments
+        local = first.astimezone(self._zone)
+        self._fold_question.setText(self.tr(
+            "{time} happened twice in {zone} (the clocks went back). Which one?").format(
+                time=local.strftime("%Y-%m-%d %H:%M"), zone=self._zone.key))
+        self._fold_first.setText(self.tr("{time} {zone} ({offset}, first)").format(
+            time=local.strftime("%H:%M"), zone=abbreviation(first, self._zone),
+            offset=format_offset(local.utcoffset())))
+        later = second.astimezone(self._zone)
+        self._fold_second.setText(self.tr("{time} {zone} ({offset}, second)").format(
+            time=later.strftime("%H:%M"), zone=abbreviation(second, self._zone),
+            offset=format_offset(later.utcoffset())))
+        self._fold_box.show()
+
+    def _chosen_fold(self) -> datetime | None:
+        if len(self._folds) != 2:
+            return None
+        if self._fold_first.isChecked():
+            return self._folds[0]
+        if self._fold_second.isChecked():
+            return self._folds[1]
+        return None
+
+    def _on_fold_chosen(self) -> None:
+        if len(self._folds) == 2:
+            self._at = self._chosen_fold()
+            self._update_ok()
+
     def _show_time_error(self) -> None:
+        if len(self._folds) == 2:
+            return  # not an error: the choice under the field asks which one
         try:
             at = parse_time(self._time.text(), self._zone, field="at")
         except InvalidFieldError as exc:

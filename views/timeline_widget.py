@@ -1,17 +1,21 @@
-"""The timeline of a review as a table: when, what kind, what happened, how we know, who."""
+"""The timeline editor: events in time order, edited in place, filtered as you type, every edit undoable."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -20,64 +24,100 @@ from PySide6.QtWidgets import (
 )
 
 from app.review_service import ReviewService
-from models.errors import DomainError
+from app.undo import AddEventCommand, DeleteEventCommand, EditEventCommand, EventCommand
+from models.errors import DomainError, InvalidFieldError
 from models.snapshot import EventRow, ReviewDoc
-from models.timeparse import format_local
-from models.vocabulary import label
+from models.vocabulary import EVENT_KINDS, label
 from views.event_dialog import EventDialog
-from views.i18n import QT_TRANSLATE_NOOP as translate_noop
-from views.models.snapshot_table_model import Column, SnapshotTableModel
+from views.models.timeline_filter_model import TimelineFilterProxyModel
+from views.models.timeline_table_model import TimelineTableModel
+from views.timeline_delegates import KindDelegate, TimeDelegate
 
-_CONTEXT = "TimelineWidget"
+_M = TimelineTableModel
 
 
 class TimelineWidget(QWidget):
-    """The events of one review, oldest first, with add and remove.
+    """The events of one review, oldest first: add, edit in place, re-time, remove, filter, undo.
 
-    Times show in the review's timezone; an approximate time reads "≈ 10:14".
-    The widget refreshes itself from ``ReviewService.review_changed``.
+    Times show in the review's timezone ("10:14", or with the date when the
+    timeline spans days; "≈ 10:14" when estimated) with the offset from the
+    incident start ("T+1h05m"). Every change is a command on the undo stack
+    (Ctrl+Z / Ctrl+Shift+Z here), committed the moment it is made. The widget
+    refreshes itself from ``ReviewService`` (one row on ``event_changed``, the
+    whole review on other ``review_changed``).
+
+    For the walkthrough, :meth:`set_current_event` marks one event (amber row,
+    marker bar at the left) independently of the selection; :meth:`step` and
+    :meth:`jump_to_time` move that mark over the events the filter shows.
 
     Signals:
         current_event_changed(int): the selected event's id, -1 when none is selected.
+        highlighted_event_changed(int): the walkthrough's current event id, -1 for none.
     """
 
     current_event_changed = Signal(int)
+    highlighted_event_changed = Signal(int)
 
-    COL_TIME, COL_KIND, COL_TEXT, COL_SOURCE, COL_WHO = range(5)
+    COL_TIME, COL_OFFSET, COL_KIND, COL_TEXT, COL_SOURCE, COL_WHO = range(6)
 
-    def __init__(self, reviews: ReviewService, parent: QWidget | None = None) -> None:
+    def __init__(self, reviews: ReviewService, parent: QWidget | None = None, *,
+                 undo: QUndoStack | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timelineWidget")
         self._reviews = reviews
+        self._undo = undo if undo is not None else QUndoStack(self)
         self._doc: ReviewDoc | None = None
-        self._zone = ZoneInfo("UTC")
         self._current_id: int | None = None
+        self._absorbed_review: int | None = None
 
-        columns: tuple[Column[EventRow], ...] = (
-            Column(translate_noop(_CONTEXT, "Time"), self._time_text, self._time_tooltip),
-            Column(translate_noop(_CONTEXT, "Kind"),
-                   lambda e: QApplication.translate("vocabulary", label(e.kind))),
-            Column(translate_noop(_CONTEXT, "What happened"), lambda e: " ".join(e.text.split()),
-                   lambda e: e.text),
-            Column(translate_noop(_CONTEXT, "Source"), lambda e: e.source),
-            Column(translate_noop(_CONTEXT, "Who"), lambda e: ", ".join(e.participants)),
-        )
-        self._model: SnapshotTableModel[EventRow] = SnapshotTableModel(columns, _CONTEXT, self)
+        self._model = TimelineTableModel(self)
+        self._proxy = TimelineFilterProxyModel(self)
+        self._proxy.setSourceModel(self._model)
+        self._model.edit_requested.connect(self._edit)
+        self._model.edit_rejected.connect(lambda _event_id, reason: self._set_message(reason))
 
         self._table = QTableView(self)
         self._table.setObjectName("events")
-        self._table.setModel(self._model)
+        self._table.setModel(self._proxy)
         self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                    | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self._table.setSortingEnabled(False)
         self._table.setAlternatingRowColors(True)
         self._table.setWordWrap(False)
-        self._table.verticalHeader().hide()
-        header = self._table.horizontalHeader()
-        for column in range(len(columns)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(self.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self._time_delegate = TimeDelegate(parent=self._table)
+        self._table.setItemDelegateForColumn(self.COL_TIME, self._time_delegate)
+        self._table.setItemDelegateForColumn(self.COL_KIND, KindDelegate(self._table))
+        self._size_columns()
         self._table.selectionModel().selectionChanged.connect(self._sync_current)
+
+        self._filter = QLineEdit(self)
+        self._filter.setObjectName("filter")
+        self._filter.setPlaceholderText(self.tr("Filter events… (Ctrl+F)"))
+        self._filter.setClearButtonEnabled(True)
+        self._filter.textChanged.connect(self._proxy.set_text)
+        self._kind_filter = QComboBox(self)
+        self._kind_filter.setObjectName("kindFilter")
+        self._kind_filter.addItem(self.tr("All kinds"), None)
+        for kind in EVENT_KINDS:
+            self._kind_filter.addItem(QApplication.translate("vocabulary", label(kind)), kind)
+        self._kind_filter.currentIndexChanged.connect(
+            lambda _i: self._proxy.set_kind(self._kind_filter.currentData()))
+        self._people_filter = QComboBox(self)
+        self._people_filter.setObjectName("participantFilter")
+        self._people_filter.addItem(self.tr("Everyone"), None)
+        self._people_filter.currentIndexChanged.connect(
+            lambda _i: self._proxy.set_participant(self._people_filter.currentData()))
+        self._count = QLabel(self)
+        self._count.setObjectName("filterCount")
+        # Room for the longest count, so the filter field does not jump while typing.
+        self._count.setMinimumWidth(self._count.fontMetrics().horizontalAdvance(
+            self.tr("{shown} of {total} events").format(shown="99,999", total="99,999")))
+        for signal in (self._proxy.rowsInserted, self._proxy.rowsRemoved):
+            signal.connect(self._update_count)
+        self._proxy.modelReset.connect(self._update_count)
+        self._proxy.layoutChanged.connect(self._update_count)
 
         self._add_button = QPushButton(self.tr("Add event…"), self)
         self._add_button.setObjectName("addEvent")
@@ -85,6 +125,7 @@ class TimelineWidget(QWidget):
         self._add_button.clicked.connect(self.add_event)
         self._remove_button = QPushButton(self.tr("Remove"), self)
         self._remove_button.setObjectName("removeEvent")
+        self._remove_button.setToolTip(self.tr("Remove the selected event (Delete); Ctrl+Z brings it back"))
         self._remove_button.clicked.connect(self.remove_current_event)
 
         self._message = QLabel(self)
@@ -93,6 +134,11 @@ class TimelineWidget(QWidget):
         self._message.setStyleSheet("color: #c62828;")
         self._message.hide()
 
+        filters = QHBoxLayout()
+        filters.addWidget(self._filter, 1)
+        filters.addWidget(self._kind_filter)
+        filters.addWidget(self._people_filter)
+        filters.addWidget(self._count)
         buttons = QHBoxLayout()
         buttons.addWidget(self._add_button)
         buttons.addWidget(self._remove_button)
@@ -100,33 +146,49 @@ class TimelineWidget(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
         layout.addWidget(self._table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self._message)
 
-        add_shortcut = QShortcut(QKeySequence("Ctrl+Shift+E"), self)
-        add_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        add_shortcut.activated.connect(self.add_event)
-        remove_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self._table)
-        remove_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        remove_shortcut.activated.connect(self.remove_current_event)
+        self.undo_action = self._undo_action(self._undo.createUndoAction(self, self.tr("Undo")),
+                                             [QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = self._undo_action(self._undo.createRedoAction(self, self.tr("Redo")),
+                                             [QKeySequence("Ctrl+Shift+Z"),
+                                              QKeySequence(QKeySequence.StandardKey.Redo)])
+        self._install_shortcuts()
 
         reviews.review_changed.connect(self._on_review_changed)
         reviews.review_deleted.connect(self._on_review_deleted)
+        reviews.event_changed.connect(self._on_event_changed)
+        self._update_count()
         self._update_buttons()
 
+    # public
     def show_review(self, doc: ReviewDoc) -> None:
-        """Show ``doc``'s events; the selection survives when it is the same review."""
+        """Show ``doc``'s events; selection, filters and undo history survive when it is the same review.
+
+        Another review starts afresh: filters cleared and the undo history
+        emptied (its steps belong to the review that was shown).
+        """
         same_review = self._doc is not None and self._doc.id == doc.id
-        keep = self._current_id if same_review else None
         zone = doc.zone()
-        changed = list(doc.events) != self._model.rows() or zone != self._zone
+        people = [p.name for p in doc.participants]
+        if same_review:
+            self._model.set_context(zone=zone, started_at=doc.started_at, participants=people)
+            keep = self._current_id
+            if self._model.sync(doc.events):
+                self.select_event(keep)
+        else:
+            if self._doc is not None:
+                self._undo.clear()
+            self._model.set_current(None)
+            self._model.set_rows(doc.events, zone=zone, started_at=doc.started_at, participants=people)
+            self._clear_filters()
+            self._set_message("")
         self._doc = doc
-        self._zone = zone
-        if changed or not same_review:
-            self._model.set_rows(doc.events)
-            self.select_event(keep)
-        self._set_message("")
+        self._time_delegate.zone_name = zone.key
+        self._fill_people_filter(people)
         self._update_buttons()
         self._sync_current()
 
@@ -135,13 +197,19 @@ class TimelineWidget(QWidget):
         return self._current_id
 
     def select_event(self, event_id: int | None) -> None:
-        """Select the event ``event_id`` (clear the selection for None or an unknown id)."""
-        row = next((i for i, e in enumerate(self._model.rows()) if e.id == event_id), -1)
+        """Select the event ``event_id`` (clear the selection for None or an unknown id).
+
+        An event the filters hide is shown by clearing the filters first.
+        """
         selection = self._table.selectionModel()
-        if row < 0:
+        source_row = self._model.row_of(event_id) if event_id is not None else -1
+        if source_row < 0:
             selection.clearSelection()
             return
-        index = self._model.index(row, 0)
+        index = self._proxy.mapFromSource(self._model.index(source_row, 0))
+        if not index.isValid():
+            self._clear_filters()
+            index = self._proxy.mapFromSource(self._model.index(source_row, 0))
         selection.setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
@@ -149,55 +217,224 @@ class TimelineWidget(QWidget):
         self._table.scrollTo(index)
 
     def add_event(self) -> None:
-        """Ask for a new event and add it to the review."""
+        """Ask for a new event and add it to the review (undoable)."""
         if self._doc is None:
             return
-        fields = EventDialog.ask(self, self._doc)
+        fields = EventDialog.ask(self, replace(self._doc, events=tuple(self._model.rows())))
         if fields is None:
             return
-        try:
-            event_id = self._reviews.add_event(self._doc.id, **fields)
-        except DomainError as exc:
-            self._set_message(str(exc))
-            return
-        self.select_event(event_id)
+        command = AddEventCommand(self._reviews, self._doc.id, fields, on_error=self._command_failed)
+        if self._push(command) and command.event_id is not None:
+            self.select_event(command.event_id)
 
     def remove_current_event(self) -> None:
-        """Remove the selected event, after asking."""
-        event = self._doc.event(self._current_id) if self._doc is not None else None
-        if event is None or not self.confirm_remove(event):
+        """Remove the selected event, after asking (undoable; undo links its notes again)."""
+        event = self._model.event_by_id(self._current_id)
+        if self._doc is None or event is None or not self.confirm_remove(event):
             return
-        try:
-            self._reviews.delete_event(event.id)
-        except DomainError as exc:
-            self._set_message(str(exc))
+        row = self._table.selectionModel().currentIndex().row()
+        command = DeleteEventCommand(self._reviews, self._doc.id, event.id, event.text,
+                                     on_error=self._command_failed)
+        if self._push(command) and self._proxy.rowCount() > 0:
+            neighbour = self._proxy.index(min(max(row, 0), self._proxy.rowCount() - 1), 0)
+            self.select_event(neighbour.data(_M.IdRole))
 
     def confirm_remove(self, event: EventRow) -> bool:
         """Whether the user agrees to remove ``event`` (tests replace this)."""
         answer = QMessageBox.question(
             self,
             self.tr("Remove event"),
-            self.tr("Remove the event at {time}, “{text}”? Notes about it stay, without the link.").format(
-                time=self._time_text(event), text=event.text),
+            self.tr("Remove the event at {time}, “{text}”? Ctrl+Z brings it back, with its notes.").format(
+                time=self._model.time_text(event), text=event.text),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _time_text(self, event: EventRow) -> str:
-        text = format_local(event.at, self._zone)
-        return f"≈ {text}" if event.approximate else text
+    def set_undo_shortcuts(self, enabled: bool) -> None:
+        """Whether Ctrl+Z / Ctrl+Shift+Z work here through this widget's own actions.
 
-    def _time_tooltip(self, event: EventRow) -> str:
-        utc = event.at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        if event.approximate:
-            return QApplication.translate(_CONTEXT, "{time} (estimated)").format(time=utc)
-        return utc
+        A window with its own Edit ▸ Undo/Redo on the same stack turns these off:
+        two actions with one shortcut are ambiguous, and then neither fires.
+        """
+        for action in (self.undo_action, self.redo_action):
+            if enabled and action not in self.actions():
+                self.addAction(action)
+            elif not enabled:
+                self.removeAction(action)
+
+    def undo_stack(self) -> QUndoStack:
+        """The stack this widget's edits go on."""
+        return self._undo
+
+    def visible_event_ids(self) -> list[int]:
+        """The ids of the events the filters let through, in time order."""
+        return [self._proxy.index(row, 0).data(_M.IdRole) for row in range(self._proxy.rowCount())]
+
+    # public: walkthrough
+    def set_current_event(self, event_id: int | None) -> None:
+        """Mark ``event_id`` as the walkthrough's current event (distinct from the selection) and show it."""
+        if event_id is not None and self._model.row_of(event_id) < 0:
+            event_id = None
+        changed = event_id != self._model.current()
+        self._model.set_current(event_id)
+        if event_id is not None:
+            index = self._proxy.mapFromSource(self._model.index(self._model.row_of(event_id), 0))
+            if index.isValid():
+                self._table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        if changed:
+            self.highlighted_event_changed.emit(-1 if event_id is None else event_id)
+
+    def highlighted_event_id(self) -> int | None:
+        """The walkthrough's current event id (None when none is marked)."""
+        return self._model.current()
+
+    def step(self, delta: int) -> int | None:
+        """Move the walkthrough mark ``delta`` events on (negative: back) among the shown events.
+
+        With no mark yet, a step forward starts at the first event and a step
+        back at the last. Stops at either end. Returns the new current id.
+        """
+        count = self._proxy.rowCount()
+        if count == 0:
+            return None
+        current = self._model.current()
+        row = -1
+        if current is not None and self._model.row_of(current) >= 0:
+            row = self._proxy.mapFromSource(self._model.index(self._model.row_of(current), 0)).row()
+        if row < 0:
+            row = 0 if delta >= 0 else count - 1
+        else:
+            row = min(max(row + delta, 0), count - 1)
+        event_id = self._proxy.index(row, 0).data(_M.IdRole)
+        self.set_current_event(event_id)
+        return int(event_id)
+
+    def jump_to_time(self, moment: datetime) -> int | None:
+        """Mark the first shown event at or after ``moment`` (the last one when all are earlier)."""
+        source_row = self._model.row_at_or_after(moment)
+        while source_row < self._model.rowCount():
+            index = self._proxy.mapFromSource(self._model.index(source_row, 0))
+            if index.isValid():
+                event_id = int(index.data(_M.IdRole))
+                self.set_current_event(event_id)
+                return event_id
+            source_row += 1
+        count = self._proxy.rowCount()
+        if count == 0:
+            return None
+        event_id = int(self._proxy.index(count - 1, 0).data(_M.IdRole))
+        self.set_current_event(event_id)
+        return event_id
+
+    # private
+    def _undo_action(self, action: QAction, keys: list[QKeySequence]) -> QAction:
+        action.setShortcuts(keys)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(action)
+        return action
+
+    def _install_shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        QShortcut(QKeySequence("Ctrl+Shift+E"), self, context=context).activated.connect(self.add_event)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, context=context).activated.connect(
+            self._focus_filter)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self._table,
+                  context=Qt.ShortcutContext.WidgetShortcut).activated.connect(self.remove_current_event)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self._filter,
+                  context=Qt.ShortcutContext.WidgetShortcut).activated.connect(self._escape_filter)
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self._filter,
+                      context=Qt.ShortcutContext.WidgetShortcut).activated.connect(self._table.setFocus)
+
+    def _size_columns(self) -> None:
+        """Fixed row heights and widths from the font: no pass over 50,000 rows to measure them."""
+        metrics = self._table.fontMetrics()
+        vertical = self._table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(metrics.height() + 8)
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        pad = 24
+        kinds = max(metrics.horizontalAdvance(QApplication.translate("vocabulary", label(k)))
+                    for k in EVENT_KINDS)
+        widths = {
+            self.COL_TIME: metrics.horizontalAdvance("≈ 2026-10-25 02:30 CEST") + pad + 20,
+            self.COL_OFFSET: metrics.horizontalAdvance("≈ T+10d23h59m") + pad,
+            self.COL_KIND: kinds + pad + 16,
+            self.COL_SOURCE: metrics.horizontalAdvance("dashboard, colleague") + pad,
+            self.COL_WHO: metrics.horizontalAdvance("Responder A, Engineer B") + pad,
+        }
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(self.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+
+    def _push(self, command: EventCommand) -> bool:
+        """Push (and so perform) ``command``; False when its write was refused."""
+        self._set_message("")
+        self._undo.push(command)
+        return command.error is None
+
+    def _edit(self, event_id: int, field: str, value: Any) -> None:
+        if self._doc is None:
+            return
+        self._push(EditEventCommand(self._reviews, self._doc.id, event_id, field, value,
+                                    on_error=self._command_failed))
+        if event_id == self._current_id:
+            index = self._table.selectionModel().currentIndex()
+            if index.isValid():
+                self._table.scrollTo(index)
+
+    def _command_failed(self, error: DomainError) -> None:
+        self._set_message(error.reason if isinstance(error, InvalidFieldError) else str(error))
+
+    def _focus_filter(self) -> None:
+        self._filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._filter.selectAll()
+
+    def _escape_filter(self) -> None:
+        if self._filter.text():
+            self._filter.clear()
+        else:
+            self._table.setFocus()
+
+    def _clear_filters(self) -> None:
+        fields = (self._filter, self._kind_filter, self._people_filter)
+        for field in fields:
+            field.blockSignals(True)
+        self._filter.clear()
+        self._kind_filter.setCurrentIndex(0)
+        self._people_filter.setCurrentIndex(0)
+        for field in fields:
+            field.blockSignals(False)
+        self._proxy.set_filters()  # one pass over the rows, not one per field
+
+    def _fill_people_filter(self, names: list[str]) -> None:
+        shown = [self._people_filter.itemData(i) for i in range(1, self._people_filter.count())]
+        if shown == names:
+            return
+        chosen = self._people_filter.currentData()
+        self._people_filter.blockSignals(True)
+        while self._people_filter.count() > 1:
+            self._people_filter.removeItem(1)
+        for name in names:
+            self._people_filter.addItem(name, name)
+        position = self._people_filter.findData(chosen) if chosen is not None else 0
+        self._people_filter.setCurrentIndex(max(position, 0))
+        self._people_filter.blockSignals(False)
+        self._proxy.set_participant(self._people_filter.currentData())
+
+    def _update_count(self, *_args: object) -> None:
+        shown, total = self._proxy.rowCount(), self._model.rowCount()
+        if self._proxy.is_filtering():
+            self._count.setText(self.tr("{shown} of {total} events").format(shown=shown, total=total))
+        else:
+            self._count.setText(self.tr("{total} events").format(total=total))
 
     def _sync_current(self) -> None:
         rows = self._table.selectionModel().selectedRows()
-        row = self._model.row_at(rows[0].row()) if rows else None
-        event_id = row.id if row is not None else None
+        event_id = rows[0].data(_M.IdRole) if rows else None
         if event_id != self._current_id:
             self._current_id = event_id
             self.current_event_changed.emit(-1 if event_id is None else event_id)
@@ -211,8 +448,27 @@ class TimelineWidget(QWidget):
         self._message.setText(text)
         self._message.setVisible(bool(text))
 
+    def _on_event_changed(self, review_id: int, event_id: int) -> None:
+        if self._doc is None or review_id != self._doc.id:
+            return
+        row = self._reviews.get_event(event_id)
+        if row is None:
+            highlighted = self._model.current() == event_id
+            self._model.remove(event_id)
+            if highlighted:
+                self.highlighted_event_changed.emit(-1)
+        else:
+            self._model.upsert(row)
+        # The review_changed that follows this write is already shown: skip its reload.
+        self._absorbed_review = review_id
+        self._update_count()
+        self._sync_current()
+
     def _on_review_changed(self, review_id: int) -> None:
         if self._doc is None or review_id != self._doc.id:
+            return
+        if self._absorbed_review == review_id:
+            self._absorbed_review = None
             return
         doc = self._reviews.get(review_id)
         if doc is None:
@@ -224,5 +480,7 @@ class TimelineWidget(QWidget):
         if self._doc is None or review_id != self._doc.id:
             return
         self._doc = None
+        self._undo.clear()
         self._model.set_rows([])
         self._sync_current()
+

@@ -1,0 +1,89 @@
+"""How stored moments read on screen: the review's wall clock, and time since the incident started.
+
+Pure functions of aware datetimes and a zone, so views, exports and tests
+agree to the character. Storage is UTC; these are for display only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from models.timeparse import format_offset
+
+#: U+2212, the typographic minus: "T−0h10m" reads as a negative offset, not a dash.
+MINUS = "\u2212"
+
+#: Prefix for a time that is an estimate: "≈ 14:05".
+APPROXIMATE = "\u2248 "
+
+
+def relative(moment: datetime, start: datetime | None) -> str:
+    """``moment`` relative to the incident ``start``: "T+1h05m", "T−0h10m", "T+1d02h00m".
+
+    Empty when the start is not known. Whole minutes, truncated towards the
+    start, so an event 30 seconds before the start reads "T+0h00m" (no
+    negative zero).
+    """
+    if start is None:
+        return ""
+    _require_aware(moment)
+    _require_aware(start)
+    seconds = int((moment - start).total_seconds())
+    minutes = abs(seconds) // 60
+    sign = MINUS if seconds < 0 and minutes else "+"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"T{sign}{days}d{hours:02d}h{minutes:02d}m"
+    return f"T{sign}{hours}h{minutes:02d}m"
+
+
+def is_ambiguous(moment: datetime, zone: tzinfo) -> bool:
+    """Whether the wall clock in ``zone`` showed ``moment``'s reading twice (autumn fold)."""
+    _require_aware(moment)
+    naive = moment.astimezone(zone).replace(tzinfo=None)
+    return naive.replace(tzinfo=zone, fold=0).utcoffset() != naive.replace(tzinfo=zone, fold=1).utcoffset()
+
+
+def abbreviation(moment: datetime, zone: tzinfo) -> str:
+    """The zone's name for its offset at ``moment`` ("CEST", "CET"), or the offset ("+05:45")."""
+    _require_aware(moment)
+    local = moment.astimezone(zone)
+    name = local.tzname()
+    if not name or name[0] in "+-":
+        return format_offset(local.utcoffset())
+    return name
+
+
+def wall_clock(moment: datetime, zone: tzinfo, *, with_date: bool = True) -> str:
+    """``moment`` on the wall clock of ``zone``: "2026-03-02 10:14", or "10:14" without the date.
+
+    A reading the clocks showed twice gets the zone abbreviation ("02:30 CEST",
+    "02:30 CET") so the two occurrences can be told apart.
+    """
+    _require_aware(moment)
+    local = moment.astimezone(zone)
+    text = local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+    if is_ambiguous(moment, zone):
+        text += " " + abbreviation(moment, zone)
+    return text
+
+
+def format_entry(moment: datetime, zone: tzinfo) -> str:
+    """``moment`` as a person would type it back: "2026-03-02 10:14", with ":SS" when not on the minute.
+
+    Inside an autumn fold the offset is appended ("2026-10-25 02:30+01:00"), so
+    :func:`models.timeparse.parse_time` reads the text back as the same moment
+    (to the second).
+    """
+    _require_aware(moment)
+    local = moment.astimezone(zone)
+    text = local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
+    if is_ambiguous(moment, zone):
+        text += format_offset(local.utcoffset())
+    return text
+
+
+def _require_aware(moment: datetime) -> None:
+    if moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment!r}: a moment must carry a timezone")
