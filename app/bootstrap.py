@@ -44,14 +44,15 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
                    parent: QObject | None = None) -> Services:
     """Services over an open ``library`` (the catalog loads the user's config folder if not given)."""
     catalog = catalog if catalog is not None else load_catalog(config_dir())
+    reviews = ReviewService(library, catalog, parent)
     return Services(
         library=library,
         catalog=catalog,
-        reviews=ReviewService(library, catalog, parent),
+        reviews=reviews,
         capture=CaptureService(library, clock, parent),
         meeting=MeetingController(library, catalog, clock, parent),
         settings=Settings(config_dir() / "settings.json", parent),
-        imports=TimelineImportService(library, parent),
+        imports=TimelineImportService(library, catalog, reviews, parent),
         undo=create_undo_stack(parent),
     )
 

@@ -60,6 +60,25 @@ def build_parser() -> argparse.ArgumentParser:
                               parents=[common])
     imp.add_argument("file", metavar="FILE", type=Path)
 
+    tl = commands.add_parser(
+        "import-timeline", help="add events to a review from a CSV file, a Slack export or a review bundle",
+        description="Add events to review ID from FILE: a CSV file with a header, a Slack export (the "
+                    "folder or the .zip), or a review bundle (.yaml, .yml, .json; its timeline). The file "
+                    "is checked completely first; events already in the timeline are not added twice.",
+        parents=[common])
+    tl.add_argument("review_id", metavar="ID", type=_review_id)
+    tl.add_argument("file", metavar="FILE", type=Path)
+    tl.add_argument("--channel", metavar="NAME", help="Slack: the channel to import (needed when the "
+                                                      "export has several)")
+    tl.add_argument("--time-format", metavar="FMT", help="CSV: how the times are written, in strptime "
+                                                         "codes (e.g. '%%d/%%m/%%Y %%H:%%M'); default: ISO "
+                                                         "8601 or RFC 2822")
+    tl.add_argument("--timezone", metavar="ZONE", help="CSV: the IANA timezone of times without an offset "
+                                                       "(default: the review's)")
+    tl.add_argument("--map", metavar="FIELD=COLUMN[,...]", action="append", default=[],
+                    help="CSV: which column holds which field (time, date, text, kind, source, author), "
+                         "when the header names are not recognised; e.g. --map 'time=When,text=What'")
+
     exp = commands.add_parser("export", help="write a review as a report or a bundle",
                               description="Write a review as a Word or Markdown report, or as a "
                                           "review bundle (YAML or JSON).",
@@ -188,6 +207,66 @@ def _cmd_import(args: argparse.Namespace, db_url: str) -> int:
     return 0
 
 
+def _cmd_import_timeline(args: argparse.Namespace, db_url: str) -> int:
+    from models.csv_timeline import preview_csv
+    from models.slack_export import ChannelChoiceError, preview_slack
+    from models.timeline_import import ImportPreview, file_kind, import_events, preview_bundle
+
+    path: Path = args.file
+    if not path.exists():
+        raise UserError(f"{path}: no such file or folder")
+    kind = file_kind(path)
+    csv_only = [flag for flag, given in (("--time-format", args.time_format), ("--timezone", args.timezone),
+                                         ("--map", args.map)) if given]
+    if kind != "csv" and csv_only:
+        raise UserError(f"{csv_only[0]} is for CSV files; {path} is a "
+                        f"{'Slack export' if kind == 'slack' else 'review bundle'}")
+    if kind != "slack" and args.channel:
+        raise UserError(f"--channel is for Slack exports; {path} is not one")
+    mapping = _mapping(args.map)
+    catalog = _catalog() if kind == "bundle" else None
+    library = _open(db_url)
+    try:
+        with library.begin() as session:
+            preview: ImportPreview
+            if kind == "slack":
+                try:
+                    preview = preview_slack(session, args.review_id, path, channel=args.channel)
+                except ChannelChoiceError as exc:
+                    raise UserError(f"{exc} (--channel NAME)") from exc
+            elif kind == "bundle":
+                assert catalog is not None
+                preview = preview_bundle(session, args.review_id, path, catalog)
+            else:
+                preview = preview_csv(session, args.review_id, path, mapping=mapping,
+                                      time_format=args.time_format, timezone=args.timezone)
+            problem = preview.first_problem()
+            if problem is not None:
+                raise UserError(problem)
+            added = import_events(session, args.review_id, preview)
+    finally:
+        library.close()
+    for notice in preview.notices:
+        print(f"{PROG}: note: {_first_line(notice)}", file=sys.stderr)
+    print(f"added {added} event{'' if added == 1 else 's'} to review {args.review_id} "
+          f"({preview.duplicates} already there)")
+    return 0
+
+
+def _mapping(values: list[str]) -> dict[str, str | int | None]:
+    """``--map time=When,text=What`` (given once or more) as field → column name."""
+    mapping: dict[str, str | int | None] = {}
+    for value in values:
+        for pair in value.split(","):
+            if not pair.strip():
+                continue
+            field, equals, column = pair.partition("=")
+            if not equals or not field.strip():
+                raise UserError(f"--map {pair.strip()!r}: write FIELD=COLUMN, e.g. time=When")
+            mapping[field.strip().lower()] = column.strip() or None
+    return mapping
+
+
 def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
     from app.export_service import export_review
 
@@ -235,6 +314,7 @@ def _one_field(text: str) -> str:
 
 _COMMANDS = {
     "import": _cmd_import,
+    "import-timeline": _cmd_import_timeline,
     "export": _cmd_export,
     "list": _cmd_list,
     "templates": _cmd_templates,

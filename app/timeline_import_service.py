@@ -2,20 +2,79 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
 from PySide6.QtCore import QObject, Signal
 
+from app.review_service import ReviewService
+from models import csv_timeline, slack_export
+from models.catalog import Catalog
 from models.store import Library
+from models.timeline_import import ImportPreview, file_kind, import_events, preview_bundle
 
 
 class TimelineImportService(QObject):
-    """Reads timeline files (CSV, Slack exports) for a preview and imports them.
+    """Reads timeline files (CSV, Slack exports, review bundles) for a preview and imports them.
+
+    A preview reads the file and the review's timeline and writes nothing; it
+    can be shown, re-made with other options, and thrown away. :meth:`commit`
+    writes a preview without problems in one transaction. Refusals of a whole
+    file are ``SourceError`` (naming the file), a bad option is
+    ``InvalidFieldError``, and an unknown review ``NotFoundError``.
 
     Signals:
-        events_imported(int, int): review id, number of events added.
+        events_imported(int, int): review id, number of events added (after the commit).
     """
 
     events_imported = Signal(int, int)
 
-    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, catalog: Catalog, reviews: ReviewService | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library = library
+        self._catalog = catalog
+        self._reviews = reviews
+
+    def preview(self, review_id: int, path: Path, *, channel: str | None = None,
+                mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
+                timezone: str | None = None) -> ImportPreview:
+        """The preview for whatever ``path`` is (a Slack export, a bundle, else CSV)."""
+        kind = file_kind(path)
+        if kind == "slack":
+            return self.preview_slack(review_id, path, channel=channel)
+        if kind == "bundle":
+            return self.preview_bundle(review_id, path)
+        return self.preview_csv(review_id, path, mapping=mapping, time_format=time_format, timezone=timezone)
+
+    def preview_csv(self, review_id: int, path: Path, *,
+                    mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
+                    timezone: str | None = None) -> ImportPreview:
+        with self._library.begin() as session:
+            return csv_timeline.preview_csv(session, review_id, path, mapping=mapping,
+                                            time_format=time_format, timezone=timezone)
+
+    def preview_slack(self, review_id: int, path: Path, *, channel: str | None = None) -> ImportPreview:
+        with self._library.begin() as session:
+            return slack_export.preview_slack(session, review_id, path, channel=channel)
+
+    def preview_bundle(self, review_id: int, path: Path) -> ImportPreview:
+        with self._library.begin() as session:
+            return preview_bundle(session, review_id, path, self._catalog)
+
+    def slack_channels(self, path: Path) -> list[str]:
+        """The channels of a Slack export that have messages, by name."""
+        return slack_export.slack_channels(path)
+
+    def commit(self, review_id: int, preview: ImportPreview) -> int:
+        """Write ``preview`` to ``review_id`` in one transaction; returns the number of events added.
+
+        A preview with problems is refused (``ImportRefusedError``) and nothing is written.
+        """
+        with self._library.begin() as session:
+            added = import_events(session, review_id, preview)
+        if added:
+            self.events_imported.emit(review_id, added)
+            if self._reviews is not None:
+                self._reviews.notify_changed(review_id)
+        return added

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -89,6 +89,10 @@ class TimelineEvent(Base):
     """Something that happened during the incident, at a (possibly approximate) time."""
 
     __tablename__ = "timeline_events"
+    # NULLs never collide in a unique index (SQLite and PostgreSQL alike): hand-made events are free.
+    __table_args__ = (
+        Index("ix_timeline_events_review_id_external_id", "review_id", "external_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
@@ -97,6 +101,9 @@ class TimelineEvent(Base):
     kind: Mapped[str] = mapped_column(String(20), default="observation")
     source: Mapped[str] = mapped_column(String(200), default="")
     approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Where an imported event came from ("csv:<sha1>", "slack:<channel>:<ts>", "bundle:<sha1>"), so that
+    #: importing the same file again adds nothing. None for events typed in by hand.
+    external_id: Mapped[str | None] = mapped_column(String(200))
 
     review: Mapped[Review] = relationship(back_populates="events")
     participants: Mapped[list[Participant]] = relationship(

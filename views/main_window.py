@@ -16,6 +16,7 @@ from views.library_page import LibraryPage
 from views.new_review_dialog import NewReviewDialog
 from views.review_page import ReviewPage
 from views.style import apply_style
+from views.timeline_import_dialog import TimelineImportDialog
 
 
 class MainWindow(QMainWindow):
@@ -130,6 +131,41 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Imported %1").replace("%1", path.name), 10000)
         return review_id
 
+    def import_timeline(self, path: Path | None = None) -> int | None:
+        """Add events to the open review from a file the user picks (CSV, Slack export zip, bundle)."""
+        review_id = self.review_page.review_id
+        if review_id is None:
+            return None
+        if path is None:
+            folder = self.services.settings.get("last_import_dir") or str(Path.home())
+            filters = ";;".join((
+                self.tr("Timelines (*.csv *.tsv *.txt *.zip *.yaml *.yml *.json)"),
+                self.tr("CSV files (*.csv *.tsv *.txt)"),
+                self.tr("Slack export (*.zip)"),
+                self.tr("Review bundles (*.yaml *.yml *.json)"),
+                self.tr("All files (*)"),
+            ))
+            path_text = self.ask_timeline_path(folder, filters)
+            if not path_text:
+                return None
+            path = Path(path_text)
+        added = TimelineImportDialog.ask(self, self.services, review_id, path)
+        if added is None:
+            return None
+        self.services.settings.set("last_import_dir", str(path.parent))
+        self.statusBar().showMessage(self.tr("Added %1 events from %2").replace("%1", str(added))
+                                     .replace("%2", path.name), 10000)
+        return added
+
+    def import_slack_folder(self) -> int | None:
+        """Add events to the open review from an unpacked Slack export folder."""
+        if self.review_page.review_id is None:
+            return None
+        folder = self.ask_timeline_folder(self.services.settings.get("last_import_dir") or str(Path.home()))
+        if not folder:
+            return None
+        return self.import_timeline(Path(folder))
+
     def report_catalog_problems(self) -> None:
         """Say which of the user's template or severity files were skipped, without blocking."""
         problems = self.services.catalog.problems
@@ -148,6 +184,12 @@ class MainWindow(QMainWindow):
     def ask_open_path(self, folder: str, filters: str) -> str:
         return QFileDialog.getOpenFileName(self, self.tr("Import review bundle"), folder, filters)[0]
 
+    def ask_timeline_path(self, folder: str, filters: str) -> str:
+        return QFileDialog.getOpenFileName(self, self.tr("Import timeline"), folder, filters)[0]
+
+    def ask_timeline_folder(self, folder: str) -> str:
+        return QFileDialog.getExistingDirectory(self, self.tr("Import Slack export folder"), folder)
+
     # private
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -155,6 +197,10 @@ class MainWindow(QMainWindow):
                                        self.new_review)
         self.import_action = self._action(file_menu, self.tr("&Import review bundle…"), "Ctrl+I",
                                           self.import_bundle)
+        self.import_timeline_action = self._action(file_menu, self.tr("Import &timeline…"), "Ctrl+Shift+I",
+                                                   self.import_timeline)
+        self.import_slack_folder_action = self._action(file_menu, self.tr("Import &Slack export folder…"),
+                                                       None, self.import_slack_folder)
         self.export_action = self._action(file_menu, self.tr("&Export…"), "Ctrl+E", self.export_current)
         file_menu.addSeparator()
         self.library_action = self._action(file_menu, self.tr("Back to &library"), None, self.show_library)
@@ -185,7 +231,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         in_review = self.pages.currentWidget() is self.review_page
         for action in (self.library_action, self.next_action, self.prev_action, self.learning_action,
-                       self.action_action):
+                       self.action_action, self.import_timeline_action, self.import_slack_folder_action):
             action.setEnabled(in_review)
 
     def _update_title(self, *_args: object) -> None:

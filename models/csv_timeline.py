@@ -1,0 +1,396 @@
+"""Timelines from CSV files with a header row.
+
+The columns are recognised by name (``time``/``timestamp``/``date``/``when``,
+``text``/``message``/``description``/…, ``kind``/``type``/``category``,
+``source``/``origin``/``channel``, ``author``/``user``/``who``/…; any case,
+"Time (UTC)" counts as "time"), or given as an explicit mapping from field to
+column. A file with separate ``date`` and ``time`` columns has them joined.
+
+Times are ISO 8601 (with an offset or ``Z``), RFC 2822, or follow a
+strptime format the user chose. A time without an offset is wall-clock time
+in the chosen timezone (the review's by default, and the preview says so);
+one that the zone skipped or repeated (a daylight-saving change) is a row
+problem, never shifted. A time starting with "~" or "≈" is approximate.
+
+Kinds are event kind ids or labels in any case ("Detection"); an unknown
+kind is imported as ``observation`` and the preview lists the unknown
+values as a notice: a spreadsheet's own categories should not block an
+import, but nobody should be surprised by them either.
+
+Row numbers count as a spreadsheet does: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from operator import attrgetter
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from models import reviews
+from models.errors import InvalidFieldError
+from models.timeline_import import (
+    MAX_NAME,
+    MAX_SOURCE,
+    ImportPreview,
+    ImportProblem,
+    ParsedRow,
+    ParsedTimeline,
+    content_id,
+    drop_repeats,
+    event_kind,
+    make_preview,
+)
+from models.timeparse import parse_time
+from models.vocabulary import EVENT_KINDS
+from models.yamlsource import SourceError
+
+#: The fields a column can be mapped to, in the order a person fills them in.
+FIELDS = ("time", "date", "text", "kind", "source", "author")
+REQUIRED_FIELDS = ("time", "text")
+
+#: Header names recognised for each field (normalised: lower case, single spaces), best first.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "time": ("timestamp", "time stamp", "datetime", "date time", "date and time", "time", "when",
+             "event time", "occurred at", "at", "date"),
+    "date": ("date", "day"),
+    "text": ("text", "message", "description", "event", "summary", "what happened", "what", "details",
+             "detail", "content", "body", "note", "notes", "title"),
+    "kind": ("kind", "type", "category", "event kind", "event type"),
+    "source": ("source", "origin", "channel", "via", "how we know"),
+    "author": ("author", "authors", "user", "users", "who", "participant", "participants", "person",
+               "people", "user name", "username", "actor", "by"),
+}
+
+DELIMITERS = ",;\t"
+_SNIFF_BYTES = 64 * 1024
+_DATE_ONLY = re.compile(r"\d{4}-?\d{2}-?\d{2}")
+_PARENTHESISED = re.compile(r"\s*[(\[].*?[)\]]\s*")
+_APPROXIMATE = ("~", "≈")
+_AUTHOR_SPLIT = re.compile(r"[;,]")
+_TIME_HINT = "use ISO 8601 like 2026-03-02T09:14:00+01:00, RFC 2822, or choose a time format"
+
+
+def normalise_header(name: str) -> str:
+    """A header cell as the aliases spell it: "Time (UTC)" and " TIME_STAMP " become "time", "time stamp"."""
+    name = _PARENTHESISED.sub(" ", name.replace("\ufeff", ""))
+    return " ".join(re.sub(r"[_\-./]+", " ", name).split()).casefold()
+
+
+def guess_mapping(columns: tuple[str, ...] | list[str]) -> dict[str, int]:
+    """Field → column index for the columns whose names are recognised."""
+    names = [normalise_header(c) for c in columns]
+    found: dict[str, int] = {}
+    used: set[int] = set()
+
+    def take(field: str, alias: str) -> bool:
+        for index, name in enumerate(names):
+            if name == alias and index not in used:
+                found[field] = index
+                used.add(index)
+                return True
+        return False
+
+    # A "Date" column beside a "Time" column holds the day, the time column only the time of day.
+    if "date" in names and "time" in names:
+        take("time", "time")
+        take("date", "date")
+    for field in ("time", "text", "kind", "source", "author"):
+        if field not in found:
+            any(take(field, alias) for alias in ALIASES[field])
+    return found
+
+
+def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str | int | None] | None,
+                    *, path: Path) -> dict[str, int]:
+    """The guessed mapping with ``mapping`` applied: a column name (any case) or index, None to unmap."""
+    resolved = guess_mapping(columns)
+    if not mapping:
+        return resolved
+    by_name: dict[str, int] = {}
+    for index, name in enumerate(columns):
+        by_name.setdefault(name.strip().casefold(), index)
+    for field, column in mapping.items():
+        if field not in FIELDS:
+            raise InvalidFieldError("map", f"{field!r} is not a field (fields: {', '.join(FIELDS)})")
+        if column is None or (isinstance(column, str) and not column.strip()):
+            resolved.pop(field, None)
+            continue
+        if isinstance(column, int):
+            if not 0 <= column < len(columns):
+                raise SourceError(f"there is no column {column + 1} (the file has {len(columns)})",
+                                  path=str(path), field="map")
+            index = column
+        else:
+            found = by_name.get(column.strip().casefold())
+            if found is None:
+                raise SourceError(f"no column {column!r} (the columns are: {_list(columns)})",
+                                  path=str(path), field="map")
+            index = found
+        for other, other_index in list(resolved.items()):
+            if other_index == index and other != field:
+                del resolved[other]
+        resolved[field] = index
+    return resolved
+
+
+def read_text(path: Path) -> str:
+    """The file as text: UTF-8 with or without BOM; anything else is refused naming the byte."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from exc
+    if not data:
+        raise SourceError("the file is empty (0 bytes); a timeline CSV starts with a header row",
+                          path=str(path))
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        return data[3:].decode("utf-8") if bom else data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if bom else 0)
+        line = data.count(b"\n", 0, offset) + 1
+        raise SourceError(f"not UTF-8 text (byte {offset}, line {line}); save it as UTF-8 (\"CSV UTF-8\")",
+                          path=str(path)) from exc
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one the header uses (csv.Sniffer decides between several)."""
+    header = text.split("\n", 1)[0]
+    present = [d for d in DELIMITERS if d in header]
+    if len(present) <= 1:
+        return present[0] if present else ","
+    sample = text[:_SNIFF_BYTES]
+    if len(text) > _SNIFF_BYTES and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    try:
+        found = csv.Sniffer().sniff(sample, delimiters="".join(present)).delimiter
+    except csv.Error:
+        found = ""
+    return found if found in present else max(present, key=header.count)
+
+
+class TimeReader:
+    """Reads one time value after another, counting those without an offset."""
+
+    def __init__(self, zone: ZoneInfo, time_format: str | None = None) -> None:
+        self.zone = zone
+        self.time_format = time_format or None
+        self.naive = 0
+
+    def read(self, value: str) -> datetime:
+        """``value`` as a UTC instant; ``ValueError`` with the reason when it is not one."""
+        if self.time_format:
+            try:
+                moment = datetime.strptime(value, self.time_format)
+            except ValueError:
+                raise ValueError(f"time {value!r} does not match the time format {self.time_format}") \
+                    from None
+        else:
+            moment = self._automatic(value)
+        if moment.utcoffset() is None:
+            moment = self._wall_clock(moment.replace(tzinfo=None), value)
+            self.naive += 1
+            return moment
+        return moment.astimezone(UTC)
+
+    def _automatic(self, value: str) -> datetime:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if len(value) <= 10 and _DATE_ONLY.fullmatch(value):
+                raise ValueError(f"time {value!r} is a date without a time of day")
+            return moment
+        upper = value.upper()
+        if upper.endswith((" UTC", " GMT")):
+            try:
+                return datetime.fromisoformat(value[:-4].rstrip()).replace(tzinfo=UTC)
+            except ValueError:
+                pass
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            raise ValueError(f"time {value!r} is not a date and time ({_TIME_HINT})") from None
+        if moment.tzinfo is None and value.rstrip().endswith("-0000"):
+            moment = moment.replace(tzinfo=UTC)  # RFC 2822: UTC, local offset unknown
+        return moment
+
+    def _wall_clock(self, naive: datetime, value: str) -> datetime:
+        first = naive.replace(tzinfo=self.zone)
+        if first.utcoffset() == naive.replace(tzinfo=self.zone, fold=1).utcoffset():
+            return first.astimezone(UTC)
+        # Skipped or repeated in this zone: parse_time says which, and how to write it instead.
+        text = naive.strftime("%Y-%m-%d %H:%M:%S" if naive.second or naive.microsecond else "%Y-%m-%d %H:%M")
+        if naive.microsecond:
+            text += f".{naive.microsecond:06d}"
+        try:
+            moment = parse_time(text, self.zone, field="time")
+        except InvalidFieldError as exc:
+            raise ValueError(exc.reason if text == value else f"time {value!r}: {exc.reason}") from None
+        assert moment is not None
+        return moment
+
+
+def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
+              mapping: Mapping[str, str | int | None] | None = None,
+              time_format: str | None = None) -> ParsedTimeline:
+    """Read a CSV timeline. Raises ``SourceError`` for a file that cannot be one (empty, not
+    UTF-8, no header); everything wrong with single rows becomes a problem with its row number."""
+    if time_format is not None and time_format.strip() and "%" not in time_format:
+        raise InvalidFieldError("time format", f"{time_format!r} has no strptime codes; "
+                                               "write it like %d/%m/%Y %H:%M")
+    time_format = (time_format or "").strip() or None
+    text = read_text(path)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        columns = tuple(cell.strip() for cell in header or ())
+        if not any(columns):
+            raise SourceError("no header row: the first row is empty; it should name the columns "
+                              "(time, text, kind, source, author)", path=str(path))
+        _refuse_data_as_header(columns, path)
+        fields = resolve_mapping(columns, mapping, path=path)
+        missing = [f for f in REQUIRED_FIELDS if f not in fields]
+        if missing:
+            problems = tuple(ImportProblem(None, _missing_column(f, columns)) for f in missing)
+            return ParsedTimeline(path=path, kind="csv", rows=(), problems=problems, columns=columns,
+                                  mapping=fields)
+        return _read_rows(path, reader, columns, fields, TimeReader(zone, time_format), zone_chosen)
+    except csv.Error as exc:
+        raise SourceError(f"not readable as CSV: {exc}", path=str(path), line=reader.line_num) from exc
+
+
+def preview_csv(session: Session, review_id: int, path: Path, *,
+                mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
+                timezone: str | None = None) -> ImportPreview:
+    """Read ``path`` for ``review_id``: naive times in ``timezone``, else in the review's timezone."""
+    review = reviews.get_or_raise(session, review_id)
+    zone_name = reviews.check_timezone(timezone.strip()) if timezone and timezone.strip() else review.timezone
+    parsed = parse_csv(path, zone=ZoneInfo(zone_name), zone_chosen=bool(timezone and timezone.strip()),
+                       mapping=mapping, time_format=time_format)
+    return make_preview(session, review_id, parsed)
+
+
+def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...], fields: dict[str, int],
+               times: TimeReader, zone_chosen: bool) -> ParsedTimeline:
+    rows: list[ParsedRow] = []
+    problems: list[ImportProblem] = []
+    unknown_kinds: Counter[str] = Counter()
+    blank = 0
+    width = len(columns)
+    time_at, date_at, text_at = fields["time"], fields.get("date"), fields["text"]
+    kind_at, source_at, author_at = fields.get("kind"), fields.get("source"), fields.get("author")
+
+    # 50,000 rows must preview in well under a second: kinds, sources and names repeat, so each
+    # distinct cell is worked out once.
+    kinds: dict[str, str | None] = {}
+    sources: dict[str, str] = {}
+    people_of: dict[str, tuple[str, ...]] = {}
+    for number, cells in enumerate(reader, start=2):
+        if not "".join(cells).strip():
+            blank += 1
+            continue
+        before = len(problems)
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        elif len(cells) > width and "".join(cells[width:]).strip():
+            problems.append(ImportProblem(number, f"has {len(cells)} values but the header has {width} "
+                                                  "columns (a delimiter inside an unquoted text?)"))
+        value = cells[time_at].strip()
+        if date_at is not None:
+            value = f"{cells[date_at].strip()} {value}".strip()
+        approximate = value.startswith(_APPROXIMATE)
+        if approximate:
+            value = value[1:].strip()
+        at: datetime | None = None
+        if not value:
+            problems.append(ImportProblem(number, f"no time (column {columns[time_at]!r} is empty)"))
+        else:
+            try:
+                at = times.read(value)
+            except ValueError as exc:
+                problems.append(ImportProblem(number, str(exc)))
+        text = cells[text_at].strip()
+        if not text:
+            problems.append(ImportProblem(number, f"no text (column {columns[text_at]!r} is empty)"))
+        raw_kind = cells[kind_at].strip() if kind_at is not None else ""
+        if raw_kind not in kinds:
+            kinds[raw_kind] = event_kind(raw_kind)
+        kind = kinds[raw_kind]
+        if kind is None:
+            unknown_kinds[raw_kind] += 1
+            kind = "observation"
+        raw_source = cells[source_at] if source_at is not None else ""
+        if raw_source not in sources:
+            sources[raw_source] = " ".join(raw_source.split())
+        source = sources[raw_source]
+        if len(source) > MAX_SOURCE:
+            problems.append(ImportProblem(number, f"the source is longer than {MAX_SOURCE} characters"))
+        raw_people = cells[author_at] if author_at is not None else ""
+        if raw_people not in people_of:
+            people_of[raw_people] = tuple(dict.fromkeys(
+                " ".join(name.split()) for name in _AUTHOR_SPLIT.split(raw_people) if name.strip()))
+        people = people_of[raw_people]
+        if people and max(len(name) for name in people) > MAX_NAME:
+            problems.append(ImportProblem(number, f"a name is longer than {MAX_NAME} characters"))
+        if len(problems) == before and at is not None:
+            rows.append(ParsedRow(row=number, at=at, text=text, kind=kind, source=source,
+                                  participants=people, approximate=approximate,
+                                  external_id=content_id("csv", at, text, kind, source, people)))
+
+    rows.sort(key=attrgetter("at", "row"))
+    kept, repeated = drop_repeats(rows)
+    notices: list[str] = []
+    if times.naive:
+        zone = times.zone.key
+        how = "the timezone you chose" if zone_chosen else "the review's timezone"
+        notices.append(f"times without an offset ({_rows(times.naive)}) are read as wall-clock time in "
+                       f"{zone} ({how})")
+    if unknown_kinds:
+        listed = ", ".join(f"{value!r} ({_rows(n)})" for value, n in unknown_kinds.most_common())
+        notices.append(f"kinds that are not event kinds are imported as observation: {listed}; "
+                       f"the kinds are {', '.join(EVENT_KINDS)}")
+    if repeated:
+        notices.append(f"rows that repeat an earlier row of the file are left out ({_rows(repeated)})")
+    if blank:
+        notices.append(f"blank rows are left out ({_rows(blank)})")
+    if not rows and not problems:
+        notices.append("the file has no rows below the header")
+    return ParsedTimeline(path=path, kind="csv", rows=kept, problems=tuple(problems), notices=tuple(notices),
+                          skipped=repeated + blank, columns=columns, mapping=fields)
+
+
+def _refuse_data_as_header(columns: tuple[str, ...], path: Path) -> None:
+    reader = TimeReader(ZoneInfo("UTC"))
+    for column in columns:
+        if any(ch.isdigit() for ch in column):
+            try:
+                reader.read(column)
+            except ValueError:
+                continue
+            raise SourceError(f"no header row: the first row holds data ({column!r}); add a row naming the "
+                              "columns (time, text, kind, source, author) above it", path=str(path))
+
+
+def _missing_column(field: str, columns: tuple[str, ...]) -> str:
+    names = "/".join(ALIASES[field][:4])
+    return (f"no {field} column: none of the columns ({_list(columns)}) is named {names} or similar; "
+            f"choose which column holds the {field}")
+
+
+def _list(columns: tuple[str, ...]) -> str:
+    return ", ".join(repr(c) for c in columns)
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"

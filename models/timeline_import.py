@@ -1,0 +1,325 @@
+"""Timeline imports: a preview first, then one all-or-nothing write.
+
+An importer (``models.csv_timeline``, ``models.slack_export``, or
+:func:`preview_bundle` here) reads a file into a :class:`ParsedTimeline`:
+every row it could read, every problem with its row number, and notices
+about what it assumed. :func:`make_preview` compares that with the review's
+timeline (one query) and gives an :class:`ImportPreview`: the rows that would
+be added, how many are already there, what was skipped. :func:`import_events`
+writes a preview without problems in the caller's transaction, with bulk
+inserts, and never commits.
+
+Re-importing a file adds nothing: each row carries an ``external_id`` that is
+stable for the same input ("csv:<sha1>", "slack:<channel id>:<ts>",
+"bundle:<sha1>"), stored on the event under a unique (review, external id)
+index. An event already in the timeline with the same time and text (typed by
+hand, or imported with the review bundle) also counts as already there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from models import reviews
+from models.bundle import BUNDLE_SUFFIXES, load_bundle_file
+from models.catalog import Catalog
+from models.entities import Participant, TimelineEvent, event_participants
+from models.errors import DomainError, InvalidFieldError
+from models.vocabulary import EVENT_KINDS, LABELS
+
+SourceKind = Literal["csv", "slack", "bundle"]
+
+#: Column widths of the schema: a longer value is a row problem, never cut silently.
+MAX_SOURCE = 200
+MAX_NAME = 200
+
+SLACK_SUFFIXES = (".zip",)
+_SEPARATOR = "\x1f"  # the ASCII unit separator: never typed into a cell
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """One event as it will be imported.
+
+    ``row`` is where it came from: the CSV row as a spreadsheet counts it
+    (header = 1), the message's position in the Slack channel, or the event's
+    position in a bundle's timeline (from 1).
+    """
+
+    row: int
+    at: datetime
+    text: str
+    kind: str
+    source: str
+    participants: tuple[str, ...]
+    external_id: str
+    approximate: bool = False
+    #: A Slack thread reply (its text starts with "↳ ").
+    reply: bool = False
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """Something that keeps the file from being imported; ``row`` None is the file as a whole."""
+
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}" if self.row is not None else self.message
+
+
+@dataclass(frozen=True)
+class ParsedTimeline:
+    """What an importer read from a file, before it is compared with a review."""
+
+    path: Path
+    kind: SourceKind
+    rows: tuple[ParsedRow, ...]
+    problems: tuple[ImportProblem, ...] = ()
+    notices: tuple[str, ...] = ()
+    #: Rows or messages left out on purpose (blank rows, joins, repeats), with the reason.
+    skipped: int = 0
+    #: Fields for participants the import creates, by name (bundles know roles and context).
+    participant_fields: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: CSV: the header's columns and the column index used for each field.
+    columns: tuple[str, ...] = ()
+    mapping: Mapping[str, int] = field(default_factory=dict)
+    #: Slack: the channels of the export and the one read.
+    channels: tuple[str, ...] = ()
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """A file read for one review: what importing it would add. Safe to keep and show anywhere."""
+
+    review_id: int
+    review_timezone: str
+    parsed: ParsedTimeline
+    #: The rows that would be added, in the order they will be written.
+    rows: tuple[ParsedRow, ...]
+    #: Rows already in the timeline (imported before, or the same time and text).
+    duplicates: int
+    #: Participants the import would create.
+    new_participants: tuple[str, ...]
+
+    @property
+    def path(self) -> Path:
+        return self.parsed.path
+
+    @property
+    def kind(self) -> SourceKind:
+        return self.parsed.kind
+
+    @property
+    def problems(self) -> tuple[ImportProblem, ...]:
+        return self.parsed.problems
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        return self.parsed.notices
+
+    @property
+    def skipped(self) -> int:
+        return self.parsed.skipped
+
+    @property
+    def new(self) -> int:
+        return len(self.rows)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the preview can be imported (no problems at all)."""
+        return not self.parsed.problems
+
+    def first_problem(self) -> str | None:
+        """The first problem as one line naming the file (and the row), or None."""
+        if not self.parsed.problems:
+            return None
+        first = self.parsed.problems[0]
+        where = f"{self.parsed.path}, row {first.row}" if first.row is not None else str(self.parsed.path)
+        more = len(self.parsed.problems) - 1
+        tail = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
+        return f"{where}: {first.message}{tail}"
+
+
+_EVENTS: Table = TimelineEvent.__table__  # type: ignore[assignment]  # Core insert: no ORM bookkeeping
+
+
+class ImportRefusedError(DomainError):
+    """A preview with problems was handed to :func:`import_events`."""
+
+
+def file_kind(path: Path) -> SourceKind:
+    """What ``path`` is by its name: a Slack export (folder or .zip), a review bundle, else CSV."""
+    if path.is_dir() or path.suffix.lower() in SLACK_SUFFIXES:
+        return "slack"
+    if path.suffix.lower() in BUNDLE_SUFFIXES:
+        return "bundle"
+    return "csv"
+
+
+def content_id(prefix: str, at: datetime, text: str, kind: str, source: str,
+               participants: Sequence[str]) -> str:
+    """``prefix:`` and the SHA-1 of an event's normalised values (the same row always gives the same id)."""
+    values = (at.astimezone(UTC).isoformat(), text, kind, source, ";".join(participants))
+    digest = hashlib.sha1(_SEPARATOR.join(values).encode("utf-8"), usedforsecurity=False).hexdigest()
+    return f"{prefix}:{digest}"
+
+
+def event_kind(value: str) -> str | None:
+    """The event kind ``value`` names (an id or label, any case; "" is observation), or None."""
+    key = " ".join(value.replace("_", " ").replace("-", " ").split()).casefold()
+    if not key:
+        return "observation"
+    return _KIND_KEYS.get(key)
+
+
+_KIND_KEYS = {
+    **{kind.replace("-", " "): kind for kind in EVENT_KINDS},
+    **{LABELS[kind].casefold(): kind for kind in EVENT_KINDS if kind in LABELS},
+}
+
+
+def make_preview(session: Session, review_id: int, parsed: ParsedTimeline) -> ImportPreview:
+    """Compare ``parsed`` with the review's timeline: what is new, what is already there."""
+    review = reviews.get_or_raise(session, review_id)
+    rows, duplicates = _new_rows(session, review_id, parsed.rows)
+    known = {name.casefold() for name in session.scalars(
+        select(Participant.name).where(Participant.review_id == review_id))}
+    new_people: list[str] = []
+    for row in rows:
+        for name in row.participants:
+            if name.casefold() not in known:
+                known.add(name.casefold())
+                new_people.append(name)
+    return ImportPreview(review_id=review_id, review_timezone=review.timezone, parsed=parsed,
+                         rows=tuple(rows), duplicates=duplicates, new_participants=tuple(new_people))
+
+
+def import_events(session: Session, review_id: int, preview: ImportPreview) -> int:
+    """Add the preview's new events (and participants) to the review; returns how many were added.
+
+    Refuses a preview with problems. Rows that reached the timeline since the
+    preview was made are skipped again, so two imports of one file never
+    collide. Never commits: the caller's transaction makes it all or nothing.
+    """
+    if preview.problems:
+        raise ImportRefusedError(f"{preview.first_problem()}; nothing was imported")
+    if preview.review_id != review_id:
+        raise InvalidFieldError("review", f"this preview was made for review {preview.review_id}, "
+                                          f"not {review_id}")
+    reviews.get_or_raise(session, review_id)
+    rows, _duplicates = _new_rows(session, review_id, preview.rows)
+    if not rows:
+        return 0
+    people = _participant_ids(session, review_id, rows, preview.parsed.participant_fields)
+    # Batched INSERT … RETURNING (several rows a statement). The rows come back in no promised
+    # order (asking for parameter order costs one statement per row on SQLite), so they are
+    # matched by external id, which is unique in the review.
+    returned = session.execute(insert(_EVENTS).returning(_EVENTS.c.external_id, _EVENTS.c.id), [
+        {"review_id": review_id, "at": r.at, "text": r.text, "kind": r.kind, "source": r.source,
+         "approximate": r.approximate, "external_id": r.external_id}
+        for r in rows
+    ])
+    ids: dict[str, int] = {external_id: event_id for external_id, event_id in returned}
+    event_ids = [ids[r.external_id] for r in rows]
+    links = [
+        {"event_id": event_id, "participant_id": people[name.casefold()]}
+        for event_id, r in zip(event_ids, rows, strict=True)
+        for name in r.participants
+    ]
+    if links:
+        session.execute(insert(event_participants), links)
+    return len(rows)
+
+
+def preview_bundle(session: Session, review_id: int, path: Path, catalog: Catalog) -> ImportPreview:
+    """The timeline of a review bundle (.yaml, .yml, .json) as events to add to ``review_id``.
+
+    The whole bundle is validated first (a bad bundle raises ``SourceError``
+    naming file, line and field); only its timeline and the participants the
+    events name are imported.
+    """
+    bundle = load_bundle_file(path, catalog)
+    rows = tuple(
+        ParsedRow(row=index, at=e.at, text=e.text, kind=e.kind, source=e.source,
+                  participants=e.participants, approximate=e.approximate,
+                  external_id=content_id("bundle", e.at, e.text, e.kind, e.source, e.participants))
+        for index, e in enumerate(bundle.timeline, start=1)
+    )
+    rows, repeated = drop_repeats(rows)
+    notices: list[str] = []
+    if repeated:
+        notices.append(f"events that repeat an earlier one of the bundle are left out: {repeated}")
+    rest = [_count(len(bundle.notes), "note"), _count(len(bundle.learnings), "learning"),
+            _count(len(bundle.actions), "action")]
+    if bundle.notes or bundle.learnings or bundle.actions:
+        notices.append("only the timeline is added; the bundle's "
+                       + ", ".join(text for text in rest if not text.startswith("0 "))
+                       + " are not (import the bundle as a review for those)")
+    fields = {
+        p.name: {"roles": list(p.roles), "on_call": p.on_call, "brought_in": p.brought_in,
+                 "worked_with_team_before": p.worked_with_team_before}
+        for p in bundle.participants
+    }
+    parsed = ParsedTimeline(path=path, kind="bundle", rows=rows, notices=tuple(notices), skipped=repeated,
+                            participant_fields=fields)
+    return make_preview(session, review_id, parsed)
+
+
+def drop_repeats(rows: Iterable[ParsedRow]) -> tuple[tuple[ParsedRow, ...], int]:
+    """``rows`` without those whose external id came earlier, and how many were dropped."""
+    seen: set[str] = set()
+    kept: list[ParsedRow] = []
+    dropped = 0
+    for row in rows:
+        if row.external_id in seen:
+            dropped += 1
+            continue
+        seen.add(row.external_id)
+        kept.append(row)
+    return tuple(kept), dropped
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _new_rows(session: Session, review_id: int,
+              rows: Sequence[ParsedRow]) -> tuple[list[ParsedRow], int]:
+    """The rows not yet in the review's timeline, and how many are."""
+    if not rows:
+        return [], 0
+    ids = set(session.scalars(
+        select(TimelineEvent.external_id)
+        .where(TimelineEvent.review_id == review_id, TimelineEvent.external_id.is_not(None))))
+    # Events typed by hand (or imported with a review bundle) have no external id: match them by
+    # time and text. Imported events are matched by id alone, so a big timeline is not read twice.
+    moments = {(at, text) for at, text in session.execute(
+        select(TimelineEvent.at, TimelineEvent.text)
+        .where(TimelineEvent.review_id == review_id, TimelineEvent.external_id.is_(None)))}
+    fresh = [r for r in rows if r.external_id not in ids and (r.at, r.text) not in moments]
+    return fresh, len(rows) - len(fresh)
+
+
+def _participant_ids(session: Session, review_id: int, rows: Sequence[ParsedRow],
+                     fields: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    """Participant ids by casefolded name, creating the ones ``rows`` name that are missing."""
+    people = {p.name.casefold(): p.id for p in session.scalars(
+        select(Participant).where(Participant.review_id == review_id))}
+    for row in rows:
+        for name in row.participants:
+            if name.casefold() not in people:
+                extra = dict(fields.get(name, {}))
+                people[name.casefold()] = reviews.add_participant(session, review_id, name=name, **extra).id
+    return people

@@ -1,0 +1,84 @@
+"""TimelineImportService: previews write nothing; a commit is one transaction, then the signals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services, build_services
+from models.catalog import Catalog
+from models.store import Library
+from models.timeline_import import ImportRefusedError
+
+FULL = Path(__file__).resolve().parents[1] / "data" / "full_bundle.yaml"
+
+
+@pytest.fixture
+def services(library: Library, catalog: Catalog, qtbot: QtBot) -> Services:
+    return build_services(library, catalog=catalog)
+
+
+@pytest.fixture
+def review_id(services: Services) -> int:
+    return services.reviews.create(title="Checkout errors", template="standard", timezone="Europe/Berlin")
+
+
+def _csv(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "events.csv"
+    path.write_text("time,text,who\n" + body, encoding="utf-8")
+    return path
+
+
+def test_a_preview_writes_nothing(services: Services, review_id: int, tmp_path: Path) -> None:
+    """Previewing shows two new rows and the participant to create; the review is untouched."""
+    path = _csv(tmp_path, "2026-03-02T09:14Z,a,Ana\n2026-03-02T09:15Z,b,\n")
+    preview = services.imports.preview(review_id, path)
+    assert (preview.new, preview.new_participants) == (2, ("Ana",))
+    doc = services.reviews.get(review_id)
+    assert doc is not None and doc.events == () and doc.participants == ()
+
+
+def test_commit_emits_events_imported_and_review_changed(services: Services, review_id: int, tmp_path: Path,
+                                                         qtbot: QtBot) -> None:
+    """After the commit: events_imported(review, 2), and review_changed so open views refresh."""
+    path = _csv(tmp_path, "2026-03-02T09:14Z,a,\n2026-03-02T09:15Z,b,\n")
+    preview = services.imports.preview_csv(review_id, path)
+    with qtbot.waitSignal(services.reviews.review_changed, timeout=2000) as changed, \
+            qtbot.waitSignal(services.imports.events_imported, timeout=2000) as imported:
+        assert services.imports.commit(review_id, preview) == 2
+    assert imported.args == [review_id, 2]
+    assert changed.args == [review_id]
+    doc = services.reviews.get(review_id)
+    assert doc is not None and [e.text for e in doc.events] == ["a", "b"]
+
+
+def test_a_preview_with_problems_is_refused_without_signals(services: Services, review_id: int,
+                                                            tmp_path: Path, qtbot: QtBot) -> None:
+    """Nothing is written and nothing is announced."""
+    preview = services.imports.preview(review_id, _csv(tmp_path, "2026-03-02T09:14Z,a,\nsoon,b,\n"))
+    assert [p.row for p in preview.problems] == [3]
+    with qtbot.assertNotEmitted(services.imports.events_imported), \
+            qtbot.assertNotEmitted(services.reviews.review_changed), \
+            pytest.raises(ImportRefusedError, match=r"events\.csv, row 3: time 'soon'"):
+        services.imports.commit(review_id, preview)
+    doc = services.reviews.get(review_id)
+    assert doc is not None and doc.events == ()
+
+
+def test_a_commit_that_adds_nothing_stays_quiet(services: Services, review_id: int, tmp_path: Path,
+                                                qtbot: QtBot) -> None:
+    """Re-importing the same file adds 0 events and emits nothing."""
+    path = _csv(tmp_path, "2026-03-02T09:14Z,a,\n")
+    services.imports.commit(review_id, services.imports.preview(review_id, path))
+    again = services.imports.preview(review_id, path)
+    with qtbot.assertNotEmitted(services.imports.events_imported):
+        assert services.imports.commit(review_id, again) == 0
+    assert again.duplicates == 1
+
+
+def test_the_preview_dispatches_bundles(services: Services, review_id: int) -> None:
+    """A .yaml file is read as a review bundle's timeline."""
+    preview = services.imports.preview(review_id, FULL)
+    assert (preview.kind, preview.new) == ("bundle", 4)

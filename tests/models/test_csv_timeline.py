@@ -1,0 +1,330 @@
+"""CSV timelines: columns by name or mapping, every way of writing a time, refusals that name the row."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from models import reviews
+from models.csv_timeline import guess_mapping, parse_csv, preview_csv, sniff_delimiter
+from models.entities import Participant, TimelineEvent
+from models.errors import InvalidFieldError
+from models.store import Library
+from models.timeline_import import ImportRefusedError, import_events
+from models.yamlsource import SourceError
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _review(library: Library, zone: str = "Europe/Berlin") -> int:
+    with library.begin() as session:
+        return reviews.create(session, title="Checkout errors", timezone=zone).id
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _events(library: Library, review_id: int) -> list[TimelineEvent]:
+    with library.begin() as session:
+        return list(session.scalars(select(TimelineEvent).where(TimelineEvent.review_id == review_id)
+                                    .order_by(TimelineEvent.at, TimelineEvent.id)))
+
+
+def _count(library: Library) -> int:
+    with library.begin() as session:
+        return session.scalar(select(func.count()).select_from(TimelineEvent)) or 0
+
+
+def _import(library: Library, review_id: int, path: Path, **options: object) -> int:
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path, **options)  # type: ignore[arg-type]
+        assert preview.problems == (), preview.problems
+        return import_events(session, review_id, preview)
+
+
+def test_500_events_with_mixed_offsets_import_sorted_by_instant(library: Library, tmp_path: Path) -> None:
+    """+01:00, Z, -05:00 and naive (review's zone) times all land on the right instant, in order."""
+    review_id = _review(library)
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    instants = [start + timedelta(minutes=7 * i, seconds=i % 60) for i in range(500)]
+    writers = [
+        lambda m: m.astimezone(timezone(timedelta(hours=1))).isoformat(),
+        lambda m: m.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        lambda m: m.astimezone(timezone(timedelta(hours=-5))).isoformat(),
+        lambda m: m.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M:%S"),
+    ]
+    lines = [(f"{writers[i % 4](m)},Event {i:03d},change,deploy log,Responder {i % 3}", i)
+             for i, m in enumerate(instants)]
+    random.Random(7).shuffle(lines)
+    path = _write(tmp_path / "events.csv", "time,text,kind,source,author\n"
+                  + "\n".join(line for line, _ in lines) + "\n")
+
+    assert _import(library, review_id, path) == 500
+    events = _events(library, review_id)
+    assert [e.at for e in events] == instants
+    assert [e.text for e in events] == [f"Event {i:03d}" for i in range(500)]
+    with library.begin() as session:
+        names = set(session.scalars(select(Participant.name).where(Participant.review_id == review_id)))
+    assert names == {"Responder 0", "Responder 1", "Responder 2"}
+
+
+def test_naive_times_are_read_in_the_review_timezone_with_a_notice(library: Library, tmp_path: Path) -> None:
+    """A time without an offset is Berlin wall-clock time, and the preview says so."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "time,text\n2026-03-02 10:14,Config pushed\n")
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path)
+    assert preview.rows[0].at == datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
+    assert any("without an offset" in n and "Europe/Berlin" in n for n in preview.notices)
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("2026-03-29 02:30", "does not exist in Europe/Berlin"),
+    ("2026-10-25 02:30", "happened twice in Europe/Berlin"),
+])
+def test_a_wall_clock_time_changed_by_dst_is_a_row_problem(library: Library, tmp_path: Path, value: str,
+                                                             words: str) -> None:
+    """A skipped or repeated Berlin time names row 3 and is never shifted."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", f"time,text\n2026-03-02 10:14,Fine\n{value},Ambiguous\n")
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path)
+    assert len(preview.problems) == 1
+    assert preview.problems[0].row == 3 and words in preview.problems[0].message
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    (["Timestamp", "Message", "Type", "Origin", "User"],
+     {"time": 0, "text": 1, "kind": 2, "source": 3, "author": 4}),
+    (["  WHEN ", "Description", "Category", "Channel", "Who"],
+     {"time": 0, "text": 1, "kind": 2, "source": 3, "author": 4}),
+    (["Time (UTC)", "event", "summary", "participant"], {"time": 0, "text": 1, "author": 3}),
+    (["Date", "Time", "Summary", "Person"], {"date": 0, "time": 1, "text": 2, "author": 3}),
+    (["datetime", "what happened", "person"], {"time": 0, "text": 1, "author": 2}),
+])
+def test_header_aliases_are_recognised(header: list[str], expected: dict[str, int]) -> None:
+    """Common column names map to fields, whatever their case and spacing."""
+    assert guess_mapping(header) == expected
+
+
+def test_separate_date_and_time_columns_are_joined(library: Library, tmp_path: Path) -> None:
+    """A Date column beside a Time column gives the day of each time."""
+    review_id = _review(library, "UTC")
+    path = _write(tmp_path / "t.csv", "Date,Time,Summary\n2026-03-02,09:14,Config pushed\n")
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path)
+    assert preview.rows[0].at == datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
+
+
+def test_unrecognised_columns_are_a_problem_until_mapped(library: Library, tmp_path: Path) -> None:
+    """Without a time column the preview lists the columns; an explicit mapping fixes it."""
+    review_id = _review(library, "UTC")
+    path = _write(tmp_path / "t.csv", "Zeitpunkt,Ereignis,Art\n2026-03-02T09:14:00Z,Konfiguration,change\n")
+    with library.begin() as session:
+        unmapped = preview_csv(session, review_id, path)
+    assert unmapped.problems[0].row is None
+    assert "no time column" in unmapped.problems[0].message and "'Zeitpunkt'" in unmapped.problems[0].message
+    assert unmapped.first_problem() is not None and unmapped.first_problem().startswith(f"{path}: ")  # type: ignore[union-attr]
+    mapping = {"time": "zeitpunkt", "text": "Ereignis", "kind": "Art"}
+    with library.begin() as session:
+        mapped = preview_csv(session, review_id, path, mapping=mapping)
+    assert mapped.problems == ()
+    assert (mapped.rows[0].text, mapped.rows[0].kind) == ("Konfiguration", "change")
+
+
+def test_a_mapping_to_a_missing_column_is_refused(library: Library, tmp_path: Path) -> None:
+    """Mapping to a column the file does not have names the file and the columns."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "time,text\n2026-03-02T09:14:00Z,x\n")
+    message = r"t\.csv: map: no column 'When' \(the columns are: 'time', 'text'\)"
+    with pytest.raises(SourceError, match=message), library.begin() as session:
+        preview_csv(session, review_id, path, mapping={"time": "When"})
+
+
+def test_a_user_time_format_and_timezone(library: Library, tmp_path: Path) -> None:
+    """Day-first times in a chosen format are read in the chosen timezone, not the review's."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "time;text\n02/03/2026 09:14;Config pushed\n")
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path, time_format="%d/%m/%Y %H:%M",
+                              timezone="America/New_York")
+    assert preview.problems == ()
+    assert preview.rows[0].at == datetime(2026, 3, 2, 14, 14, tzinfo=UTC)
+    assert any("America/New_York (the timezone you chose)" in n for n in preview.notices)
+
+
+def test_a_time_that_does_not_match_the_format_names_its_row(library: Library, tmp_path: Path) -> None:
+    """The chosen format is applied strictly; the row and the value are named."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "time,text\n02/03/2026 09:14,a\n2026-03-02 09:15,b\n")
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path, time_format="%d/%m/%Y %H:%M")
+    assert [(p.row, p.message) for p in preview.problems] == [
+        (3, "time '2026-03-02 09:15' does not match the time format %d/%m/%Y %H:%M")]
+
+
+def test_a_time_format_without_codes_is_refused(library: Library, tmp_path: Path) -> None:
+    """'dd/mm/yyyy' is not a strptime format; the message shows one that is."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "time,text\n02/03/2026,a\n")
+    with pytest.raises(InvalidFieldError, match="%d/%m/%Y"), library.begin() as session:
+        preview_csv(session, review_id, path, time_format="dd/mm/yyyy")
+
+
+def test_rfc_2822_times(tmp_path: Path) -> None:
+    """Email-style times with their offset are read exactly."""
+    path = _write(tmp_path / "t.csv", 'time,text\n"Mon, 02 Mar 2026 10:14:00 +0100",Config pushed\n')
+    parsed = parse_csv(path, zone=BERLIN)
+    assert parsed.problems == ()
+    assert parsed.rows[0].at == datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
+
+
+def test_an_unparseable_time_names_row_and_value(library: Library, tmp_path: Path) -> None:
+    """Row 4 (header is row 1) with 'yesterday' is a problem; nothing can be imported."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "time,text\n2026-03-02T09:14Z,a\n2026-03-02T09:15Z,b\nyesterday,c\n")
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path)
+    assert len(preview.problems) == 1
+    assert preview.problems[0].row == 4 and "'yesterday'" in preview.problems[0].message
+    assert preview.first_problem() == f"{path}, row 4: {preview.problems[0].message}"
+    with pytest.raises(ImportRefusedError, match="row 4"), library.begin() as session:
+        import_events(session, review_id, preview)
+    assert _count(library) == 0
+
+
+def test_unknown_kinds_become_observations_with_a_notice(tmp_path: Path) -> None:
+    """'Detection' is a kind; 'page' is not and is imported as observation, said in a notice."""
+    path = _write(tmp_path / "t.csv",
+                  "time,text,kind\n2026-03-02T09:14Z,a,Detection\n2026-03-02T09:15Z,b,page\n")
+    parsed = parse_csv(path, zone=BERLIN)
+    assert [r.kind for r in parsed.rows] == ["detection", "observation"]
+    assert any("'page' (1 row)" in n for n in parsed.notices)
+
+
+def test_semicolon_and_tab_delimiters_are_found() -> None:
+    """The header's delimiter wins: comma, semicolon or tab."""
+    assert sniff_delimiter("time;text;kind\n1;2;3\n") == ";"
+    assert sniff_delimiter("time\ttext\n1\t2\n") == "\t"
+    assert sniff_delimiter("time,text\n1,2\n") == ","
+
+
+def test_a_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" starts with a BOM; the first column is still "time"."""
+    path = tmp_path / "bom.csv"
+    path.write_bytes("time,text\n2026-03-02T09:14Z,Café ☕\n".encode("utf-8-sig"))
+    parsed = parse_csv(path, zone=BERLIN)
+    assert parsed.problems == () and parsed.rows[0].text == "Café ☕"
+
+
+def test_authors_become_participants_in_the_same_transaction(library: Library, tmp_path: Path) -> None:
+    """'Ana; Ben' makes two participants, once each, and links both to the event."""
+    review_id = _review(library)
+    with library.begin() as session:
+        reviews.add_participant(session, review_id, name="Ana")
+    path = _write(tmp_path / "t.csv",
+                  "time,text,who\n2026-03-02T09:14Z,a,ana; Ben\n2026-03-02T09:15Z,b,Ben\n")
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path)
+    assert preview.new_participants == ("Ben",)
+    _import(library, review_id, path)
+    events = _events(library, review_id)
+    with library.begin() as session:
+        linked = [[p.name for p in session.get(TimelineEvent, e.id).participants] for e in events]  # type: ignore[union-attr]
+        people = list(session.scalars(select(Participant.name).where(Participant.review_id == review_id)))
+    assert sorted(people) == ["Ana", "Ben"]
+    assert linked == [["Ana", "Ben"], ["Ben"]]
+
+
+def test_approximate_times_start_with_a_tilde(tmp_path: Path) -> None:
+    """'~2026-03-02 09:14' is an approximate time."""
+    path = _write(tmp_path / "t.csv", "time,text\n~2026-03-02T09:14Z,About then\n")
+    parsed = parse_csv(path, zone=BERLIN)
+    assert parsed.rows[0].approximate is True
+    assert parsed.rows[0].at == datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
+
+
+def test_reimporting_the_same_csv_adds_nothing(library: Library, tmp_path: Path) -> None:
+    """The second import finds every row already in the timeline."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "time,text,kind\n2026-03-02T09:14Z,a,change\n2026-03-02T09:15Z,b,\n")
+    assert _import(library, review_id, path) == 2
+    with library.begin() as session:
+        again = preview_csv(session, review_id, path)
+    assert (again.new, again.duplicates) == (0, 2)
+    assert _import(library, review_id, path) == 0
+    assert _count(library) == 2
+
+
+def test_an_event_typed_by_hand_counts_as_already_there(library: Library, tmp_path: Path) -> None:
+    """An event with the same time and text, without an external id, is not imported twice."""
+    from models.timeline import add_event
+
+    review_id = _review(library)
+    with library.begin() as session:
+        add_event(session, review_id, at=datetime(2026, 3, 2, 9, 14, tzinfo=UTC), text="Config pushed")
+    path = _write(tmp_path / "t.csv", "time,text\n2026-03-02T09:14Z,Config pushed\n2026-03-02T09:20Z,New\n")
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path)
+    assert (preview.new, preview.duplicates) == (1, 1)
+
+
+def test_a_row_repeated_in_the_file_is_taken_once(tmp_path: Path) -> None:
+    """Two identical rows would collide; the second is left out with a notice."""
+    path = _write(tmp_path / "t.csv", "time,text\n2026-03-02T09:14Z,a\n2026-03-02T09:14Z,a\n")
+    parsed = parse_csv(path, zone=BERLIN)
+    assert len(parsed.rows) == 1 and parsed.skipped == 1
+    assert any("repeat an earlier row" in n for n in parsed.notices)
+
+
+def test_too_many_values_in_a_row_is_a_problem(tmp_path: Path) -> None:
+    """An unquoted comma in the text shifts the columns; the row is named, not guessed at."""
+    path = _write(tmp_path / "t.csv", "time,text\n2026-03-02T09:14Z,Rolled back, then paged\n")
+    parsed = parse_csv(path, zone=BERLIN)
+    assert parsed.problems[0].row == 2
+    assert "3 values but the header has 2 columns" in parsed.problems[0].message
+
+
+def test_a_missing_header_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """A file that starts with data is refused, naming the file."""
+    path = _write(tmp_path / "nohead.csv", "2026-03-02T09:14:00Z,Config pushed\n")
+    with pytest.raises(SourceError, match=r"nohead\.csv: no header row: the first row holds data"):
+        parse_csv(path, zone=BERLIN)
+
+
+def test_an_empty_file_is_refused(tmp_path: Path) -> None:
+    """A 0-byte file is refused, naming the file."""
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(SourceError, match=r"empty\.csv: the file is empty \(0 bytes\)"):
+        parse_csv(path, zone=BERLIN)
+
+
+def test_a_non_utf8_file_is_refused_naming_the_byte(tmp_path: Path) -> None:
+    """A Latin-1 file is refused with the byte offset (and line) of the first bad byte."""
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("time,text\n2026-03-02T09:14Z,Caf\xe9\n".encode("latin-1"))
+    with pytest.raises(SourceError, match=r"latin1\.csv: not UTF-8 text \(byte 31, line 2\)"):
+        parse_csv(path, zone=BERLIN)
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe", b"2026-03-02T09:14Z,x\n", b"a,b\n"])
+def test_a_refused_file_leaves_the_library_unchanged(library: Library, tmp_path: Path,
+                                                      content: bytes) -> None:
+    """Whatever is wrong with the file, no event or participant appears."""
+    review_id = _review(library)
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(SourceError), library.begin() as session:
+        preview = preview_csv(session, review_id, path)
+        if preview.problems:
+            raise SourceError(preview.first_problem() or "", path=str(path))
+        import_events(session, review_id, preview)
+    assert _count(library) == 0

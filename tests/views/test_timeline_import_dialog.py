@@ -1,0 +1,176 @@
+"""The timeline import preview: rows as they will be imported, problems by row, Import only when clean."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services, build_services
+from models.catalog import Catalog
+from models.store import Library
+from views.main_window import MainWindow
+from views.timeline_import_dialog import TimelineImportDialog
+
+CSV = ("time,text,kind,source,who\n"
+       "2026-03-02T09:14:00Z,Config change rolled out,change,deploy log,Ana\n"
+       "2026-03-02T09:21:30Z,Alert fires for checkout 5xx,detection,alert,Ana; Ben\n"
+       "~2026-03-02 10:40,Rollback finished,mitigation,chat,Ben\n")
+
+
+@pytest.fixture
+def services(library: Library, catalog: Catalog, qtbot: QtBot) -> Services:
+    return build_services(library, catalog=catalog)
+
+
+@pytest.fixture
+def review_id(services: Services) -> int:
+    return services.reviews.create(title="Checkout errors", template="standard", timezone="Europe/Berlin")
+
+
+def _dialog(qtbot: QtBot, services: Services, review_id: int, path: Path) -> TimelineImportDialog:
+    dialog = TimelineImportDialog(services, review_id, path)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _cells(dialog: TimelineImportDialog, row: int) -> list[str]:
+    model = dialog.model
+    return [model.data(model.index(row, column)) for column in range(model.columnCount())]
+
+
+def _csv(tmp_path: Path, text: str = CSV) -> Path:
+    path = tmp_path / "events.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _choose(combo: QComboBox, text: str) -> None:
+    combo.setCurrentIndex(combo.findText(text))
+
+
+def test_rows_show_as_they_will_be_imported(qtbot: QtBot, services: Services, review_id: int,
+                                            tmp_path: Path) -> None:
+    """Row number, Berlin time (≈ when approximate), kind label, text, source and who."""
+    dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))
+    assert dialog.model.rowCount() == 3
+    assert _cells(dialog, 1) == ["3", "2026-03-02 10:21", "Detection", "Alert fires for checkout 5xx",
+                                 "alert", "Ana, Ben"]
+    assert _cells(dialog, 2)[1] == "≈ 2026-03-02 10:40"
+    assert "3 new events" in dialog.summary.text() and "New participants: Ana, Ben" in dialog.summary.text()
+
+
+def test_import_is_enabled_for_a_clean_file_and_writes_it(qtbot: QtBot, services: Services, review_id: int,
+                                                          tmp_path: Path) -> None:
+    """Import (3 events) writes them all and closes the dialog."""
+    dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))
+    assert dialog.import_button.isEnabled() and dialog.import_button.text() == "Import 3 events"
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.added == 3 and dialog.result() == TimelineImportDialog.DialogCode.Accepted
+    doc = services.reviews.get(review_id)
+    assert doc is not None and len(doc.events) == 3
+
+
+def test_problems_are_listed_by_row_and_disable_import(qtbot: QtBot, services: Services, review_id: int,
+                                                       tmp_path: Path) -> None:
+    """An unparseable time on row 3 is listed; Import stays disabled."""
+    dialog = _dialog(qtbot, services, review_id, _csv(tmp_path, CSV.replace("2026-03-02T09:21:30Z", "soon")))
+    assert dialog.problems.count() == 1
+    assert dialog.problems.item(0).text().startswith("row 3: time 'soon' is not a date and time")
+    assert not dialog.problems.isHidden()
+    assert not dialog.import_button.isEnabled()
+
+
+def test_choosing_columns_fixes_an_unrecognised_header(qtbot: QtBot, services: Services, review_id: int,
+                                                       tmp_path: Path) -> None:
+    """Without a time column Import is disabled; picking the columns makes the preview again."""
+    path = _csv(tmp_path, "Zeitpunkt,Ereignis\n2026-03-02T09:14:00Z,Konfiguration verteilt\n")
+    dialog = _dialog(qtbot, services, review_id, path)
+    assert not dialog.import_button.isEnabled() and "no time column" in dialog.problems.item(0).text()
+    _choose(dialog.field_combos["time"], "Zeitpunkt")
+    _choose(dialog.field_combos["text"], "Ereignis")
+    assert dialog.problems.count() == 0 and dialog.problems.isHidden()
+    assert dialog.import_button.isEnabled()
+    assert _cells(dialog, 0)[3] == "Konfiguration verteilt"
+
+
+def test_time_format_and_timezone_make_the_preview_again(qtbot: QtBot, services: Services, review_id: int,
+                                                         tmp_path: Path) -> None:
+    """Day-first times are problems until the format is given; the timezone moves them."""
+    dialog = _dialog(qtbot, services, review_id, _csv(tmp_path, "time,text\n02/03/2026 09:14,Pushed\n"))
+    assert not dialog.import_button.isEnabled()
+    dialog.time_format.setText("%d/%m/%Y %H:%M")
+    dialog.timezone.setText("America/New_York")
+    dialog.refresh()
+    assert dialog.import_button.isEnabled()
+    assert _cells(dialog, 0)[1] == "2026-03-02 15:14"  # 09:14 in New York, shown in Berlin
+
+
+def test_a_slack_export_offers_its_channels(qtbot: QtBot, services: Services, review_id: int,
+                                            tmp_path: Path) -> None:
+    """The channel combo lists both channels; switching shows the other channel's messages."""
+    root = tmp_path / "export"
+    files = {
+        "users.json": [{"id": "U1", "name": "ana", "real_name": "Ana"}],
+        "channels.json": [{"id": "C1", "name": "incident"}, {"id": "C2", "name": "random"}],
+        "incident/2026-03-02.json": [{"type": "message", "user": "U1", "text": "paging",
+                                      "ts": "1772442840.0"}],
+        "random/2026-03-02.json": [{"type": "message", "user": "U1", "text": "lunch?",
+                                    "ts": "1772442900.0"}],
+    }
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(json.dumps(data), encoding="utf-8")
+    dialog = _dialog(qtbot, services, review_id, root)
+    assert [dialog.channel.itemText(i) for i in range(dialog.channel.count())] == ["#incident", "#random"]
+    assert _cells(dialog, 0)[3:] == ["paging", "slack #incident", "Ana"]
+    dialog.channel.setCurrentIndex(1)
+    assert _cells(dialog, 0)[3:] == ["lunch?", "slack #random", "Ana"]
+
+
+def test_a_file_that_cannot_be_read_is_a_message_not_a_dialog(services: Services, review_id: int,
+                                                               tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 0-byte file: one warning naming it, nothing imported."""
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    assert TimelineImportDialog.ask(None, services, review_id, empty) is None
+    assert len(shown) == 1 and f"{empty}: the file is empty" in shown[0]
+
+
+@pytest.fixture
+def window(services: Services, qtbot: QtBot) -> Iterator[MainWindow]:
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+
+
+def test_the_file_menu_action_needs_an_open_review(window: MainWindow, review_id: int) -> None:
+    """Import timeline… (Ctrl+Shift+I) is enabled only while a review is open."""
+    assert window.import_timeline_action.shortcut().toString() == "Ctrl+Shift+I"
+    assert not window.import_timeline_action.isEnabled()
+    window.open_review(review_id)
+    assert window.import_timeline_action.isEnabled() and window.import_slack_folder_action.isEnabled()
+
+
+def test_import_timeline_from_the_window(window: MainWindow, review_id: int, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> None:
+    """The chosen file is previewed, imported on Import, and the open review refreshes."""
+    window.open_review(review_id)
+    path = _csv(tmp_path)
+    monkeypatch.setattr(window, "ask_timeline_path", lambda folder, filters: str(path))
+    monkeypatch.setattr(TimelineImportDialog, "exec", lambda self: (self.import_now(), self.result())[1])
+    with qtbot.waitSignal(window.services.reviews.review_changed, timeout=2000) as changed:
+        assert window.import_timeline() == 3
+    assert changed.args == [review_id]
+    assert "Added 3 events from events.csv" in window.statusBar().currentMessage()
+    doc = window.services.reviews.get(review_id)
+    assert doc is not None and len(doc.events) == 3

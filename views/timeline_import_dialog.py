@@ -1,0 +1,320 @@
+"""Preview a timeline file (CSV, Slack export, review bundle) before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.bootstrap import Services
+from models.errors import DomainError
+from models.timeline_import import ImportPreview, ParsedRow, file_kind
+from models.timeparse import format_local
+from models.vocabulary import label
+from models.yamlsource import SourceError
+from views.i18n import QT_TRANSLATE_NOOP as translate_noop
+from views.models.snapshot_table_model import Column, SnapshotTableModel
+
+_CONTEXT = "TimelineImportDialog"
+
+#: The CSV fields a column can be chosen for, with their labels.
+_FIELDS = (
+    ("time", translate_noop(_CONTEXT, "Time")),
+    ("date", translate_noop(_CONTEXT, "Date (if separate)")),
+    ("text", translate_noop(_CONTEXT, "What happened")),
+    ("kind", translate_noop(_CONTEXT, "Kind")),
+    ("source", translate_noop(_CONTEXT, "Source")),
+    ("author", translate_noop(_CONTEXT, "Who")),
+)
+
+
+class TimelineImportDialog(QDialog):
+    """The first rows of a file as they will be imported, its problems and notices, and Import.
+
+    The dialog only reads (through ``services.imports``) until Import is
+    pressed; Import is disabled while the preview has problems or nothing new.
+    For a CSV file the columns, time format and timezone can be chosen, for a
+    Slack export the channel; each change makes the preview again.
+    """
+
+    PREVIEW_ROWS = 50
+    SHOWN_PROBLEMS = 200
+
+    def __init__(self, services: Services, review_id: int, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelineImportDialog")
+        self.setWindowTitle(self.tr("Import timeline"))
+        self.resize(1000, 720)
+        self._imports = services.imports
+        self._review_id = review_id
+        self._path = path
+        self._kind = file_kind(path)
+        self._preview: ImportPreview | None = None
+        self._refreshing = False
+        self._shown_options: tuple[object, ...] = ()
+        #: The number of events added once Import succeeded.
+        self.added: int | None = None
+        doc = services.reviews.get(review_id)
+        if doc is None:
+            raise DomainError(f"no review with id {review_id}")
+        self._zone = doc.zone()
+
+        title = QLabel(self.tr("%1 into “%2”").replace("%1", path.name).replace("%2", doc.title), self)
+        title.setObjectName("importTitle")
+        title.setToolTip(str(path))
+
+        self.field_combos: dict[str, QComboBox] = {}
+        self.time_format = QLineEdit(self)
+        self.timezone = QLineEdit(self)
+        self.channel = QComboBox(self)
+        options = self._build_options(doc.timezone)
+        for unused in ((self.channel,) if self._kind != "slack" else ()) + (
+                (self.time_format, self.timezone) if self._kind != "csv" else ()):
+            unused.hide()
+
+        self.summary = QLabel(self)
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.notices = QLabel(self)
+        self.notices.setObjectName("notices")
+        self.notices.setWordWrap(True)
+        self.problems_label = QLabel(self.tr("Problems: nothing is imported while there are any. "
+                                             "Fix the file or the choices above."), self)
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet("color: #c62828;")
+        self.problems = QListWidget(self)
+        self.problems.setObjectName("problems")
+        self.problems.setMaximumHeight(110)
+
+        columns: tuple[Column[ParsedRow], ...] = (
+            Column(translate_noop(_CONTEXT, "Row"), lambda r: str(r.row)),
+            Column(translate_noop(_CONTEXT, "Time"), self._time_text),
+            Column(translate_noop(_CONTEXT, "Kind"),
+                   lambda r: QApplication.translate("vocabulary", label(r.kind))),
+            Column(translate_noop(_CONTEXT, "What happened"), lambda r: " ".join(r.text.split()),
+                   lambda r: r.text),
+            Column(translate_noop(_CONTEXT, "Source"), lambda r: r.source),
+            Column(translate_noop(_CONTEXT, "Who"), lambda r: ", ".join(r.participants)),
+        )
+        self.model: SnapshotTableModel[ParsedRow] = SnapshotTableModel(columns, _CONTEXT, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("preview")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column in range(len(columns)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.import_button = QPushButton(self.tr("Import"), self)
+        self.import_button.setObjectName("importButton")
+        self.import_button.setDefault(True)
+        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.import_now)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        if options is not None:
+            layout.addWidget(options)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.notices)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons)
+
+        self._refresh(initial=True)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, services: Services, review_id: int, path: Path) -> int | None:
+        """Preview ``path`` for ``review_id``; the number of events added, or None when nothing was."""
+        try:
+            dialog = cls(services, review_id, path, parent)
+        except (SourceError, DomainError) as exc:
+            QMessageBox.warning(parent, QCoreApplication.translate(_CONTEXT, "Import timeline"),
+                                QCoreApplication.translate(_CONTEXT, "Nothing was imported.\n\n%1")
+                                .replace("%1", str(exc)))
+            return None
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.added
+        finally:
+            dialog.deleteLater()
+
+    @property
+    def preview(self) -> ImportPreview | None:
+        """The preview shown (None when the file or the choices could not be read)."""
+        return self._preview
+
+    def import_now(self) -> None:
+        """Write the preview (one transaction) and close; a failure is shown and nothing is written."""
+        if self._preview is None or not self.import_button.isEnabled():
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.added = self._imports.commit(self._review_id, self._preview)
+        except (DomainError, SQLAlchemyError) as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, self.tr("Import timeline"),
+                                self.tr("Nothing was imported.\n\n%1").replace("%1", str(exc)))
+            return
+        QApplication.restoreOverrideCursor()
+        self.accept()
+
+    def refresh(self) -> None:
+        """Read the file again with the choices made."""
+        self._refresh(initial=False)
+
+    # private
+    def _build_options(self, review_timezone: str) -> QGroupBox | None:
+        if self._kind == "csv":
+            box = QGroupBox(self.tr("Columns and times"), self)
+            form = QFormLayout(box)
+            for field, text in _FIELDS:
+                combo = QComboBox(box)
+                combo.setObjectName(f"column_{field}")
+                combo.currentIndexChanged.connect(self._option_changed)
+                self.field_combos[field] = combo
+                form.addRow(QApplication.translate(_CONTEXT, text), combo)
+            self.time_format.setObjectName("timeFormat")
+            self.time_format.setPlaceholderText(
+                self.tr("automatic: ISO 8601 or RFC 2822; or e.g. %d/%m/%Y %H:%M"))
+            self.time_format.editingFinished.connect(self._option_changed)
+            self.timezone.setObjectName("timezone")
+            self.timezone.setPlaceholderText(self.tr("%1 (the review's)").replace("%1", review_timezone))
+            self.timezone.setToolTip(self.tr("The timezone of times written without an offset"))
+            completer = QCompleter(sorted(available_timezones()), self.timezone)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.timezone.setCompleter(completer)
+            self.timezone.editingFinished.connect(self._option_changed)
+            form.addRow(self.tr("Time format"), self.time_format)
+            form.addRow(self.tr("Timezone"), self.timezone)
+            return box
+        if self._kind == "slack":
+            box = QGroupBox(self.tr("Slack export"), self)
+            row = QHBoxLayout(box)
+            self.channel.setObjectName("channel")
+            for name in self._imports.slack_channels(self._path):
+                self.channel.addItem(f"#{name}", name)
+            self.channel.currentIndexChanged.connect(self._option_changed)
+            row.addWidget(QLabel(self.tr("Channel"), box))
+            row.addWidget(self.channel, 1)
+            return box
+        return None
+
+    def _option_changed(self, *_args: object) -> None:
+        # Leaving a field fires editingFinished without a change: reading a big file again is not free.
+        if not self._refreshing and self._options() != self._shown_options:
+            self.refresh()
+
+    def _options(self) -> tuple[object, ...]:
+        return (self.channel.currentData(), tuple(c.currentData() for c in self.field_combos.values()),
+                self.time_format.text().strip(), self.timezone.text().strip())
+
+    def _mapping(self) -> dict[str, str | int | None] | None:
+        if self._preview is None and not any(c.count() for c in self.field_combos.values()):
+            return None
+        return {field: combo.currentData() for field, combo in self.field_combos.items()}
+
+    def _refresh(self, *, initial: bool) -> None:
+        self._shown_options = self._options()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            preview = self._imports.preview(
+                self._review_id, self._path,
+                channel=self.channel.currentData() if self._kind == "slack" else None,
+                mapping=None if initial else self._mapping(),
+                time_format=self.time_format.text().strip() or None,
+                timezone=self.timezone.text().strip() or None,
+            )
+        except (SourceError, DomainError) as exc:
+            if initial:
+                raise
+            self._show(None, str(exc))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._show(preview, None)
+
+    def _show(self, preview: ImportPreview | None, error: str | None) -> None:
+        self._preview = preview
+        if preview is not None and self.field_combos:
+            self._fill_combos(preview)
+        self.model.set_rows(preview.rows[: self.PREVIEW_ROWS] if preview is not None else ())
+        problems = [error] if error else [str(p) for p in (preview.problems if preview else ())]
+        self.problems.clear()
+        self.problems.addItems(problems[: self.SHOWN_PROBLEMS])
+        if len(problems) > self.SHOWN_PROBLEMS:
+            more = len(problems) - self.SHOWN_PROBLEMS
+            self.problems.addItem(self.tr("… and %1 more").replace("%1", str(more)))
+        self.problems.setVisible(bool(problems))
+        self.problems_label.setVisible(bool(problems))
+        self.notices.setText("\n".join(f"• {n}" for n in preview.notices) if preview else "")
+        self.notices.setVisible(bool(preview and preview.notices))
+        self.summary.setText(self._summary(preview))
+        can_import = preview is not None and not preview.problems and preview.new > 0
+        self.import_button.setEnabled(can_import)
+        self.import_button.setText(self.tr("Import %1 events").replace("%1", str(preview.new))
+                                   if can_import and preview is not None else self.tr("Import"))
+
+    def _fill_combos(self, preview: ImportPreview) -> None:
+        columns = preview.parsed.columns
+        self._refreshing = True
+        try:
+            for field, combo in self.field_combos.items():
+                combo.clear()
+                combo.addItem(self.tr("(none)"), None)
+                for index, name in enumerate(columns):
+                    combo.addItem(name or self.tr("column %1").replace("%1", str(index + 1)), index)
+                chosen = preview.parsed.mapping.get(field)
+                combo.setCurrentIndex(0 if chosen is None else chosen + 1)
+        finally:
+            self._refreshing = False
+        self._shown_options = self._options()
+
+    def _summary(self, preview: ImportPreview | None) -> str:
+        if preview is None:
+            return self.tr("The file could not be read with these choices.")
+        parts = [self.tr("%1 new events").replace("%1", str(preview.new)),
+                 self.tr("%1 already in the timeline").replace("%1", str(preview.duplicates)),
+                 self.tr("%1 skipped").replace("%1", str(preview.skipped))]
+        text = " · ".join(parts)
+        if preview.new > self.PREVIEW_ROWS:
+            text += self.tr(" (the first %1 are shown)").replace("%1", str(self.PREVIEW_ROWS))
+        if preview.new_participants:
+            text += "\n" + self.tr("New participants: %1").replace("%1", ", ".join(preview.new_participants))
+        return text
+
+    def _time_text(self, row: ParsedRow) -> str:
+        text = format_local(row.at, self._zone)
+        return f"≈ {text}" if row.approximate else text
