@@ -7,7 +7,7 @@ from pathlib import Path
 
 from models.catalog import Catalog
 from models.errors import NotFoundError
-from models.snapshot import ReviewReport, load_review
+from models.snapshot import ReviewDoc, ReviewReport, load_review
 from models.store import Library
 
 #: format id → (label, suffix). The order is the order of the Export dialog's filters.
@@ -42,12 +42,31 @@ def _writer(fmt: str) -> Callable[[ReviewReport, Path, bool], None]:
     raise ValueError(f"unknown export format {fmt!r}")
 
 
+#: Formats that carry the who-knew-what-when chart.
+CHART_FORMATS = frozenset({"docx", "md"})
+#: Pixel width of the chart in reports (it is drawn at 2.2x for a sharp print).
+CHART_WIDTH = 1600
+
+
 def export_review(library: Library, catalog: Catalog, review_id: int, fmt: str, path: Path, *,
                   include_private: bool = False) -> None:
-    """Write review ``review_id`` to ``path`` as ``fmt`` (all or nothing)."""
+    """Write review ``review_id`` to ``path`` as ``fmt`` (all or nothing).
+
+    Word and Markdown reports carry the who-knew-what-when chart, drawn here
+    (the export modules stay free of Qt); Markdown writes it beside the report.
+    """
     writer = _writer(fmt)
     with library.begin() as session:
         doc = load_review(session, review_id)
     if doc is None:
         raise NotFoundError("review", review_id)
-    writer(ReviewReport.build(doc, catalog), path, include_private)
+    chart = render_chart(doc) if fmt in CHART_FORMATS else None
+    writer(ReviewReport.build(doc, catalog, chart), path, include_private)
+
+
+def render_chart(doc: ReviewDoc) -> bytes | None:
+    """The review's chart as PNG bytes; None when it has no events to draw."""
+    # Imported here: bundle exports and the command line's other commands never load Qt.
+    from app.swimlane_painter import render_png
+
+    return render_png(doc, width=CHART_WIDTH)

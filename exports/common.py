@@ -19,13 +19,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from models.metrics import (
+    UNKNOWN,
+    describe,
+    duration_between,
+    format_duration,
+    key_metrics,
+    time_is_approximate,
+)
 from models.snapshot import EventRow, NoteRow, ParticipantRow, ReviewDoc, ReviewReport
 from models.vocabulary import LEARNING_CATEGORIES, ROLES, label
 
-UNKNOWN = "unknown"
 NOTHING = "Nothing recorded."
 EMPTY_CELL = "—"
 APPROXIMATE = "≈ "
+CHART_TITLE = "Who knew what when"
+CHART_ALT = ("Swimlane chart: one lane per participant and one for systems and alerts; each timeline event "
+             "is a mark, shaped by how the knowledge arrived, along a time axis.")
+CHART_CAPTION = ("Each event is a mark in the lane of everyone named on it, and in the systems lane when it "
+                 "came from an alert or dashboard or names no one. The shape says how the knowledge arrived; "
+                 "a hollow mark has an approximate time; dashed lines are the incident's own times.")
+CHART_SUFFIX = "-who-knew-what-when.png"
 EVENT_NOTE = "↳ "
 
 # Characters XML 1.0 cannot hold: a pasted terminal escape or NUL would make
@@ -72,7 +86,15 @@ class Table:
     weights: tuple[int, ...] = ()
 
 
-Block = Heading | Paragraph | BulletList | Table
+@dataclass(frozen=True)
+class Picture:
+    """A PNG picture, as wide as the text; ``alt`` describes it for readers who cannot see it."""
+
+    png: bytes
+    alt: str
+
+
+Block = Heading | Paragraph | BulletList | Table | Picture
 
 
 # ---------------------------------------------------------------- text helpers
@@ -116,26 +138,14 @@ def iso_time(moment: datetime | None, zone: tzinfo) -> str | None:
     return _as_utc(moment).astimezone(zone).isoformat()
 
 
-def format_duration(start: datetime | None, end: datetime | None) -> str:
-    """``1 h 05 min`` from ``start`` to ``end``, to the nearest minute; "unknown" if either is missing.
+def format_span(start: datetime | None, end: datetime | None) -> str:
+    """How long from ``start`` to ``end`` (``1 h 05 min``); "unknown" if either is missing.
 
     A negative span is shown with a minus sign rather than hidden: it means
     the recorded times contradict each other, which the reader should see.
     """
-    if start is None or end is None:
-        return UNKNOWN
-    seconds = (_as_utc(end) - _as_utc(start)).total_seconds()
-    sign = "−" if seconds < 0 else ""
-    minutes = round(abs(seconds) / 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        text = f"{days} d {hours} h {minutes:02d} min"
-    elif hours:
-        text = f"{hours} h {minutes:02d} min"
-    else:
-        text = f"{minutes} min"
-    return sign + text
+    span = duration_between(start, end)
+    return UNKNOWN if span is None else format_duration(span)
 
 
 def yes_no(value: bool | None) -> str:
@@ -209,6 +219,12 @@ def event_time(event: EventRow, zone: tzinfo) -> str:
     return APPROXIMATE + text if event.approximate else text
 
 
+def review_time(review: ReviewDoc, field: str) -> str:
+    """One of the review's own times, marked ≈ when the timeline says it is an estimate."""
+    text = format_time(getattr(review, field), review.zone())
+    return APPROXIMATE + text if time_is_approximate(review, field) else text
+
+
 def cell(text: str | None) -> str:
     """Table cell text; an empty value shows as a dash so no cell looks forgotten."""
     value = clean(text)
@@ -229,19 +245,15 @@ def _note_bullets(notes: Iterable[NoteRow], *, with_kind: bool = True) -> list[B
 
 def _facts(report: ReviewReport) -> list[Block]:
     review = report.review
-    zone = review.zone()
-    started = review.started_at
     rows = (
         ("Kind", label(review.kind)),
         ("Status", label(review.status)),
         ("Severity", severity_text(report)),
-        ("Started", format_time(started, zone)),
-        ("Detected", format_time(review.detected_at, zone)),
-        ("Mitigated", format_time(review.mitigated_at, zone)),
-        ("Resolved", format_time(review.resolved_at, zone)),
-        ("Time to detect", format_duration(started, review.detected_at)),
-        ("Time to mitigate", format_duration(started, review.mitigated_at)),
-        ("Time to resolve", format_duration(started, review.resolved_at)),
+        ("Started", review_time(review, "started_at")),
+        ("Detected", review_time(review, "detected_at")),
+        ("Mitigated", review_time(review, "mitigated_at")),
+        ("Resolved", review_time(review, "resolved_at")),
+        *((metric.label, describe(metric)) for metric in key_metrics(review)),
         ("Time zone", timezone_text(review)),
         ("Services", ", ".join(clean(s) for s in review.services) or "none"),
         ("Tags", ", ".join(clean(t) for t in review.tags) or "none"),
@@ -284,6 +296,23 @@ def _timeline(review: ReviewDoc, notes: tuple[NoteRow, ...]) -> list[Block]:
         ))
     blocks.append(Table(("Time", "Kind", "What happened", "Source", "Who"), tuple(rows), (6, 5, 13, 4, 4)))
     return blocks
+
+
+def _chart(report: ReviewReport) -> list[Block]:
+    # Only with a picture: a review without events has nothing to draw, and its
+    # Timeline section already says so.
+    if not report.chart_png:
+        return []
+    return [
+        Heading(1, CHART_TITLE),
+        Picture(report.chart_png, CHART_ALT),
+        Paragraph(CHART_CAPTION, italic=True),
+    ]
+
+
+def chart_file_name(report_path: Path | str) -> str:
+    """The chart's file name beside a report: ``<stem>-who-knew-what-when.png``."""
+    return f"{Path(report_path).stem}{CHART_SUFFIX}"
 
 
 def _discussion(report: ReviewReport, notes: tuple[NoteRow, ...]) -> list[Block]:
@@ -345,7 +374,7 @@ def _meetings(report: ReviewReport) -> list[Block]:
         blocks.append(Heading(2, f"{label(meeting.kind)} meeting"))
         blocks.append(Paragraph(
             f"Started {format_time(meeting.started_at, zone)}, ended {format_time(meeting.ended_at, zone)}"
-            f" (duration {format_duration(meeting.started_at, meeting.ended_at)})."
+            f" (duration {format_span(meeting.started_at, meeting.ended_at)})."
         ))
         if meeting.phases:
             rows = []
@@ -355,7 +384,7 @@ def _meetings(report: ReviewReport) -> list[Block]:
                     phase.name if phase is not None else ran.phase,
                     format_time(ran.started_at, zone),
                     format_time(ran.ended_at, zone),
-                    format_duration(ran.started_at, ran.ended_at),
+                    format_span(ran.started_at, ran.ended_at),
                 ))
             blocks.append(Table(("Phase", "Started", "Ended", "Duration"), tuple(rows), (4, 3, 3, 2)))
     return blocks
@@ -372,9 +401,11 @@ def report_title(review: ReviewDoc) -> str:
 def report_blocks(report: ReviewReport, *, include_private: bool = False) -> list[Block]:
     """The whole report, in reading order.
 
-    Title and summary, incident facts, participants by role, the timeline (with
-    the notes about each event), the discussion phase by phase, what went well,
-    surprises, learnings, actions (only if there are any), parking lot, meetings.
+    Title and summary, incident facts (with the key metrics), participants by
+    role, who knew what when (the chart, if the report has one), the timeline
+    (with the notes about each event), the discussion phase by phase, what went
+    well, surprises, learnings, actions (only if there are any), parking lot,
+    meetings.
     """
     review = report.review
     notes = visible_notes(review, include_private=include_private)
@@ -384,6 +415,7 @@ def report_blocks(report: ReviewReport, *, include_private: bool = False) -> lis
         blocks.append(Paragraph(summary))
     blocks += _facts(report)
     blocks += _participants(review)
+    blocks += _chart(report)
     blocks += _timeline(review, notes)
     blocks += _discussion(report, notes)
     blocks += [Heading(1, "What went well"), *_note_bullets((n for n in notes if n.kind == "went-well"),
@@ -407,22 +439,41 @@ def write_atomic(path: Path | str, data: bytes) -> None:
     step; on any failure the temporary file is removed and an existing
     ``path`` keeps its old content.
     """
-    target = Path(path)
+    write_atomic_many([(Path(path), data)])
+
+
+def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
+    """Write several files that belong together (a report and its picture) as nearly at once as can be.
+
+    Every file is written completely beside its target first; only then are
+    they moved into place, each in one step, in the order given (put the file
+    that refers to the others last). A failure while writing leaves every
+    target untouched; temporary files never stay behind.
+    """
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files:
+            temp = _new_temp(target)
+            temps.append((temp, target))
+            with open(temp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for temp, target in temps:
+            os.replace(temp, target)
+    except BaseException:
+        for temp, _target in temps:
+            temp.unlink(missing_ok=True)
+        raise
+
+
+def _new_temp(target: Path) -> Path:
+    """A new, empty file beside ``target``, with the usual permissions (umask), not tempfile's 0600."""
     while True:
         temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:
-            # "x" rather than tempfile: the file gets the usual permissions
-            # (umask), not tempfile's owner-only 0600, once it becomes the report.
-            handle = open(temp, "xb")
+            # "x" rather than tempfile: the file gets the usual permissions once it becomes the report.
+            open(temp, "xb").close()
         except FileExistsError:
             continue
-        break
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        return temp

@@ -27,6 +27,7 @@ from exports.common import (
     BulletList,
     Heading,
     Paragraph,
+    Picture,
     Table,
     clean,
     report_blocks,
@@ -66,6 +67,8 @@ def to_docx(report: ReviewReport, *, include_private: bool = False) -> bytes:
                 _add_bullet(_add_paragraph(doc, bullet_id), item)
         elif isinstance(block, Table):
             _add_table(doc, block, table_style, text_width)
+        elif isinstance(block, Picture):
+            _add_picture(doc, block, text_width)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -106,6 +109,14 @@ def _add_bullet(paragraph: WordParagraph, item: Bullet) -> None:
         paragraph.add_run(f"{item.lead}: " if item.text else item.lead).bold = True
     if item.text:
         paragraph.add_run(item.text)
+
+
+def _add_picture(doc: WordDocument, block: Picture, text_width: Length) -> None:
+    """The picture in a paragraph of its own, as wide as the text, with its description as alt text."""
+    shape = doc.add_picture(io.BytesIO(block.png), width=text_width)
+    properties = shape._inline.docPr
+    properties.set("descr", block.alt)
+    properties.set("title", block.alt.split(":", 1)[0])
 
 
 def _add_table(doc: WordDocument, block: Table, style: _TableStyle, text_width: Length) -> WordTable:

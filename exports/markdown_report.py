@@ -11,20 +11,24 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
 from exports.common import (
+    CHART_TITLE,
     Bullet,
     BulletList,
     Heading,
     Paragraph,
+    Picture,
     Table,
+    chart_file_name,
     clean,
     iso_time,
     report_blocks,
     report_title,
-    write_atomic,
+    write_atomic_many,
 )
 from models.snapshot import ReviewReport
 
@@ -40,8 +44,13 @@ _LEADING_MARK = re.compile(r"^([#>+=-])")
 _LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
 
 
-def to_markdown(report: ReviewReport, *, include_private: bool = False) -> str:
-    """The review as GitHub-flavoured Markdown with YAML front matter."""
+def to_markdown(report: ReviewReport, *, include_private: bool = False, image_name: str | None = None) -> str:
+    """The review as GitHub-flavoured Markdown with YAML front matter.
+
+    The chart (if the report has one) is referenced as ``image_name``, a file
+    beside the Markdown file that the caller writes (:func:`write_markdown`
+    does); without a name the text says the picture is not included.
+    """
     parts = [_front_matter(report)]
     for block in report_blocks(report, include_private=include_private):
         if isinstance(block, Heading):
@@ -52,12 +61,24 @@ def to_markdown(report: ReviewReport, *, include_private: bool = False) -> str:
             parts.append("\n".join(_bullet(item) for item in block.items))
         elif isinstance(block, Table):
             parts.append(_table(block))
+        elif isinstance(block, Picture):
+            parts.append(_picture(block, image_name))
     return "\n\n".join(parts) + "\n"
 
 
 def write_markdown(report: ReviewReport, path: Path, *, include_private: bool = False) -> None:
-    """Write the Markdown report to ``path`` (UTF-8); a failed export leaves no partial file behind."""
-    write_atomic(path, to_markdown(report, include_private=include_private).encode("utf-8"))
+    """Write the Markdown report to ``path`` (UTF-8), and its chart beside it as a PNG.
+
+    The picture is ``<stem>-who-knew-what-when.png`` next to ``path``, named
+    after the final file. Both are written in full before either replaces
+    anything, the picture first, so the report never points at a missing
+    picture; a failed export leaves no partial file behind.
+    """
+    target = Path(path)
+    image_name = chart_file_name(target) if report.chart_png else None
+    text = to_markdown(report, include_private=include_private, image_name=image_name)
+    files = [(target.with_name(image_name), report.chart_png)] if image_name and report.chart_png else []
+    write_atomic_many([*files, (target, text.encode("utf-8"))])
 
 
 def escape_line(line: str) -> str:
@@ -99,6 +120,13 @@ def _paragraph(block: Paragraph) -> str:
     paragraphs = re.split(r"\n\s*\n", block.text)
     text = "\n\n".join("  \n".join(escape_line(line) for line in p.split("\n")) for p in paragraphs)
     return f"*{text}*" if block.italic else text
+
+
+def _picture(block: Picture, image_name: str | None) -> str:
+    if not image_name:
+        return "*(The picture is not included in this text.)*"
+    # Percent-encoded, so that a file name with spaces or parentheses stays one link target.
+    return f"![{escape_line(CHART_TITLE)}]({quote(image_name)})"
 
 
 def _bullet(item: Bullet) -> str:

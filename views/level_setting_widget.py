@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.review_service import ReviewService
 from models.errors import DomainError, InvalidFieldError
+from models.metrics import METRIC_IDS, Metric, format_duration, key_metrics
 from models.snapshot import ParticipantRow, ReviewDoc
 from models.timeparse import format_local, parse_time
 from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, label
@@ -45,6 +46,11 @@ _CONTEXT = "LevelSettingWidget"
 _TIME_FIELDS = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 _LIST_FIELDS = ("services", "tags")
 _INVALID_STYLE = "border: 1px solid #c62828;"
+_METRIC_OBJECT_NAMES = {
+    "time-to-detect": "timeToDetect",
+    "time-to-mitigate": "timeToMitigate",
+    "time-to-resolve": "timeToResolve",
+}
 
 
 def _yes_no(value: bool | None) -> str:
@@ -150,7 +156,10 @@ class LevelSettingWidget(QWidget):
             form.addRow(self._labels[field], self._fields[field])
         form.addRow(self._labels["severity"], severity_box)
         form.addRow(self._labels["timezone"], timezone_box)
-        for field in (*_TIME_FIELDS, "impact", *_LIST_FIELDS):
+        for field in _TIME_FIELDS:
+            form.addRow(self._labels[field], self._fields[field])
+        form.addRow(self.tr("Key metrics"), self._metrics_box())
+        for field in ("impact", *_LIST_FIELDS):
             form.addRow(self._labels[field], self._fields[field])
 
         self._message = QLabel()
@@ -304,6 +313,22 @@ class LevelSettingWidget(QWidget):
         box_layout.addWidget(self._times_hint)
         return box
 
+    def _metrics_box(self) -> QWidget:
+        """Time to detect, mitigate and resolve, read-only, from the stored times."""
+        box = QWidget()
+        box.setObjectName("keyMetrics")
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._metric_labels: dict[str, QLabel] = {}
+        for metric_id in METRIC_IDS:
+            value = QLabel()
+            value.setObjectName(_METRIC_OBJECT_NAMES[metric_id])
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(value, 1)
+            self._metric_labels[metric_id] = value
+        return box
+
     def _participants_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Participants"))
         box.setObjectName("participants")
@@ -382,6 +407,7 @@ class LevelSettingWidget(QWidget):
             if force or not self._is_dirty(field):
                 self._put(field, value)
         self._show_severity_definition()
+        self._show_metrics(doc)
         self._times_hint.setText(
             self.tr("Times are wall-clock in {zone}; add an offset (+01:00) or Z for another zone.").format(
                 zone=doc.timezone)
@@ -395,6 +421,45 @@ class LevelSettingWidget(QWidget):
         if force:
             self._set_participants_message("")
         self._update_participant_buttons()
+
+    def _show_metrics(self, doc: ReviewDoc) -> None:
+        names = {
+            "time-to-detect": self.tr("To detect"),
+            "time-to-mitigate": self.tr("To mitigate"),
+            "time-to-resolve": self.tr("To resolve"),
+        }
+        for metric in key_metrics(doc):
+            value = self._metric_text(metric)
+            label_widget = self._metric_labels[metric.id]
+            label_widget.setText(f"{names[metric.id]}: {value}")
+            label_widget.setToolTip(self._metric_tooltip(metric))
+
+    def _metric_text(self, metric: Metric) -> str:
+        """What the metric reads: never zero for a missing time, marked when approximate or contradictory."""
+        if metric.value is None:
+            return self.tr("unknown")
+        text = format_duration(metric.value)
+        if metric.approximate:
+            text = self.tr("≈ {duration}").format(duration=text)
+        if metric.negative:
+            notes = {
+                "time-to-detect": self.tr("{duration} (detected before the recorded start)"),
+                "time-to-mitigate": self.tr("{duration} (mitigated before the recorded start)"),
+                "time-to-resolve": self.tr("{duration} (resolved before the recorded start)"),
+            }
+            text = notes[metric.id].format(duration=text)
+        return text
+
+    def _metric_tooltip(self, metric: Metric) -> str:
+        end = self._labels[metric.end_field]
+        if metric.value is None:
+            return self.tr("Unknown until both {start} and {end} are set.").format(
+                start=self._labels["started_at"], end=end)
+        text = self.tr("From {start} to {end}.").format(start=self._labels["started_at"], end=end)
+        if metric.approximate:
+            text += " " + self.tr("Approximate: the timeline marks an event at one of these times "
+                                  "as approximate.")
+        return text
 
     def _put(self, field: str, value: Any) -> None:
         """Show ``value`` in ``field`` without emitting; left alone if already shown (keeps cursor, undo)."""

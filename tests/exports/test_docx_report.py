@@ -72,8 +72,8 @@ def make_review(**changes: object) -> ReviewDoc:
     return dataclasses.replace(review, **changes)
 
 
-def make_report(**changes: object) -> ReviewReport:
-    return ReviewReport.build(make_review(**changes), load_catalog())
+def make_report(*, chart_png: bytes | None = None, **changes: object) -> ReviewReport:
+    return ReviewReport.build(make_review(**changes), load_catalog(), chart_png)
 
 
 def read(data: bytes) -> WordDocument:
@@ -218,8 +218,63 @@ def test_unknown_times_shown_as_unknown() -> None:
 
 def test_durations_measured_from_start() -> None:
     """Time to detect and resolve count from the start of the incident."""
-    document_facts = facts(read(to_docx(make_report())))
+    exact = [dataclasses.replace(e, approximate=False) for e in make_review().events]
+    document_facts = facts(read(to_docx(make_report(events=tuple(exact)))))
     assert (document_facts["Time to detect"], document_facts["Time to resolve"]) == ("17 min", "1 h 48 min")
+
+
+def test_key_metrics_follow_the_times_in_the_facts() -> None:
+    """The three key metrics come right after the four incident times, in reading order."""
+    keys = list(facts(read(to_docx(make_report()))))
+    start = keys.index("Started")
+    assert keys[start:start + 7] == ["Started", "Detected", "Mitigated", "Resolved", "Time to detect",
+                                     "Time to mitigate", "Time to resolve"]
+
+
+def test_approximate_detection_makes_time_to_detect_approximate() -> None:
+    """The detection event at the detected time is an estimate: the time and the metric say ≈."""
+    document_facts = facts(read(to_docx(make_report())))
+    assert (document_facts["Detected"], document_facts["Time to detect"]) == (
+        "≈ 2026-03-02 10:31 CET", "≈ 17 min")
+
+
+def test_detected_before_start_is_explained() -> None:
+    """Contradicting times show a negative metric with what it means, never a silent zero."""
+    document_facts = facts(read(to_docx(make_report(detected_at=at(9, 9), events=()))))
+    assert document_facts["Time to detect"] == "−5 min (detected before the recorded start)"
+
+
+def test_chart_is_an_inline_picture_under_its_heading(chart_png: bytes) -> None:
+    """With a chart, the report has one inline picture, as wide as the text, after "Who knew what when"."""
+    document = read(to_docx(make_report(chart_png=chart_png)))
+    assert len(document.inline_shapes) == 1
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert abs(document.inline_shapes[0].width - text_width) <= 1
+    paragraphs = document.paragraphs
+    index = next(i for i, p in enumerate(paragraphs) if p.text == "Who knew what when")
+    assert paragraphs[index].style.name == "Heading 1"
+    assert paragraphs[index + 1]._p.xpath(".//pic:pic")
+
+
+def test_chart_comes_before_the_timeline(chart_png: bytes) -> None:
+    """The picture is the overview: its section sits between Participants and Timeline."""
+    titles = [text for _, text in headings(read(to_docx(make_report(chart_png=chart_png))))]
+    assert titles.index("Participants") < titles.index("Who knew what when") == titles.index("Timeline") - 1
+
+
+def test_chart_has_alt_text(chart_png: bytes) -> None:
+    """Screen readers get a description of the chart."""
+    document = read(to_docx(make_report(chart_png=chart_png)))
+    description = document.inline_shapes[0]._inline.docPr.get("descr")
+    assert description.startswith("Swimlane chart: one lane per participant")
+
+
+def test_no_chart_no_picture_section() -> None:
+    """Without a chart (no events to draw) there is no picture and no heading for it."""
+    document = read(to_docx(make_report()))
+    assert len(document.inline_shapes) == 0
+    assert "Who knew what when" not in [text for _, text in headings(document)]
 
 
 def test_approximate_time_marked() -> None:

@@ -66,8 +66,8 @@ def make_review(**changes: object) -> ReviewDoc:
     return dataclasses.replace(review, **changes)
 
 
-def make_report(**changes: object) -> ReviewReport:
-    return ReviewReport.build(make_review(**changes), load_catalog())
+def make_report(*, chart_png: bytes | None = None, **changes: object) -> ReviewReport:
+    return ReviewReport.build(make_review(**changes), load_catalog(), chart_png)
 
 
 def split(text: str) -> tuple[dict[str, Any], str]:
@@ -77,8 +77,8 @@ def split(text: str) -> tuple[dict[str, Any], str]:
     return yaml.safe_load(head), body
 
 
-def body(report: ReviewReport, **options: bool) -> str:
-    return split(to_markdown(report, **options))[1]
+def body(report: ReviewReport, *, include_private: bool = False, image_name: str | None = None) -> str:
+    return split(to_markdown(report, include_private=include_private, image_name=image_name))[1]
 
 
 def headings(text: str) -> list[str]:
@@ -233,3 +233,84 @@ def test_failed_render_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(RuntimeError):
         write_markdown(make_report(), tmp_path / "report.md")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_key_metrics_in_the_facts_table() -> None:
+    """Time to detect, mitigate and resolve are facts; a missing one reads "unknown"; estimates are ≈."""
+    rows = dict(tuple(r) for r in table_rows(body(make_report()), "Fact")[1:])
+    assert (rows["Time to detect"], rows["Time to mitigate"], rows["Time to resolve"]) == (
+        "≈ 17 min", "unknown", "1 h 48 min")
+
+
+def test_chart_is_referenced_by_its_file_name(chart_png: bytes) -> None:
+    """With an image name, the chart section shows the picture beside the report."""
+    text = body(make_report(chart_png=chart_png), image_name="report-who-knew-what-when.png")
+    assert "## Who knew what when\n\n![Who knew what when](report-who-knew-what-when.png)\n" in text
+
+
+def test_chart_name_with_spaces_stays_one_link(chart_png: bytes) -> None:
+    """A file name with spaces and parentheses is percent-encoded, so Markdown sees one image."""
+    text = body(make_report(chart_png=chart_png), image_name="q1 (draft)-who-knew-what-when.png")
+    html = markdown.markdown(text)
+    assert '<img alt="Who knew what when" src="q1%20%28draft%29-who-knew-what-when.png" />' in html
+
+
+def test_chart_without_a_name_is_mentioned_not_linked(chart_png: bytes) -> None:
+    """Markdown text with no file beside it says the picture is not included."""
+    text = body(make_report(chart_png=chart_png))
+    assert "![" not in text and "*(The picture is not included in this text.)*" in text
+
+
+def test_same_headings_as_word_report_with_a_chart(chart_png: bytes) -> None:
+    """With a chart, Markdown and Word still have the same headings in the same order."""
+    report = make_report(chart_png=chart_png)
+    document = docx.Document(io.BytesIO(to_docx(report)))
+    word = [p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    assert headings(body(report)) == word and "Who knew what when" in word
+
+
+def test_write_markdown_puts_the_chart_beside_the_report(tmp_path: Path, chart_png: bytes) -> None:
+    """write_markdown writes <stem>-who-knew-what-when.png next to the .md, and the .md points at it."""
+    path = tmp_path / "checkout review.md"
+    write_markdown(make_report(chart_png=chart_png), path)
+    picture = tmp_path / "checkout review-who-knew-what-when.png"
+    assert {p.name for p in tmp_path.iterdir()} == {path.name, picture.name}
+    assert picture.read_bytes() == chart_png
+    assert "](checkout%20review-who-knew-what-when.png)" in path.read_text(encoding="utf-8")
+
+
+def test_write_markdown_without_chart_writes_no_picture(tmp_path: Path) -> None:
+    """A report without a chart is one file."""
+    write_markdown(make_report(), tmp_path / "report.md")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_failed_write_leaves_neither_file(tmp_path: Path, chart_png: bytes,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """If moving the files into place fails, no report, no picture and no temporary file is left."""
+
+    def fail(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("exports.common.os.replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_markdown(make_report(chart_png=chart_png), tmp_path / "report.md")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_write_keeps_previous_files(tmp_path: Path, chart_png: bytes,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while writing keeps the report and the picture of the last export as they were."""
+    path = tmp_path / "report.md"
+    picture = tmp_path / "report-who-knew-what-when.png"
+    path.write_text("previous", encoding="utf-8")
+    picture.write_bytes(b"previous picture")
+
+    def fail(*_args: object, **_kwargs: object) -> int:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("exports.common.os.fsync", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_markdown(make_report(chart_png=chart_png), path)
+    assert {p.name for p in tmp_path.iterdir()} == {path.name, picture.name}
+    assert (path.read_text(encoding="utf-8"), picture.read_bytes()) == ("previous", b"previous picture")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -328,3 +329,62 @@ def test_participant_dialog_round_trips_a_row(qtbot: Any) -> None:
     qtbot.addWidget(dialog)
     assert dialog.values() == {"name": "Responder A", "roles": ["facilitator", "observer"], "on_call": False,
                                "brought_in": "asked in chat", "worked_with_team_before": True}
+
+
+# ---------------------------------------------------------------- key metrics
+
+def metric_texts(widget: LevelSettingWidget) -> list[str]:
+    names = ("timeToDetect", "timeToMitigate", "timeToResolve")
+    return [child(widget, QLabel, name).text() for name in names]
+
+
+def test_key_metrics_unknown_without_times(widget: LevelSettingWidget) -> None:
+    """A new review has no times: every metric reads "unknown", never zero."""
+    assert metric_texts(widget) == ["To detect: unknown", "To mitigate: unknown", "To resolve: unknown"]
+
+
+def test_key_metrics_shown_from_stored_times(widget: LevelSettingWidget, services: Services,
+                                             review_id: int) -> None:
+    """Times set elsewhere show as time to detect, mitigate and resolve from the start."""
+    services.reviews.update(review_id, started_at=datetime(2026, 3, 2, 9, 14, tzinfo=UTC),
+                            detected_at=datetime(2026, 3, 2, 9, 22, tzinfo=UTC),
+                            resolved_at=datetime(2026, 3, 4, 12, 14, tzinfo=UTC))
+    assert metric_texts(widget) == ["To detect: 8 min", "To mitigate: unknown", "To resolve: 2 d 3 h"]
+
+
+def test_key_metrics_follow_a_typed_time(qtbot: Any, widget: LevelSettingWidget, services: Services,
+                                         review_id: int) -> None:
+    """Typing the mitigated time updates time to mitigate as soon as it is stored."""
+    services.reviews.update(review_id, started_at=datetime(2026, 3, 2, 9, 14, tzinfo=UTC))
+    type_into(qtbot, child(widget, QLineEdit, "mitigated_at"), "2026-03-02 11:30")
+    assert metric_texts(widget)[1] == "To mitigate: 1 h 16 min"
+
+
+def test_key_metric_explains_detection_before_start(widget: LevelSettingWidget, services: Services,
+                                                    review_id: int) -> None:
+    """Times that contradict each other show a negative span with what it means."""
+    services.reviews.update(review_id, started_at=datetime(2026, 3, 2, 9, 14, tzinfo=UTC),
+                            detected_at=datetime(2026, 3, 2, 9, 9, tzinfo=UTC))
+    assert metric_texts(widget)[0] == "To detect: −5 min (detected before the recorded start)"
+
+
+def test_key_metric_approximate_from_timeline(widget: LevelSettingWidget, services: Services,
+                                              review_id: int) -> None:
+    """A detection event marked approximate at the detected time makes time to detect ≈."""
+    detected = datetime(2026, 3, 2, 9, 22, tzinfo=UTC)
+    services.reviews.update(review_id, started_at=datetime(2026, 3, 2, 9, 14, tzinfo=UTC),
+                            detected_at=detected)
+    services.reviews.add_event(review_id, at=detected, text="Alert noticed", kind="detection",
+                               approximate=True)
+    assert metric_texts(widget)[0] == "To detect: ≈ 8 min"
+    assert "approximate" in child(widget, QLabel, "timeToDetect").toolTip()
+
+
+def test_key_metrics_sit_under_the_times(widget: LevelSettingWidget) -> None:
+    """The metrics row follows Resolved and comes before Impact in the form."""
+    form = child(widget, QLineEdit, "resolved_at").parentWidget().layout()
+    assert isinstance(form, QFormLayout)
+    rows = [form.getWidgetPosition(w)[0] for w in (child(widget, QLineEdit, "resolved_at"),
+                                                   child(widget, QWidget, "keyMetrics"),
+                                                   child(widget, QPlainTextEdit, "impact"))]
+    assert rows == sorted(rows) and rows[1] == rows[0] + 1

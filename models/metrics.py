@@ -1,0 +1,153 @@
+"""Key metrics of an incident: how long until it was detected, mitigated and resolved.
+
+Each metric counts from the recorded start of the incident. A metric whose
+times are missing has no value and reads "unknown", never zero: an unknown
+time to detect is a finding of the review, not a fast detection.
+
+Approximate times. Review times (started, detected, mitigated, resolved) have
+no approximate flag of their own; the timeline events do. A review time counts
+as approximate when the timeline has events at exactly that moment that could
+be where it came from (for detected: a ``detection`` event; mitigated:
+``mitigation``; resolved: ``resolution``; started: an event of any kind) and
+all of those events are marked approximate. One exact event at the moment is
+enough to make the time exact: somebody knew it to the minute. A metric is
+approximate when either of its two times is. :func:`measure` takes the flags
+directly, for a caller that knows them another way.
+
+The texts here are English and untranslated; views build their own, translated,
+from the :class:`Metric` fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from models.snapshot import ReviewDoc
+
+UNKNOWN = "unknown"
+APPROXIMATE = "≈ "
+MINUS = "−"  # U+2212: a typographic minus, as in the reports
+
+#: (metric id, label, review field it ends at, event kind that records that moment, verb for notes)
+_METRICS = (
+    ("time-to-detect", "Time to detect", "detected_at", "detection", "detected"),
+    ("time-to-mitigate", "Time to mitigate", "mitigated_at", "mitigation", "mitigated"),
+    ("time-to-resolve", "Time to resolve", "resolved_at", "resolution", "resolved"),
+)
+METRIC_IDS = tuple(m[0] for m in _METRICS)
+START_FIELD = "started_at"
+
+_MINUTE = 60
+_DAY_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One key metric: the span from the start to one later moment.
+
+    ``value`` is None when either time is missing; it is negative when the
+    recorded times contradict each other (e.g. detected before the start).
+    """
+
+    id: str
+    label: str
+    end_field: str
+    value: timedelta | None
+    approximate: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def negative(self) -> bool:
+        return self.value is not None and self.value < timedelta(0)
+
+    @property
+    def verb(self) -> str:
+        """What happened at the metric's end: "detected", "mitigated" or "resolved"."""
+        return next((m[4] for m in _METRICS if m[0] == self.id), self.end_field.removesuffix("_at"))
+
+
+def duration_between(start: datetime | None, end: datetime | None) -> timedelta | None:
+    """``end - start``; None when either is missing. A naive time is read as UTC (how it is stored)."""
+    if start is None or end is None:
+        return None
+    return _as_utc(end) - _as_utc(start)
+
+
+def measure(metric_id: str, start: datetime | None, end: datetime | None, *,
+            start_approximate: bool = False, end_approximate: bool = False) -> Metric:
+    """The metric ``metric_id`` from two times and whether each of them is an estimate."""
+    spec = next((m for m in _METRICS if m[0] == metric_id), None)
+    if spec is None:
+        raise ValueError(f"unknown metric {metric_id!r} (known: {', '.join(METRIC_IDS)})")
+    value = duration_between(start, end)
+    approximate = value is not None and (start_approximate or end_approximate)
+    return Metric(spec[0], spec[1], spec[2], value, approximate)
+
+
+def key_metrics(doc: ReviewDoc) -> tuple[Metric, ...]:
+    """Time to detect, to mitigate and to resolve, in that order."""
+    start_approximate = time_is_approximate(doc, START_FIELD)
+    return tuple(
+        measure(metric_id, doc.started_at, getattr(doc, field),
+                start_approximate=start_approximate, end_approximate=time_is_approximate(doc, field))
+        for metric_id, _label, field, _kind, _verb in _METRICS
+    )
+
+
+def time_is_approximate(doc: ReviewDoc, field: str) -> bool:
+    """Whether the review time ``field`` is an estimate, judged from the timeline (see the module docs)."""
+    moment: datetime | None = getattr(doc, field)
+    if moment is None:
+        return False
+    kind = next((m[3] for m in _METRICS if m[2] == field), None)
+    at = _as_utc(moment)
+    sources = [e for e in doc.events if _as_utc(e.at) == at and (kind is None or e.kind == kind)]
+    return bool(sources) and all(e.approximate for e in sources)
+
+
+def format_duration(span: timedelta) -> str:
+    """``8 min``, ``1 h 16 min``, ``2 d 3 h``: minutes up to a day, hours beyond.
+
+    A zero span is "0 min"; a span shorter than a minute either way is "< 1 min"
+    (a detection 20 s after the start is not a zero). A negative span keeps its
+    sign: it means the recorded times contradict each other.
+    """
+    seconds = span.total_seconds()
+    if seconds == 0:
+        return "0 min"
+    if abs(seconds) < _MINUTE:
+        return "< 1 min"
+    sign = MINUS if seconds < 0 else ""
+    minutes = _round_half_up(abs(seconds) / _MINUTE)
+    if minutes >= _DAY_MINUTES:
+        days, hours = divmod(_round_half_up(minutes / 60), 24)
+        return sign + (f"{days} d {hours} h" if hours else f"{days} d")
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{sign}{minutes} min"
+    return sign + (f"{hours} h {minutes:02d} min" if minutes else f"{hours} h")
+
+
+def describe(metric: Metric) -> str:
+    """The metric as a reader sees it: "unknown", "8 min", "≈ 8 min", or a negative span with a note."""
+    if metric.value is None:
+        return UNKNOWN
+    text = format_duration(metric.value)
+    if metric.approximate:
+        text = APPROXIMATE + text
+    if metric.negative:
+        text += f" ({metric.verb} before the recorded start)"
+    return text
+
+
+def _round_half_up(value: float) -> int:
+    # round() rounds halves to even: 90 s would read "2 min" but 150 s "2 min" too.
+    return int(value + 0.5)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
