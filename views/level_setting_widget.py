@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QWheelEvent
+from PySide6.QtGui import QFocusEvent, QShowEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -117,6 +117,7 @@ class LevelSettingWidget(QWidget):
         self.setObjectName("levelSettingWidget")
         self._reviews = reviews
         self._doc: ReviewDoc | None = None
+        self._stale = False
         self._errors: dict[str, str] = {}
         self._labels = {
             "title": self.tr("Title"),
@@ -697,6 +698,23 @@ class LevelSettingWidget(QWidget):
     def _on_review_changed(self, review_id: int) -> None:
         if self._doc is None or review_id != self._doc.id:
             return
+        if not self.isVisible():
+            # Other phases change the review all the time (a timeline edit, an
+            # import): read it again only when the form is seen.
+            self._stale = True
+            return
+        self._reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self._reload()
+
+    def _reload(self) -> None:
+        self._stale = False
+        if self._doc is None:
+            return
+        review_id = self._doc.id
         doc = self._reviews.get(review_id)
         if doc is None:
             self._on_review_deleted(review_id)

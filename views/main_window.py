@@ -206,6 +206,16 @@ class MainWindow(QMainWindow):
         self.library_action = self._action(file_menu, self.tr("Back to &library"), None, self.show_library)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.undo_action = self.services.undo.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.services.undo.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"),
+                                       QKeySequence(QKeySequence.StandardKey.Redo)])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        # One action per shortcut: the timeline's own Ctrl+Z would make both ambiguous.
+        self.review_page.timeline.set_undo_shortcuts(False)
         meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
         self.next_action = self._action(meeting_menu, self.tr("&Next phase"), None,
                                         self.services.meeting.next_phase)

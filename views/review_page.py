@@ -31,7 +31,7 @@ from views.level_setting_widget import LevelSettingWidget
 from views.models.notes_table_model import NotesTableModel
 from views.outcome_dialogs import ActionDialog, LearningDialog
 from views.outcomes_panel import OutcomesPanel
-from views.timeline_widget import TimelineWidget
+from views.walkthrough_panel import WalkthroughPanel
 
 PHASE_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -51,6 +51,7 @@ class ReviewPage(QWidget):
         self.review_id: int | None = None
         self.doc: ReviewDoc | None = None
         self._last_note_id: int | None = None
+        self._events_only = False
 
         # header
         self.back_button = QPushButton(self.tr("◀ Library"))
@@ -98,7 +99,8 @@ class ReviewPage(QWidget):
         self.prompts_label.setWordWrap(True)
         self.prompts_label.setTextFormat(Qt.TextFormat.RichText)
         self.level_setting = LevelSettingWidget(services.reviews)
-        self.timeline = TimelineWidget(services.reviews)
+        self.walkthrough = WalkthroughPanel(services.reviews, services.undo)
+        self.timeline = self.walkthrough.timeline
         self.notes_model = NotesTableModel(self)
         self.notes_model.text_edited.connect(self._edit_note_text)
         self.notes_view = QTableView()
@@ -124,7 +126,7 @@ class ReviewPage(QWidget):
         notes_layout.addWidget(self.notes_view, 1)
         self.context_stack = QStackedWidget()
         self.context_stack.addWidget(self.level_setting)
-        self.context_stack.addWidget(self.timeline)
+        self.context_stack.addWidget(self.walkthrough)
         self.context_splitter = QSplitter(Qt.Orientation.Vertical)
         self.context_splitter.addWidget(self.context_stack)
         self.context_splitter.addWidget(notes_box)
@@ -162,6 +164,7 @@ class ReviewPage(QWidget):
 
         self._install_shortcuts()
         services.meeting.phase_changed.connect(self._show_phase)
+        services.reviews.event_changed.connect(self._event_changed)
         services.reviews.review_changed.connect(self._review_changed)
         services.capture.note_added.connect(self._note_added)
         services.capture.note_changed.connect(self._note_changed)
@@ -251,6 +254,9 @@ class ReviewPage(QWidget):
             ("Ctrl+PgUp", self._services.meeting.previous_phase),
             ("Ctrl+W", self.close_requested.emit),
             ("Ctrl+J", self.capture.focus_note),
+            ("Alt+Down", lambda: self._walk(1)),
+            ("Alt+Up", lambda: self._walk(-1)),
+            ("Ctrl+G", self._jump_to_time),
         )
         for keys, slot in bindings:
             QShortcut(QKeySequence(keys), self, context=context).activated.connect(slot)
@@ -260,6 +266,16 @@ class ReviewPage(QWidget):
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.notes_view,
                          context=Qt.ShortcutContext.WidgetShortcut)
         back.activated.connect(self.capture.focus_note)
+
+    def _walk(self, delta: int) -> None:
+        """Alt+Down / Alt+Up: the walkthrough's next or previous event (timeline phase only)."""
+        if self.current_phase() == "timeline":
+            self.walkthrough.step(delta)
+
+    def _jump_to_time(self) -> None:
+        if self.current_phase() == "timeline":
+            self.walkthrough.jump_to_time()
+            self.capture.focus_note()
 
     def _run(self, action: object) -> object:
         """Call a service; a domain error becomes a message under the note field."""
@@ -273,9 +289,9 @@ class ReviewPage(QWidget):
         severity = self._services.catalog.severity(doc.severity)
         parts = [doc.title, severity.id if severity else doc.severity, label(doc.status)]
         self.title_label.setText("  ·  ".join(p for p in parts if p))
-        if opening:  # afterwards both widgets follow review_changed themselves
+        if opening:  # afterwards both follow review_changed themselves
             self.level_setting.show_review(doc)
-            self.timeline.show_review(doc)
+            self.walkthrough.show_review(doc)
         self.capture.set_participants(doc.participants)
         self.outcomes.show_review(doc)
 
@@ -287,10 +303,23 @@ class ReviewPage(QWidget):
             self.doc = doc
             self._show_doc(doc)
 
-    def _review_changed(self, review_id: int) -> None:
+    def _event_changed(self, review_id: int, _event_id: int) -> None:
         if review_id == self.review_id:
+            self._events_only = True
+
+    def _review_changed(self, review_id: int) -> None:
+        if review_id != self.review_id:
+            return
+        if self._events_only and self.doc is not None:
+            # One event changed and the timeline already shows it: reloading a
+            # 50,000-event review for that would cost a second per edit.
+            self._events_only = False
+            self.doc = replace(self.doc, events=self.timeline.events())
+        else:
             self._reload()
-            self._fill_notes()
+            if self.doc is not None:
+                self.walkthrough.show_review(self.doc)
+        self._fill_notes()
 
     def _outcomes_changed(self, review_id: int) -> None:
         if review_id == self.review_id and self.doc is not None:
@@ -330,7 +359,7 @@ class ReviewPage(QWidget):
 
     def _show_context(self, phase_id: str) -> None:
         """Level setting and the timeline get the upper part of the phase; other phases are all notes."""
-        context = {"level-setting": self.level_setting, "timeline": self.timeline}.get(phase_id)
+        context = {"level-setting": self.level_setting, "timeline": self.walkthrough}.get(phase_id)
         self.context_stack.setVisible(context is not None)
         if context is None:
             return
@@ -364,8 +393,8 @@ class ReviewPage(QWidget):
         fields: dict[str, object] = {}
         if speaker >= 0:
             fields["author_id"] = speaker
-        if phase == "timeline" and self.timeline.current_event_id() is not None:
-            fields["event_id"] = self.timeline.current_event_id()
+        if phase == "timeline" and self.walkthrough.current_event_id() is not None:
+            fields["event_id"] = self.walkthrough.current_event_id()
         row = self._run(lambda: self._services.capture.add_note(
             self.review_id, phase=phase, text=text, kind=kind, **fields))
         if isinstance(row, NoteRow):

@@ -267,6 +267,10 @@ class TimelineWidget(QWidget):
         """The stack this widget's edits go on."""
         return self._undo
 
+    def events(self) -> tuple[EventRow, ...]:
+        """Every event shown (filters aside), in time order, as stored."""
+        return tuple(self._model.rows())
+
     def visible_event_ids(self) -> list[int]:
         """The ids of the events the filters let through, in time order."""
         return [self._proxy.index(row, 0).data(_M.IdRole) for row in range(self._proxy.rowCount())]

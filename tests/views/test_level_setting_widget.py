@@ -388,3 +388,13 @@ def test_key_metrics_sit_under_the_times(widget: LevelSettingWidget) -> None:
                                                    child(widget, QWidget, "keyMetrics"),
                                                    child(widget, QPlainTextEdit, "impact"))]
     assert rows == sorted(rows) and rows[1] == rows[0] + 1
+
+
+def test_a_hidden_form_catches_up_when_shown(widget: LevelSettingWidget, services: Services,
+                                             review_id: int) -> None:
+    """Changes made while another phase is on screen show when the form comes back."""
+    widget.hide()
+    services.reviews.update(review_id, title="Renamed while hidden")
+    assert widget.findChild(QLineEdit, "title").text() == "Checkout errors after config push"
+    widget.show()
+    assert widget.findChild(QLineEdit, "title").text() == "Renamed while hidden"

@@ -1,0 +1,191 @@
+"""The timeline phase: walk the events one by one, with the table and the who-knew-what-when chart."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.review_service import ReviewService
+from models.errors import DomainError
+from models.snapshot import EventRow, ReviewDoc
+from models.timefmt import relative
+from models.timeparse import format_local, parse_time
+from models.vocabulary import label
+from views.swimlane_widget import SwimlaneWidget
+from views.timeline_widget import TimelineWidget
+
+
+class WalkthroughPanel(QWidget):
+    """The current event in large type, then the events table and the chart on tabs.
+
+    The walkthrough's current event is the timeline's highlighted row and the
+    chart's highlighted mark; notes typed while it is set belong to it.
+
+    Signals:
+        current_event_changed(int): the walkthrough moved to this event (-1: none).
+    """
+
+    current_event_changed = Signal(int)
+
+    TAB_EVENTS, TAB_CHART = range(2)
+
+    def __init__(self, reviews: ReviewService, undo: QUndoStack | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._reviews = reviews
+        self._doc: ReviewDoc | None = None
+        self._chart_stale = True
+        self.timeline = TimelineWidget(reviews, undo=undo)
+        self.chart = SwimlaneWidget()
+        self.chart.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # arrow keys stay with the note field
+
+        self.card = QLabel()
+        self.card.setObjectName("walkthroughCard")
+        self.card.setWordWrap(True)
+        self.card.setTextFormat(Qt.TextFormat.RichText)
+        self.previous_button = QPushButton(self.tr("◂ Previous event"))
+        self.previous_button.setToolTip(self.tr("Alt+Up"))
+        self.next_button = QPushButton(self.tr("Next event ▸"))
+        self.next_button.setToolTip(self.tr("Alt+Down"))
+        self.jump_button = QPushButton(self.tr("Jump to time…"))
+        self.jump_button.setToolTip(self.tr("Ctrl+G"))
+        for button in (self.previous_button, self.next_button, self.jump_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.previous_button.clicked.connect(lambda: self.step(-1))
+        self.next_button.clicked.connect(lambda: self.step(1))
+        self.jump_button.clicked.connect(self.jump_to_time)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.timeline, self.tr("Events"))
+        self.tabs.addTab(self.chart, self.tr("Who knew what when"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.previous_button)
+        buttons.addWidget(self.next_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.jump_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.card)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
+
+        self.timeline.highlighted_event_changed.connect(self._highlight_changed)
+        self.chart.event_clicked.connect(self.timeline.set_current_event)
+        reviews.review_changed.connect(self._review_changed)
+        self._show_card(None)
+
+    # public
+    def show_review(self, doc: ReviewDoc) -> None:
+        """Show ``doc``; the walkthrough position survives when it is the same review."""
+        self._doc = doc
+        self.timeline.show_review(doc)
+        self._chart_stale = True
+        self._refresh_chart_if_shown()
+        self._show_card(self.current_event())
+
+    def current_event_id(self) -> int | None:
+        """The event notes attach to: the walkthrough's current one, else the selected one."""
+        return self.timeline.highlighted_event_id() or self.timeline.current_event_id()
+
+    def current_event(self) -> EventRow | None:
+        event_id = self.timeline.highlighted_event_id()
+        return next((e for e in self.timeline.events() if e.id == event_id), None) if event_id else None
+
+    def step(self, delta: int) -> int | None:
+        """Walk ``delta`` events on (negative: back)."""
+        return self.timeline.step(delta)
+
+    def jump_to_time(self) -> int | None:
+        """Ask for a time and move to the first event at or after it."""
+        if self._doc is None:
+            return None
+        zone = self._doc.zone()
+        current = self.current_event()
+        anchor = current.at if current else (self._doc.started_at or (self._doc.events[0].at
+                                                                      if self._doc.events else None))
+        text = self.ask_time(format_local(anchor, zone) if anchor else "", zone.key)
+        if not text:
+            return None
+        try:
+            moment = parse_time(text, zone, field="time",
+                                default_date=anchor.astimezone(zone).date() if anchor else None)
+        except DomainError as exc:
+            self.card.setText(f"<span style='color:#c0392b'>{_escape(str(exc))}</span>")
+            return None
+        return self.timeline.jump_to_time(moment) if moment else None
+
+    def ask_time(self, suggested: str, zone_name: str) -> str:
+        """Ask for the time to jump to (tests replace this)."""
+        text, ok = QInputDialog.getText(
+            self, self.tr("Jump to time"),
+            self.tr("Time (HH:MM, or YYYY-MM-DD HH:MM) in %1:").replace("%1", zone_name), text=suggested)
+        return text if ok else ""
+
+    # private
+    def _highlight_changed(self, event_id: int) -> None:
+        self.chart.set_current_event(event_id if event_id >= 0 else None)
+        self._show_card(self.current_event())
+        self.current_event_changed.emit(event_id)
+
+    def _review_changed(self, review_id: int) -> None:
+        if self._doc is None or review_id != self._doc.id:
+            return
+        # The table keeps itself current; the chart and card follow its rows.
+        self._doc = replace(self._doc, events=self.timeline.events())
+        self._chart_stale = True
+        self._refresh_chart_if_shown()
+        self._show_card(self.current_event())
+
+    def _tab_changed(self, _index: int) -> None:
+        self._refresh_chart_if_shown()
+
+    def _refresh_chart_if_shown(self) -> None:
+        # Laying out and painting a chart of a big chat export takes a while: only when it is seen.
+        if self._chart_stale and self._doc is not None and self.tabs.currentWidget() is self.chart:
+            self.chart.show_review(self._doc)
+            self.chart.set_current_event(self.timeline.highlighted_event_id())
+            self._chart_stale = False
+
+    def _show_card(self, event: EventRow | None) -> None:
+        has_events = bool(self.timeline.events())
+        self.previous_button.setEnabled(has_events)
+        self.next_button.setEnabled(has_events)
+        self.jump_button.setEnabled(has_events)
+        if event is None or self._doc is None:
+            self.card.setText(self.tr("<b>Walkthrough</b>: Alt+Down steps to the first event; notes then "
+                                      "belong to the event being discussed.") if has_events else
+                              self.tr("<b>No events yet.</b> Add them below (Ctrl+Shift+E) or import a "
+                                      "timeline from the File menu."))
+            return
+        zone = self._doc.zone()
+        local = event.at.astimezone(zone)
+        when = ("≈ " if event.approximate else "") + local.strftime("%H:%M")
+        offset = relative(event.at, self._doc.started_at)
+        details = [label(event.kind)]
+        if event.source:
+            details.append(self.tr("source: %1").replace("%1", event.source))
+        if event.participants:
+            details.append(self.tr("who: %1").replace("%1", ", ".join(event.participants)))
+        self.card.setText(
+            f"<span style='font-size:15pt'><b>{_escape(when)}</b>"
+            + (f" <span style='color:#888'>{_escape(offset)}</span>" if offset else "")
+            + f" &nbsp;{_escape(event.text)}</span><br>"
+            + f"<span style='color:#777'>{_escape(' · '.join(details))}</span>"
+        )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
