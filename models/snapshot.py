@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from models.catalog import Catalog, Severity, Template
@@ -37,8 +38,10 @@ class ParticipantRow:
     worked_with_team_before: bool | None
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
+    """One timeline event. A named tuple, not a dataclass: a chat export brings
+    tens of thousands of them and a tuple is built three times faster."""
+
     id: int
     at: datetime
     text: str
@@ -253,13 +256,27 @@ def load_event_rows(session: Session, review_id: int) -> tuple[EventRow, ...]:
         .order_by(Participant.position, Participant.id)
     ):
         names.setdefault(event_id, []).append(name)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # On SQLite the stored text ("2026-03-02 08:00:00.000000", always UTC) goes
+    # straight to datetime.fromisoformat: ten times cheaper than the generic
+    # result processing, which is most of the cost of opening a big timeline.
+    at_column = type_coerce(events.c.at, String) if sqlite else events.c.at
     rows = session.execute(
-        select(events.c.id, events.c.at, events.c.text, events.c.kind, events.c.source, events.c.approximate)
+        select(events.c.id, at_column, events.c.text, events.c.kind, events.c.source, events.c.approximate)
         .where(events.c.review_id == review_id)
         .order_by(events.c.at, events.c.id)
     ).all()
+    no_one: tuple[str, ...] = ()
+    if sqlite:
+        parse = datetime.fromisoformat
+        return tuple(
+            EventRow(event_id, parse(at + "+00:00"), text, kind, source or "", bool(approximate),
+                     tuple(names[event_id]) if event_id in names else no_one)
+            for event_id, at, text, kind, source, approximate in rows
+        )
     return tuple(
-        EventRow(event_id, at, text, kind, source or "", bool(approximate), tuple(names.get(event_id, ())))
+        EventRow(event_id, at, text, kind, source or "", bool(approximate),
+                 tuple(names[event_id]) if event_id in names else no_one)
         for event_id, at, text, kind, source, approximate in rows
     )
 

@@ -218,7 +218,7 @@ def test_unknown_times_shown_as_unknown() -> None:
 
 def test_durations_measured_from_start() -> None:
     """Time to detect and resolve count from the start of the incident."""
-    exact = [dataclasses.replace(e, approximate=False) for e in make_review().events]
+    exact = [e._replace(approximate=False) for e in make_review().events]
     document_facts = facts(read(to_docx(make_report(events=tuple(exact)))))
     assert (document_facts["Time to detect"], document_facts["Time to resolve"]) == ("17 min", "1 h 48 min")
 
