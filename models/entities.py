@@ -17,6 +17,14 @@ event_participants = Table(
 )
 
 
+meeting_attendance = Table(
+    "meeting_attendance",
+    Base.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Review(Base):
     """One incident (or near miss) and its review."""
 
@@ -188,10 +196,26 @@ class Meeting(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     current_phase: Mapped[str | None] = mapped_column(String(40))
+    #: When a meeting that has not started yet is planned (an actions meeting after soak time).
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The wrap-up pulse: did the meeting work? (None: not asked.)
+    pulse_attended: Mapped[int | None] = mapped_column(Integer)
+    pulse_learned: Mapped[int | None] = mapped_column(Integer)
+    pulse_would_attend: Mapped[int | None] = mapped_column(Integer)
+    pulse_unclear: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     review: Mapped[Review] = relationship(back_populates="meetings")
     phases: Mapped[list[MeetingPhase]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingPhase.id"
+    )
+    pauses: Mapped[list[MeetingPause]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingPause.id"
+    )
+    prompts: Mapped[list[AskedPrompt]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="AskedPrompt.id"
+    )
+    attendees: Mapped[list[Participant]] = relationship(
+        secondary=meeting_attendance, order_by="Participant.position"
     )
 
     def __repr__(self) -> str:
@@ -213,3 +237,37 @@ class MeetingPhase(Base):
 
     def __repr__(self) -> str:
         return f"MeetingPhase(id={self.id!r}, phase={self.phase!r})"
+
+
+class MeetingPause(Base):
+    """A stretch of a meeting when the clock was stopped (a break, a fire drill)."""
+
+    __tablename__ = "meeting_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="pauses")
+
+    def __repr__(self) -> str:
+        return f"MeetingPause(id={self.id!r}, started_at={self.started_at!r})"
+
+
+class AskedPrompt(Base):
+    """What the facilitator did with a prompt of the deck: asked, skipped or pinned it."""
+
+    __tablename__ = "asked_prompts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    phase: Mapped[str] = mapped_column(String(40))
+    prompt: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="asked")
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="prompts")
+
+    def __repr__(self) -> str:
+        return f"AskedPrompt(id={self.id!r}, status={self.status!r})"
