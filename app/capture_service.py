@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from sqlalchemy.orm import Session
 
 from app.clock import Clock, system_clock
 from models import notes
 from models.entities import Note
+from models.errors import NotFoundError
 from models.snapshot import ActionRow, LearningRow, NoteRow, load_notes, load_outcomes, note_row
 from models.store import Library
 
@@ -61,12 +63,14 @@ class CaptureService(QObject):
 
     def update_note(self, review_id: int, note_id: int, **fields: Any) -> NoteRow:
         with self._library.begin() as session:
+            self._check_owner(session, review_id, note_id)
             row = note_row(notes.update_note(session, note_id, **fields))
         self.note_changed.emit(review_id, note_id)
         return row
 
     def delete_note(self, review_id: int, note_id: int) -> None:
         with self._library.begin() as session:
+            self._check_owner(session, review_id, note_id)
             notes.delete_note(session, note_id)
         self.note_deleted.emit(review_id, note_id)
 
@@ -107,3 +111,9 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             notes.delete_action(session, action_id)
         self.outcomes_changed.emit(review_id)
+
+    @staticmethod
+    def _check_owner(session: Session, review_id: int, note_id: int) -> None:
+        note = session.get(Note, note_id)
+        if note is None or note.review_id != review_id:
+            raise NotFoundError("note", note_id)

@@ -251,9 +251,11 @@ def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
     time_format = (time_format or "").strip() or None
     text = read_text(path)
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote that is never closed is an error, not the rest of the file swallowed into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = _RowStarts(reader)
     try:
-        header = next(reader, None)
+        header = next(rows, None)
         columns = tuple(cell.strip() for cell in header or ())
         if not any(columns):
             raise SourceError("no header row: the first row is empty; it should name the columns "
@@ -265,9 +267,29 @@ def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
             problems = tuple(ImportProblem(None, _missing_column(f, columns)) for f in missing)
             return ParsedTimeline(path=path, kind="csv", rows=(), problems=problems, columns=columns,
                                   mapping=fields)
-        return _read_rows(path, reader, columns, fields, TimeReader(zone, time_format), zone_chosen)
+        return _read_rows(path, rows, columns, fields, TimeReader(zone, time_format), zone_chosen)
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise SourceError(f"row {rows.next_start}: a quote (\") opens a value that is never closed, so "
+                              "the rest of the file would become one cell; close or remove that quote",
+                              path=str(path)) from exc
         raise SourceError(f"not readable as CSV: {exc}", path=str(path), line=reader.line_num) from exc
+
+
+class _RowStarts:
+    """Iterates a csv reader and knows the line the next row starts on (rows can span lines)."""
+
+    def __init__(self, reader: Iterator[list[str]]) -> None:
+        self._reader = reader
+        self.next_start = 1
+
+    def __iter__(self) -> _RowStarts:
+        return self
+
+    def __next__(self) -> list[str]:
+        row = next(self._reader)
+        self.next_start = self._reader.line_num + 1  # type: ignore[attr-defined]
+        return row
 
 
 def preview_csv(session: Session, review_id: int, path: Path, *,

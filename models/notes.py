@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.entities import ActionItem, Learning, Note, Participant, TimelineEvent
@@ -168,12 +169,16 @@ def delete_action(session: Session, action_id: int) -> int:
 
 
 def promote_to_learning(session: Session, note_id: int, *, category: str = "technical") -> Learning:
-    """A learning with the note's text, remembering where it came from."""
+    """A learning with the note's text, remembering where it came from (once per note)."""
     note = _note_or_raise(session, note_id)
+    if session.scalar(select(Learning.id).where(Learning.note_id == note_id)) is not None:
+        raise InvalidFieldError("note", "this note is already a learning")
     return add_learning(session, note.review_id, text=note.text, category=category, note_id=note.id)
 
 
 def promote_to_action(session: Session, note_id: int) -> ActionItem:
-    """An open action titled with the note's text, remembering where it came from."""
+    """An open action titled with the note's text, remembering where it came from (once per note)."""
     note = _note_or_raise(session, note_id)
+    if session.scalar(select(ActionItem.id).where(ActionItem.note_id == note_id)) is not None:
+        raise InvalidFieldError("note", "this note is already an action")
     return add_action(session, note.review_id, title=note.text, note_id=note.id)

@@ -8,7 +8,6 @@ because nothing below is dialect-specific except the SQLite connect pragmas.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -145,7 +144,13 @@ def _backup_sqlite(engine: Engine, revision: str) -> None:
         return
     path = Path(database)
     if path.exists():
-        shutil.copy2(path, path.with_name(f"{path.name}.before-{revision}.bak"))
+        # The backup API, not a file copy: after a crash the newest commits may
+        # live only in the -wal file, and a copy of library.db alone would miss them.
+        target = path.with_name(f"{path.name}.before-{revision}.bak")
+        with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
+            source.backup(copy)
+        source.close()
+        copy.close()
 
 
 def open_library(url: str | None = None) -> Library:

@@ -220,13 +220,25 @@ class LevelSettingWidget(QWidget):
             if self._is_dirty(field) and field not in self._errors:
                 self._commit(field)
 
+    def _removal_text(self, participant: ParticipantRow) -> str:
+        """What removing ``participant`` loses, said plainly (there is no undo for it)."""
+        notes = sum(1 for n in self._doc.notes if n.author_id == participant.id) if self._doc else 0
+        events = sum(1 for e in self._doc.events if participant.name in e.participants) if self._doc else 0
+        text = self.tr("Remove {name} from this review? This cannot be undone.").format(name=participant.name)
+        if notes:
+            text += " " + self.tr("{count} note(s) they said keep their text but lose the speaker.").format(
+                count=notes)
+        if events:
+            text += " " + self.tr("They are taken off {count} timeline event(s), and their lane leaves the "
+                                  "who-knew-what-when chart.").format(count=events)
+        return text
+
     def confirm_remove(self, participant: ParticipantRow) -> bool:
         """Whether the user agrees to remove ``participant`` (tests replace this)."""
         answer = QMessageBox.question(
             self,
             self.tr("Remove participant"),
-            self.tr("Remove {name} from this review? Notes they said keep their text.").format(
-                name=participant.name),
+            self._removal_text(participant),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

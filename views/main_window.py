@@ -74,14 +74,20 @@ class MainWindow(QMainWindow):
     def show_library(self) -> None:
         if self.review_page.review_id is not None:
             self.library_page.select(self.review_page.review_id)
+        self.review_page.level_setting.commit_pending()
         self.review_page.review_id = None
         self.services.meeting.close()
+        # Undo steps belong to the review that was open: Ctrl+Z in the library must not
+        # change a review nobody is looking at.
+        self.services.undo.clear()
         self.pages.setCurrentWidget(self.library_page)
         self.library_page.table.setFocus()
         self._update_actions()
         self._update_title()
 
     def export_current(self) -> Path | None:
+        if self.review_page.review_id is not None:
+            self.review_page.level_setting.commit_pending()  # what is on screen goes into the report
         review_id = self.review_page.review_id or self.library_page.selected_id()
         if review_id is None:
             return None
@@ -153,8 +159,11 @@ class MainWindow(QMainWindow):
         if added is None:
             return None
         self.services.settings.set("last_import_dir", str(path.parent))
-        self.statusBar().showMessage(self.tr("Added %1 events from %2").replace("%1", str(added))
-                                     .replace("%2", path.name), 10000)
+        # An import is not an undo step; the steps before it would now undo around it.
+        self.services.undo.clear()
+        self.statusBar().showMessage(self.tr("Added %1 events from %2 (an import cannot be undone: "
+                                             "remove events one by one, or re-import into a new review)")
+                                     .replace("%1", str(added)).replace("%2", path.name), 15000)
         return added
 
     def import_slack_folder(self) -> int | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -163,6 +164,7 @@ class ReviewPage(QWidget):
         layout.addWidget(self.splitter, 1)
 
         self._install_shortcuts()
+        self.capture.note_edit.installEventFilter(self)
         services.meeting.phase_changed.connect(self._show_phase)
         services.reviews.event_changed.connect(self._event_changed)
         services.reviews.review_changed.connect(self._review_changed)
@@ -266,6 +268,15 @@ class ReviewPage(QWidget):
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.notes_view,
                          context=Qt.ShortcutContext.WidgetShortcut)
         back.activated.connect(self.capture.focus_note)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """An empty note field leaves Ctrl+Z / Ctrl+Shift+Z to the app's undo (the timeline's edits)."""
+        if (watched is self.capture.note_edit and event.type() == QEvent.Type.ShortcutOverride
+                and isinstance(event, QKeyEvent) and not self.capture.note_edit.text()
+                and (event.matches(QKeySequence.StandardKey.Undo)
+                     or event.matches(QKeySequence.StandardKey.Redo))):
+            return True  # not overridden by the field: the Edit menu's shortcut fires
+        return super().eventFilter(watched, event)
 
     def _walk(self, delta: int) -> None:
         """Alt+Down / Alt+Up: the walkthrough's next or previous event (timeline phase only)."""
@@ -488,4 +499,4 @@ def _prompts_html(heading: str, prompts: tuple[str, ...]) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)

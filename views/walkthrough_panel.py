@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -83,6 +84,8 @@ class WalkthroughPanel(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.timeline.highlighted_event_changed.connect(self._highlight_changed)
+        # Choosing a row is walking to it: what the card shows and what notes attach to stay one event.
+        self.timeline.current_event_changed.connect(self._selected)
         self.chart.event_clicked.connect(self.timeline.set_current_event)
         reviews.review_changed.connect(self._review_changed)
         self._show_card(None)
@@ -97,8 +100,8 @@ class WalkthroughPanel(QWidget):
         self._show_card(self.current_event())
 
     def current_event_id(self) -> int | None:
-        """The event notes attach to: the walkthrough's current one, else the selected one."""
-        return self.timeline.highlighted_event_id() or self.timeline.current_event_id()
+        """The event notes attach to: the walkthrough's current one, the one the card shows."""
+        return self.timeline.highlighted_event_id()
 
     def current_event(self) -> EventRow | None:
         event_id = self.timeline.highlighted_event_id()
@@ -135,6 +138,10 @@ class WalkthroughPanel(QWidget):
         return text if ok else ""
 
     # private
+    def _selected(self, event_id: int) -> None:
+        if event_id >= 0 and event_id != self.timeline.highlighted_event_id():
+            self.timeline.set_current_event(event_id)
+
     def _highlight_changed(self, event_id: int) -> None:
         self.chart.set_current_event(event_id if event_id >= 0 else None)
         self._show_card(self.current_event())
@@ -188,4 +195,4 @@ class WalkthroughPanel(QWidget):
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)

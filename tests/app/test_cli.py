@@ -319,3 +319,24 @@ def test_python_dash_m_app_runs_the_same_entry_point(db_url: str, tmp_path: Path
                               "-o", str(tmp_path / "x.yaml")], cwd=ROOT, env=env, capture_output=True,
                              text=True, timeout=120, check=False)
     assert (missing.returncode, missing.stderr) == (2, "debrief: no review with id 5\n")
+
+
+def test_a_path_in_an_unreadable_folder_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OSError reaching a path (permissions) is reported as one line naming it, exit 2."""
+    from app import cli
+
+    real_is_dir = Path.is_dir
+
+    def refuse(self: Path) -> bool:
+        if "locked" in self.parts:  # as for a non-root user and a folder without x permission
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_dir(self)
+
+    monkeypatch.setattr(Path, "is_dir", refuse)
+    code = cli.main(["--db", f"sqlite:///{tmp_path / 'x.db'}", "export", "1", "-f", "md",
+                     "-o", str(tmp_path / "locked" / "x.md")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "locked/x.md: Permission denied" in err

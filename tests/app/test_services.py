@@ -115,3 +115,30 @@ def test_settings_remember_only_what_changed(services: Services, user_dirs: dict
     assert "last_export_dir" in stored and "last_export_format" not in stored
     again = build_services(services.library, catalog=services.catalog)
     assert again.settings.get("last_export_dir") == "/tmp/reports"
+
+
+def test_a_note_is_promoted_once(services: Services, review_id: int) -> None:
+    """Ctrl+L twice on the same note makes one learning, and says why the second did nothing."""
+    note = services.capture.add_note(review_id, phase="learnings", text="Caches go cold on deploy")
+    services.capture.promote_to_learning(review_id, note.id)
+    with pytest.raises(InvalidFieldError, match="already a learning"):
+        services.capture.promote_to_learning(review_id, note.id)
+    services.capture.promote_to_action(review_id, note.id)
+    with pytest.raises(InvalidFieldError, match="already an action"):
+        services.capture.promote_to_action(review_id, note.id)
+    doc = services.reviews.get(review_id)
+    assert doc is not None and len(doc.learnings) == 1 and len(doc.actions) == 1
+
+
+def test_a_note_of_another_review_cannot_be_changed_through_this_one(services: Services,
+                                                                     review_id: int) -> None:
+    """Editing or deleting names the review; a note of another review is not found there."""
+    from models.errors import NotFoundError
+
+    other = services.reviews.create(title="Another review", template="standard")
+    note = services.capture.add_note(other, phase="timeline", text="Belongs elsewhere")
+    with pytest.raises(NotFoundError):
+        services.capture.update_note(review_id, note.id, text="Hijacked")
+    with pytest.raises(NotFoundError):
+        services.capture.delete_note(review_id, note.id)
+    assert [n.text for n in services.reviews.get(other).notes] == ["Belongs elsewhere"]  # type: ignore[union-attr]

@@ -328,3 +328,15 @@ def test_a_refused_file_leaves_the_library_unchanged(library: Library, tmp_path:
             raise SourceError(preview.first_problem() or "", path=str(path))
         import_events(session, review_id, preview)
     assert _count(library) == 0
+
+
+def test_an_unclosed_quote_is_refused_naming_its_row(tmp_path: Path) -> None:
+    """A stray quote on row 3 does not swallow rows 3 to the end into one event."""
+    path = tmp_path / "quote.csv"
+    rows = ["time,text", "2026-03-02T09:14:00Z,first", '2026-03-02T09:15:00Z,"second is cut off']
+    rows += [f"2026-03-02T09:{16 + i}:00Z,row {i}" for i in range(7)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        parse_csv(path, zone=ZoneInfo("UTC"))
+    assert "row 3" in str(caught.value) and "never closed" in str(caught.value)
+    assert str(path) in str(caught.value)

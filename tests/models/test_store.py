@@ -108,3 +108,28 @@ def test_a_naive_time_is_refused_by_the_column_type(library) -> None:  # type: i
         session.flush()
     assert isinstance(caught.value, NaiveDatetimeError) or isinstance(
         getattr(caught.value, "orig", None), NaiveDatetimeError)
+
+
+def test_the_backup_before_a_migration_holds_commits_still_in_the_wal(tmp_path: Path) -> None:
+    """After a crash the newest commits live in library.db-wal; the backup must contain them."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    engine = create_library_engine(f"sqlite:///{path}")
+    migrate(engine, "0001")
+    engine.dispose()
+    writer = sqlite3.connect(path)  # stays open: no checkpoint moves the commit into library.db
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute(
+        "INSERT INTO reviews (id, title, summary, kind, status, timezone, template, impact, services, tags,"
+        " created_at, updated_at) VALUES (1, 'Only in the WAL', '', 'incident', 'draft', 'UTC', 'standard',"
+        " '', '[]', '[]', '2025-01-01 10:00:00', '2025-01-01 10:00:00')")
+    writer.commit()
+    assert (tmp_path / "old.db-wal").stat().st_size > 0
+
+    open_library(f"sqlite:///{path}").close()
+    writer.close()
+    backup = sqlite3.connect(tmp_path / "old.db.before-0001.bak")
+    titles = [title for (title,) in backup.execute("SELECT title FROM reviews")]
+    backup.close()
+    assert titles == ["Only in the WAL"]

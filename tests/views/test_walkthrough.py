@@ -125,3 +125,46 @@ def test_walking_keys_do_nothing_outside_the_timeline_phase(window: MainWindow, 
     qtbot.keyClick(window.review_page.capture.note_edit, Qt.Key.Key_PageDown, CTRL)
     _walk(qtbot, window, Qt.Key.Key_Down)
     assert window.review_page.walkthrough.current_event() is None
+
+
+def test_ctrl_z_in_the_empty_note_field_undoes_the_last_timeline_edit(window: MainWindow,
+                                                                      qtbot: QtBot) -> None:
+    """During the walkthrough focus stays in the note field; Ctrl+Z there still undoes an event edit."""
+    page = window.review_page
+    review_id = page.review_id
+    event = window.services.reviews.get(review_id).events[0]  # type: ignore[arg-type, union-attr]
+    from app.undo import EditEventCommand
+
+    assert review_id is not None
+    window.services.undo.push(EditEventCommand(window.services.reviews, review_id, event.id, "text",
+                                               "Config change rolled out to one region"))
+    assert window.services.reviews.get_event(event.id).text == "Config change rolled out to one region"  # type: ignore[union-attr]
+    page.capture.note_edit.setFocus()
+    qtbot.keyClick(page.capture.note_edit, Qt.Key.Key_Z, CTRL)
+    assert window.services.reviews.get_event(event.id).text == EVENTS[0][1]  # type: ignore[union-attr]
+
+
+def test_ctrl_z_with_a_half_typed_note_undoes_the_typing_not_the_timeline(window: MainWindow,
+                                                                          qtbot: QtBot) -> None:
+    """With text in the field, Ctrl+Z is the field's own undo."""
+    page = window.review_page
+    qtbot.keyClicks(page.capture.note_edit, "half a thought")
+    before = window.services.undo.count()
+    qtbot.keyClick(page.capture.note_edit, Qt.Key.Key_Z, CTRL)
+    assert page.capture.note_edit.text() != "half a thought"
+    assert window.services.undo.count() == before and window.services.undo.index() == before
+
+
+def test_ctrl_z_in_the_library_changes_nothing(window: MainWindow, qtbot: QtBot) -> None:
+    """Going back to the library forgets the review's undo steps."""
+    review_id = window.review_page.review_id
+    event = window.services.reviews.get(review_id).events[0]  # type: ignore[arg-type, union-attr]
+    from app.undo import EditEventCommand
+
+    assert review_id is not None
+    window.services.undo.push(EditEventCommand(window.services.reviews, review_id, event.id, "text",
+                                               "Edited before leaving"))
+    window.show_library()
+    assert not window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert window.services.reviews.get_event(event.id).text == "Edited before leaving"  # type: ignore[union-attr]

@@ -65,7 +65,7 @@ class LibraryTableModel(QAbstractTableModel):
                 return row.title
             if column == self.COL_STARTED:
                 if row.started_at is None:
-                    return row.created_at.astimezone().strftime("%Y-%m-%d")
+                    return "—"
                 return row.started_at.astimezone(row.zone()).strftime("%Y-%m-%d %H:%M %Z")
             if column == self.COL_SEVERITY:
                 return row.severity or "—"
@@ -78,6 +78,5 @@ class LibraryTableModel(QAbstractTableModel):
                 return row.title.casefold()
             return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STARTED and row.started_at is None:
-            return QApplication.translate("LibraryTableModel",
-                                          "No start time yet: showing when the review was created")
+            return QApplication.translate("LibraryTableModel", "No start time yet (set it in level setting)")
         return None
