@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
             return None
         try:
             review_id = self.services.reviews.create(title=answer.title, template=answer.template,
-                                                     severity=answer.severity)
+                                                     severity=answer.severity, timezone=answer.timezone)
         except DomainError as exc:
             QMessageBox.warning(self, self.tr("New review"), str(exc))
             return None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import available_timezones
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.clock import local_zone_name
 from models.catalog import Catalog
 
 
@@ -23,6 +27,7 @@ class NewReview:
     title: str
     template: str
     severity: str | None
+    timezone: str = "UTC"
 
 
 class NewReviewDialog(QDialog):
@@ -48,6 +53,17 @@ class NewReviewDialog(QDialog):
             self.severity_combo.setItemData(self.severity_combo.count() - 1, severity.description, role=3)
         self.severity_help = QLabel()
         self.severity_help.setWordWrap(True)
+        self.timezone_combo = QComboBox()
+        self.timezone_combo.setEditable(True)
+        self._zones = available_timezones()  # reads the zone database: once, not per keystroke
+        self.timezone_combo.addItems(sorted(self._zones))
+        self.timezone_combo.setCurrentText(local_zone_name())
+        completer = QCompleter(self.timezone_combo.model(), self.timezone_combo)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.timezone_combo.setCompleter(completer)
+        self.timezone_help = QLabel(self.tr("Times of this review are typed and shown in this timezone."))
+        self.timezone_help.setWordWrap(True)
         self._catalog = catalog
 
         form = QFormLayout()
@@ -56,6 +72,8 @@ class NewReviewDialog(QDialog):
         form.addRow("", self.template_help)
         form.addRow(self.tr("&Severity"), self.severity_combo)
         form.addRow("", self.severity_help)
+        form.addRow(self.tr("Time&zone"), self.timezone_combo)
+        form.addRow("", self.timezone_help)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create review"))
@@ -66,6 +84,7 @@ class NewReviewDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.title_edit.textChanged.connect(self._update_ok)
+        self.timezone_combo.currentTextChanged.connect(self._update_ok)
         self.template_combo.currentIndexChanged.connect(self._update_help)
         self.severity_combo.currentIndexChanged.connect(self._update_help)
         self._update_ok()
@@ -81,11 +100,15 @@ class NewReviewDialog(QDialog):
 
     def value(self) -> NewReview:
         return NewReview(self.title_edit.text().strip(), self.template_combo.currentData(),
-                         self.severity_combo.currentData())
+                         self.severity_combo.currentData(), self.timezone_combo.currentText().strip())
 
     def _update_ok(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(bool(self.title_edit.text().strip()))
+        zone_ok = self.timezone_combo.currentText().strip() in self._zones
+        self.timezone_help.setText(self.tr("Times of this review are typed and shown in this timezone.")
+                                   if zone_ok else self.tr("Not a timezone name: pick one from the list, "
+                                                           "e.g. Europe/Berlin or America/New_York."))
+        ok.setEnabled(bool(self.title_edit.text().strip()) and zone_ok)
 
     def _update_help(self) -> None:
         template = self._catalog.template(self.template_combo.currentData() or "")
