@@ -1,0 +1,57 @@
+"""The room view on its own: big enough for the back of the room, and nothing private."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pytestqt.qtbot import QtBot
+
+from models.snapshot import NoteRow
+from views.room_window import RoomState, RoomWindow
+
+
+def _note(note_id: int, text: str, *, private: bool = False, kind: str = "observation") -> NoteRow:
+    moment = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+    return NoteRow(note_id, "timeline", kind, text, moment, None, None, None, private, moment)
+
+
+def test_at_1920_by_1080_the_phase_is_at_least_48_px_and_notes_28_px(qtbot: QtBot) -> None:
+    """Readable from the back of a room."""
+    room = RoomWindow()
+    qtbot.addWidget(room)
+    room.resize(1920, 1080)
+    room.show()
+    qtbot.waitExposed(room)
+    assert room.phase_label.font().pixelSize() >= 48
+    assert room.notes_label.font().pixelSize() >= 28
+    assert room.prompt_label.font().pixelSize() >= 28
+
+
+def test_private_notes_never_reach_the_room(qtbot: QtBot) -> None:
+    """A private note handed over by mistake is still not shown."""
+    room = RoomWindow()
+    qtbot.addWidget(room)
+    room.show_state(RoomState(phase="Timeline walkthrough", notes=(
+        _note(1, "Dashboards looked normal"), _note(2, "Facilitator aside: watch the time", private=True))))
+    assert "Dashboards looked normal" in room.notes_label.text()
+    assert "Facilitator aside" not in room.notes_label.text()
+
+
+def test_only_the_latest_notes_are_shown_with_their_speaker(qtbot: QtBot) -> None:
+    """Five notes at most, newest last, each with who said it (name or role)."""
+    room = RoomWindow()
+    qtbot.addWidget(room)
+    notes = tuple(_note(i, f"note number {i}") for i in range(1, 9))
+    room.show_state(RoomState(phase="Surprises", notes=notes, speakers={8: "Incident commander"}))
+    text = room.notes_label.text()
+    assert "note number 3" not in text and "note number 4" in text and "note number 8" in text
+    assert "Incident commander" in text
+
+
+def test_the_timer_colour_follows_the_overrun_level(qtbot: QtBot) -> None:
+    """Over time shows in colour, not with a dialog."""
+    room = RoomWindow()
+    qtbot.addWidget(room)
+    room.show_state(RoomState(phase="Timeline walkthrough", timer="+3:10 over", overrun=1))
+    assert room.timer_label.property("overrun") == "1"
+    assert room.timer_label.text() == "+3:10 over"
