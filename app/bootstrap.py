@@ -7,7 +7,7 @@ so the command line can start it without depending on the view layer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 
 from PySide6.QtCore import QObject
@@ -16,11 +16,14 @@ from PySide6.QtGui import QUndoStack
 from app.capture_service import CaptureService
 from app.clock import Clock, system_clock
 from app.meeting_controller import MeetingController
+from app.prompt_deck_controller import PromptDeckController
 from app.review_service import ReviewService
 from app.settings import Settings
 from app.timeline_import_service import TimelineImportService
 from app.undo import create_undo_stack
 from models.catalog import Catalog, load_catalog
+from models.language import LanguageRules, load_language_rules
+from models.prompts import PromptBank, load_prompt_bank
 from models.store import Library, config_dir, open_library
 
 GUI_ENTRY_POINT_GROUP = "debrief.gui"
@@ -38,12 +41,20 @@ class Services:
     settings: Settings
     imports: TimelineImportService
     undo: QUndoStack
+    prompts: PromptDeckController
+    #: What was wrong with the user's prompts.yaml (the built-in bank is used without it).
+    prompt_problems: tuple[str, ...] = ()
+    #: The blameless language coach's rules, and what was wrong with the user's language.yaml.
+    language_rules: LanguageRules = field(default_factory=load_language_rules)
 
 
 def build_services(library: Library, *, catalog: Catalog | None = None, clock: Clock = system_clock,
-                   parent: QObject | None = None) -> Services:
-    """Services over an open ``library`` (the catalog loads the user's config folder if not given)."""
+                   bank: PromptBank | None = None, parent: QObject | None = None) -> Services:
+    """Services over an open ``library`` (catalog and prompt bank from the config folder if not given)."""
     catalog = catalog if catalog is not None else load_catalog(config_dir())
+    prompt_problems: tuple[str, ...] = ()
+    if bank is None:
+        bank, prompt_problems = load_prompt_bank(config_dir())
     reviews = ReviewService(library, catalog, parent)
     return Services(
         library=library,
@@ -54,6 +65,9 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
         settings=Settings(config_dir() / "settings.json", parent),
         imports=TimelineImportService(library, catalog, reviews, parent),
         undo=create_undo_stack(parent),
+        prompts=PromptDeckController(library, catalog, bank, clock, parent),
+        prompt_problems=prompt_problems,
+        language_rules=load_language_rules(config_dir()),
     )
 
 

@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "last_export_dir": "",
     "last_import_dir": "",
     "last_export_format": "docx",
+    "language_coach": True,
 }
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable, Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from models.language import Flag, Rule, check
 from models.snapshot import ParticipantRow
 from models.vocabulary import NOTE_KINDS, label
 
@@ -16,6 +20,13 @@ PHASE_DEFAULT_KIND = {
     "actions": "action",
 }
 
+#: Language flags shown at most, one line per rule; the rest are summed up in one more line.
+MAX_FLAG_LINES = 3
+
+# Amber as an accent only: the text keeps the palette's colour, readable in light and dark themes.
+_FLAG_STYLE = ("QLabel#languageFlag { border: none; border-left: 3px solid #e0a100; padding-left: 6px; "
+               "font-size: 9.5pt; }")
+
 
 class CaptureBar(QWidget):
     """The note field, its kind and its speaker.
@@ -23,6 +34,11 @@ class CaptureBar(QWidget):
     Enter emits ``submitted`` and clears the field; the kind then returns to the
     phase's default. The kind and speaker boxes never take focus, so the
     note-taker's hands stay on the keyboard (Ctrl+1…7 sets the kind).
+
+    The blameless language coach checks the note as it is typed and shows each
+    flagged phrase under the field with a suggested reframe (why it matters is
+    the tooltip). Flags are for the facilitator only: they never block Enter
+    and never become part of the submitted text.
 
     Signals:
         submitted(str, str, int): text, kind, speaker participant id (-1 for none).
@@ -33,10 +49,16 @@ class CaptureBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._default_kind = "observation"
+        self._rules: tuple[Rule, ...] = ()
+        self._people: tuple[str, ...] = ()
+        self._coach_enabled = True
+        self._flags: tuple[Flag, ...] = ()
+        self._flag_lines: tuple[tuple[str, str], ...] = ()
         self.note_edit = QLineEdit()
         self.note_edit.setObjectName("noteEdit")
         self.note_edit.setPlaceholderText(self.tr("Type a note and press Enter"))
         self.note_edit.returnPressed.connect(self._submit)
+        self.note_edit.textChanged.connect(self._text_changed)
         self.kind_combo = QComboBox()
         self.kind_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for number, kind in enumerate(NOTE_KINDS, start=1):
@@ -50,6 +72,23 @@ class CaptureBar(QWidget):
         self._hints = self.tr("Enter adds · Ctrl+1…7 sets the kind (right after Enter: of the note "
                               "just added) · Ctrl+L learning · Ctrl+Shift+A action · Ctrl+PgDown next phase")
         self.status_label.setText(self._hints)
+        self.flags_box = QWidget()
+        self.flags_box.setObjectName("languageFlags")
+        self.flags_box.setStyleSheet(_FLAG_STYLE)
+        flags_layout = QVBoxLayout(self.flags_box)
+        flags_layout.setContentsMargins(0, 2, 0, 2)
+        flags_layout.setSpacing(2)
+        #: One label per flagged rule, and a last one for "…and N more".
+        self.flag_labels: list[QLabel] = []
+        for _ in range(MAX_FLAG_LINES + 1):
+            flag_label = QLabel()
+            flag_label.setObjectName("languageFlag")
+            flag_label.setTextFormat(Qt.TextFormat.RichText)
+            flag_label.setWordWrap(True)
+            flag_label.hide()
+            flags_layout.addWidget(flag_label)
+            self.flag_labels.append(flag_label)
+        self.flags_box.hide()
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -59,6 +98,7 @@ class CaptureBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        layout.addWidget(self.flags_box)
         layout.addWidget(self.status_label)
         self.set_participants(())
 
@@ -82,6 +122,32 @@ class CaptureBar(QWidget):
             self.speaker_combo.addItem(participant.name, participant.id)
         index = self.speaker_combo.findData(current)
         self.speaker_combo.setCurrentIndex(max(index, 0))
+        self.set_people(p.name for p in participants)
+
+    def set_language_rules(self, rules: Sequence[Rule]) -> None:
+        """The language coach's rules (none: nothing is flagged)."""
+        self._rules = tuple(rules)
+        self._refresh_flags()
+
+    def set_people(self, names: Iterable[str]) -> None:
+        """The names ``{person}`` rules match (``set_participants`` sets the participants' names)."""
+        people = tuple(names)
+        if people != self._people:
+            self._people = people
+            self._refresh_flags()
+
+    def set_coach_enabled(self, enabled: bool) -> None:
+        """Switch the language coach on or off; off hides every flag."""
+        if enabled != self._coach_enabled:
+            self._coach_enabled = enabled
+            self._refresh_flags()
+
+    def coach_enabled(self) -> bool:
+        return self._coach_enabled
+
+    def language_flags(self) -> tuple[Flag, ...]:
+        """The flags shown for the text in the field (none when the coach is off)."""
+        return self._flags
 
     def set_status(self, text: str) -> None:
         """Show ``text`` under the field (the keyboard hints when empty)."""
@@ -103,3 +169,49 @@ class CaptureBar(QWidget):
         """Called once the note is safely stored."""
         self.note_edit.clear()
         self.set_kind(self._default_kind)
+        self._refresh_flags()
+
+    def _text_changed(self, _text: str) -> None:
+        self._refresh_flags()
+
+    def _refresh_flags(self) -> None:
+        """Check the note against the rules; touch the labels only when what they say changes."""
+        text = self.note_edit.text()
+        enabled = self._coach_enabled and bool(self._rules) and bool(text.strip())
+        self._flags = tuple(check(text, self._rules, people=self._people)) if enabled else ()
+        lines = self._lines(self._flags)
+        if lines == self._flag_lines:
+            return
+        self._flag_lines = lines
+        shown = lines[:MAX_FLAG_LINES]
+        for flag_label, (text_html, tooltip) in zip(self.flag_labels, shown, strict=False):
+            flag_label.setText(text_html)
+            flag_label.setToolTip(tooltip)
+            flag_label.show()
+        for flag_label in self.flag_labels[len(shown):]:
+            flag_label.hide()
+            flag_label.clear()
+        rest = lines[MAX_FLAG_LINES:]
+        if rest:
+            more = self.flag_labels[MAX_FLAG_LINES]
+            more.setText(html.escape(self.tr("…and %1 more").replace("%1", str(len(rest)))))
+            more.setToolTip("".join(f"<p>{text_html}</p>" for text_html, _ in rest))
+            more.show()
+        self.flags_box.setVisible(bool(lines))
+
+    def _lines(self, flags: tuple[Flag, ...]) -> tuple[tuple[str, str], ...]:
+        """One (rich text, tooltip) line per rule, naming each distinct phrase it flagged."""
+        by_rule: dict[str, list[Flag]] = {}
+        for flag in flags:
+            by_rule.setdefault(flag.rule_id, []).append(flag)
+        lines = []
+        for same_rule in by_rule.values():
+            phrases: dict[str, str] = {}
+            for flag in same_rule:
+                phrases.setdefault(" ".join(flag.matched_text.casefold().split()), flag.matched_text)
+            quoted = ", ".join(f"“{phrase}”" for phrase in phrases.values())
+            first = same_rule[0]
+            text_html = (self.tr("%1 — try: %2").replace("%2", html.escape(first.reframe, quote=False))
+                         .replace("%1", f"<b>{html.escape(quoted, quote=False)}</b>"))
+            lines.append((text_html, f"<p>{html.escape(first.why, quote=False)}</p>"))
+        return tuple(lines)

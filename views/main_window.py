@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from app.bootstrap import Services
@@ -15,6 +16,7 @@ from models.yamlsource import SourceError
 from views.library_page import LibraryPage
 from views.new_review_dialog import NewReviewDialog
 from views.review_page import ReviewPage
+from views.room_window import RoomWindow
 from views.style import apply_style
 from views.timeline_import_dialog import TimelineImportDialog
 
@@ -43,8 +45,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.statusBar().showMessage(self.tr("Library: %1").replace("%1", services.library.describe()))
         self.problems_box: QMessageBox | None = None
-        if services.catalog.problems:
+        if self._user_file_problems():
             QTimer.singleShot(0, self.report_catalog_problems)
+        self.room = RoomWindow(self)  # its own top-level window, deleted with this one
+        self.review_page.room_changed.connect(self._update_room)
         geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -177,14 +181,62 @@ class MainWindow(QMainWindow):
 
     def report_catalog_problems(self) -> None:
         """Say which of the user's template or severity files were skipped, without blocking."""
-        problems = self.services.catalog.problems
+        problems = self._user_file_problems()
         self.problems_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Some of your files were skipped"),
-                                        self.tr("Debrief started with the built-in templates and severities, "
-                                                "but could not use these files of yours:"),
+                                        self.tr("Debrief started with its built-in templates, severities, "
+                                                "prompts and language rules, but could not use these files "
+                                                "of yours:"),
                                         QMessageBox.StandardButton.Ok, self)
         self.problems_box.setInformativeText("\n\n".join(problems))
         self.problems_box.setWindowModality(Qt.WindowModality.NonModal)
         self.problems_box.show()
+
+    def _user_file_problems(self) -> tuple[str, ...]:
+        services = self.services
+        return (*services.catalog.problems, *services.prompt_problems, *services.language_rules.problems)
+
+    def toggle_room_view(self) -> None:
+        """Open the room view on the projector (another screen when there is one), or close it."""
+        if self.room.isVisible():
+            self.room.hide()
+            return
+        self.room.show_state(self.review_page.room_state())
+        self.room.show_on(self.projector_screen(), full_screen=len(QGuiApplication.screens()) > 1)
+        self.activateWindow()  # keys stay with the facilitator
+
+    def projector_screen(self) -> QScreen | None:
+        """The screen the room view goes to: the chosen one, else any screen but this window's."""
+        screens = QGuiApplication.screens()
+        chosen = next((s for s in screens if s.name() == self._room_screen_name), None)
+        if chosen is not None:
+            return chosen
+        others = [s for s in screens if s is not self.screen()]
+        return others[0] if others else self.screen()
+
+    def _choose_room_screen(self, name: str, _checked: bool = False) -> None:
+        self._room_screen_name = name
+        if self.room.isVisible():
+            self.room.show_on(self.projector_screen())
+
+    def _fill_screen_menu(self) -> None:
+        self.screen_menu.clear()
+        for screen in QGuiApplication.screens():
+            size = screen.size()
+            action = self.screen_menu.addAction(f"{screen.name()} ({size.width()}×{size.height()})")
+            action.setCheckable(True)
+            action.setChecked(screen is self.projector_screen())
+            action.triggered.connect(partial(self._choose_room_screen, screen.name()))
+
+    def _update_room(self) -> None:
+        if self.room.isVisible():
+            self.room.show_state(self.review_page.room_state())
+
+    def _toggle_coach(self) -> None:
+        self.services.settings.set("language_coach", self.coach_action.isChecked())
+
+    def _setting_changed(self, key: str) -> None:
+        if key == "language_coach":
+            self.coach_action.setChecked(bool(self.services.settings.get(key)))
 
     # file dialogs, separate so tests can replace them
     def ask_save_path(self, suggested: str, filters: str, selected: str) -> tuple[str, str]:
@@ -237,6 +289,20 @@ class MainWindow(QMainWindow):
                                             lambda: self.review_page.promote_selected("learning"))
         self.action_action = self._action(meeting_menu, self.tr("Promote note to &action"), None,
                                           lambda: self.review_page.promote_selected("action"))
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.room_action = self._action(view_menu, self.tr("&Room view (projector)"), "Ctrl+Shift+R",
+                                        self.toggle_room_view)
+        self._room_screen_name = ""
+        self.screen_menu = view_menu.addMenu(self.tr("Room view &screen"))
+        self.screen_menu.aboutToShow.connect(self._fill_screen_menu)
+        view_menu.addSeparator()
+        self.coach_action = self._action(view_menu, self.tr("Blameless &language coach"), "Ctrl+Shift+B",
+                                         self._toggle_coach)
+        self.coach_action.setCheckable(True)
+        self.coach_action.setChecked(bool(self.services.settings.get("language_coach")))
+        self.coach_action.setStatusTip(self.tr("Flag blaming or hindsight phrases under the note field "
+                                               "(only the facilitator sees them)"))
+        self.services.settings.changed.connect(self._setting_changed)
         self._update_actions()
 
     def _action(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
@@ -263,6 +329,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         QSettings().setValue("main_window/geometry", self.saveGeometry())
+        self.room.hide()
         super().closeEvent(event)
 
 

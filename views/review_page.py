@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
@@ -28,10 +27,13 @@ from models.errors import DomainError
 from models.snapshot import NoteRow, ReviewDoc
 from models.vocabulary import NOTE_KINDS, label
 from views.capture_bar import CaptureBar
+from views.context_cards_widget import ContextCardsWidget
 from views.level_setting_widget import LevelSettingWidget
 from views.models.notes_table_model import NotesTableModel
 from views.outcome_dialogs import ActionDialog, LearningDialog
 from views.outcomes_panel import OutcomesPanel
+from views.prompt_deck_widget import PromptDeckWidget
+from views.room_window import RoomState
 from views.walkthrough_panel import WalkthroughPanel
 
 PHASE_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -42,9 +44,11 @@ class ReviewPage(QWidget):
 
     Signals:
         close_requested(): back to the library.
+        room_changed(): what the room view shows has changed (see :meth:`room_state`).
     """
 
     close_requested = Signal()
+    room_changed = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,10 +99,8 @@ class ReviewPage(QWidget):
         self.goal_label = QLabel()
         self.goal_label.setObjectName("phaseGoal")
         self.goal_label.setWordWrap(True)
-        self.prompts_label = QLabel()
-        self.prompts_label.setObjectName("phasePrompts")
-        self.prompts_label.setWordWrap(True)
-        self.prompts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.prompt_deck = PromptDeckWidget(services.prompts)
+        self.context_cards = ContextCardsWidget(services.prompts)
         self.level_setting = LevelSettingWidget(services.reviews)
         self.walkthrough = WalkthroughPanel(services.reviews, services.undo)
         self.timeline = self.walkthrough.timeline
@@ -135,12 +137,15 @@ class ReviewPage(QWidget):
         self.capture = CaptureBar()
         self.capture.submitted.connect(self._add_note)
         self.capture.note_edit.textEdited.connect(self._forget_last_note)
+        self.capture.set_language_rules(services.language_rules.rules)
+        self.capture.set_coach_enabled(bool(services.settings.get("language_coach")))
+        services.settings.changed.connect(self._setting_changed)
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.addWidget(self.phase_title)
         center_layout.addWidget(self.goal_label)
-        center_layout.addWidget(self.prompts_label)
+        center_layout.addWidget(self.prompt_deck)
         center_layout.addWidget(self.context_splitter, 1)
         center_layout.addWidget(self.capture)
 
@@ -154,7 +159,13 @@ class ReviewPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(center)
-        self.splitter.addWidget(self.outcomes)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.context_cards)
+        right.addWidget(self.outcomes)
+        right.setStretchFactor(0, 0)
+        right.setStretchFactor(1, 1)
+        right.setChildrenCollapsible(False)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
@@ -165,7 +176,10 @@ class ReviewPage(QWidget):
 
         self._install_shortcuts()
         self.capture.note_edit.installEventFilter(self)
+        services.meeting.phase_changed.connect(services.prompts.set_phase)
         services.meeting.phase_changed.connect(self._show_phase)
+        services.prompts.deck_changed.connect(self._room_changed)
+        self.walkthrough.current_event_changed.connect(self._room_changed)
         services.reviews.event_changed.connect(self._event_changed)
         services.reviews.review_changed.connect(self._review_changed)
         services.capture.note_added.connect(self._note_added)
@@ -191,6 +205,7 @@ class ReviewPage(QWidget):
             self.phase_list.addItem(item)
         self.phase_list.blockSignals(False)
         self._show_doc(doc, opening=True)
+        self._services.prompts.open(review_id, doc.template)
         self._services.meeting.open(review_id, doc.template)
         self.capture.focus_note()
         return True
@@ -343,6 +358,37 @@ class ReviewPage(QWidget):
         if self.review_id is not None and self.doc is not None:
             self.doc = replace(self.doc, notes=self._services.capture.notes(self.review_id))
             self.outcomes.show_review(self.doc)
+        self._room_changed()
+
+    def _setting_changed(self, key: str) -> None:
+        if key == "language_coach":
+            self.capture.set_coach_enabled(bool(self._services.settings.get(key)))
+
+    def _room_changed(self, *_args: object) -> None:
+        self.room_changed.emit()
+
+    def room_state(self) -> RoomState:
+        """What the projector shows now: shared data only (no private notes, no language flags)."""
+        phase = self._services.meeting.phase
+        if self.doc is None or phase is None:
+            return RoomState(phase=self.tr("Debrief"))
+        prompt = self._services.prompts.pinned() or self._services.prompts.current_prompt() or ""
+        event = self.walkthrough.current_event() if phase.id == "timeline" else None
+        event_text = ""
+        if event is not None:
+            when = event.at.astimezone(self.doc.zone()).strftime("%H:%M")
+            event_text = f"{'≈ ' if event.approximate else ''}{when}  {event.text}"
+        notes = tuple(n for n in self.doc.notes_in(phase.id) if not n.private)
+        speakers = {n.id: n.author for n in notes if n.author}
+        return RoomState(phase=phase.name, goal=phase.goal, prompt=prompt, timer=self.room_timer_text(),
+                         overrun=self.room_overrun(), event=event_text, notes=notes, speakers=speakers)
+
+    def room_timer_text(self) -> str:
+        """The phase clock as the room sees it (empty until the timer exists)."""
+        return ""
+
+    def room_overrun(self) -> int:
+        return 0
 
     def _show_phase(self, phase_id: str) -> None:
         template = self._services.meeting.template
@@ -360,13 +406,13 @@ class ReviewPage(QWidget):
         self.phase_list.blockSignals(False)
         self.phase_title.setText(phase.name)
         self.goal_label.setText(self.tr("Goal: %1").replace("%1", phase.goal))
-        self.prompts_label.setText(_prompts_html(self.tr("Ask"), phase.prompts))
         self._show_context(phase_id)
         self.prev_button.setEnabled(index > 0)
         self.next_button.setEnabled(template is not None and index < len(template.phases) - 1)
         self.capture.set_phase(phase_id)
         self._last_note_id = None
         self._fill_notes()
+        self._room_changed()
 
     def _show_context(self, phase_id: str) -> None:
         """Level setting and the timeline get the upper part of the phase; other phases are all notes."""
@@ -434,6 +480,8 @@ class ReviewPage(QWidget):
         if row is not None and row.phase == self.current_phase() and self.notes_model.row_of(note_id) < 0:
             self.notes_model.append(row)
             self._update_notes_label()
+        if row is not None:
+            self._services.prompts.show_cards_for_note(row.kind, row.text)
         self._notes_changed()
 
     def _note_changed(self, review_id: int, note_id: int) -> None:
@@ -484,19 +532,3 @@ class ReviewPage(QWidget):
         if self.review_id is not None and self.confirm(self.tr("Delete action"),
                                                        self.tr("Delete this action item?")):
             self._run(lambda: self._services.capture.delete_action(self.review_id, action_id))
-
-
-def _prompts_html(heading: str, prompts: tuple[str, ...]) -> str:
-    """Prompts in two columns, so they leave room for the work of the phase."""
-    half = (len(prompts) + 1) // 2
-    columns = [prompts[:half], prompts[half:]]
-    cells = "".join(
-        "<td width='50%' valign='top'>" + "".join(f"• {_escape(p)}<br>" for p in column) + "</td>"
-        for column in columns
-    )
-    table = f"<table width='100%' cellspacing='0' cellpadding='2'><tr>{cells}</tr></table>"
-    return f"<b>{_escape(heading)}</b>{table}"
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False)

@@ -52,7 +52,9 @@ class RoomWindow(QWidget):
     """Large type, high contrast, read-only. Esc leaves full screen; the window follows the facilitator."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
+        # The projector window never takes the keyboard: the facilitator keeps typing in theirs.
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setObjectName("roomWindow")
         self.setWindowTitle(self.tr("Debrief — room view"))
         self.setStyleSheet(
