@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from models import meetings
+from models.meetings import PhaseTime, Pulse
 from models.metrics import (
     UNKNOWN,
     describe,
@@ -27,7 +29,7 @@ from models.metrics import (
     key_metrics,
     time_is_approximate,
 )
-from models.snapshot import EventRow, NoteRow, ParticipantRow, ReviewDoc, ReviewReport
+from models.snapshot import EventRow, MeetingRow, NoteRow, ParticipantRow, ReviewDoc, ReviewReport
 from models.vocabulary import LEARNING_CATEGORIES, ROLES, label
 
 NOTHING = "Nothing recorded."
@@ -369,25 +371,108 @@ def _meetings(report: ReviewReport) -> list[Block]:
     blocks: list[Block] = [Heading(1, "Meetings")]
     if not review.meetings:
         return [*blocks, _nothing()]
-    zone = review.zone()
     for meeting in review.meetings:
         blocks.append(Heading(2, f"{label(meeting.kind)} meeting"))
-        blocks.append(Paragraph(
-            f"Started {format_time(meeting.started_at, zone)}, ended {format_time(meeting.ended_at, zone)}"
-            f" (duration {format_span(meeting.started_at, meeting.ended_at)})."
-        ))
-        if meeting.phases:
-            rows = []
-            for ran in meeting.phases:
-                phase = report.template.phase(ran.phase)
-                rows.append((
-                    phase.name if phase is not None else ran.phase,
-                    format_time(ran.started_at, zone),
-                    format_time(ran.ended_at, zone),
-                    format_span(ran.started_at, ran.ended_at),
-                ))
-            blocks.append(Table(("Phase", "Started", "Ended", "Duration"), tuple(rows), (4, 3, 3, 2)))
+        blocks += _meeting_record(report, meeting, review.zone())
     return blocks
+
+
+def _meeting_record(report: ReviewReport, meeting: MeetingRow, zone: tzinfo) -> list[Block]:
+    """When it ran, its pauses, time per phase against the plan, the phase log, and the pulse."""
+    if meeting.started_at is None and meeting.scheduled_for is not None:
+        when = f"Scheduled for {format_time(meeting.scheduled_for, zone)}; not held yet."
+    else:
+        when = (f"Started {format_time(meeting.started_at, zone)},"
+                f" ended {format_time(meeting.ended_at, zone)}"
+                f" (duration {format_span(meeting.started_at, meeting.ended_at)}).")
+    blocks: list[Block] = [Paragraph(when)]
+    pauses = _pauses_text(meeting, zone)
+    if pauses:
+        blocks.append(Paragraph(pauses))
+    times = meetings.phase_times(meeting, report.template, now=_counted_until(meeting))
+    if times:
+        blocks.append(BulletList(tuple(Bullet(phase_time_text(report, t)) for t in times)))
+    if meeting.phases:
+        rows = []
+        for ran in meeting.phases:
+            phase = report.template.phase(ran.phase)
+            rows.append((
+                phase.name if phase is not None else ran.phase,
+                format_time(ran.started_at, zone),
+                format_time(ran.ended_at, zone),
+                format_span(ran.started_at, ran.ended_at),
+            ))
+        blocks.append(Table(("Phase", "Started", "Ended", "Duration"), tuple(rows), (4, 3, 3, 2)))
+    pulse = pulse_text(meetings.pulse_of(meeting))
+    if pulse:
+        blocks.append(Paragraph(f"Did the meeting work? {pulse}"))
+    return blocks
+
+
+def _counted_until(meeting: MeetingRow) -> datetime:
+    """Where a meeting's open stretches stop counting in a report: its end, or its last recorded moment.
+
+    A report is a function of what was recorded, so a meeting still running
+    when it is made counts up to its last recorded change, not up to the
+    moment of export (the same review exported twice reads the same).
+    """
+    if meeting.ended_at is not None:
+        return meeting.ended_at
+    # With no recorded moment at all there is nothing to count either.
+    return meetings.last_activity(meeting) or datetime.min.replace(tzinfo=UTC)
+
+
+def phase_time_text(report: ReviewReport, time: PhaseTime) -> str:
+    """``Timeline walkthrough: 32 min of 25 planned``; a phase still running is marked so."""
+    phase = report.template.phase(time.phase)
+    name = phase.name if phase is not None else time.phase
+    minutes = meetings.whole_minutes(time.actual)
+    planned = f" of {time.planned_minutes} planned" if time.planned_minutes is not None else ""
+    if time.in_progress and minutes == 0:
+        return f"{name}: in progress" + (f", {time.planned_minutes} planned"
+                                         if time.planned_minutes is not None else "")
+    text = f"{name}: {minutes} min{planned}"
+    return f"{text}, still in progress" if time.in_progress else text
+
+
+def _pauses_text(meeting: MeetingRow, zone: tzinfo) -> str:
+    """``Paused 10 min (… to …); 55 min of meeting time.`` Empty if the clock never stopped.
+
+    A pause still open in a running meeting reads "paused since …"; one never
+    resumed in a meeting that is over ended with the meeting and is not shown.
+    """
+    closed = [p for p in meeting.pauses if p.ended_at is not None and p.ended_at > p.started_at]
+    since = next((p.started_at for p in meeting.pauses if p.ended_at is None), None)
+    if meeting.ended_at is not None:
+        since = None
+    sentences: list[str] = []
+    if closed:
+        spans = "; ".join(f"{format_time(p.started_at, zone)} to {format_time(p.ended_at, zone)}"
+                          for p in closed)
+        until = _counted_until(meeting)
+        total = " in all" if len(closed) > 1 else ""
+        text = f"Paused {format_duration(meetings.paused_time(meeting, now=until))}{total} ({spans})"
+        if meeting.ended_at is not None and meeting.started_at is not None:
+            text += f"; {format_duration(meetings.meeting_elapsed(meeting, now=until))} of meeting time"
+        sentences.append(text)
+    if since is not None:
+        sentences.append(f"{'paused again' if closed else 'Paused'} since {format_time(since, zone)}")
+    return "; ".join(sentences) + "." if sentences else ""
+
+
+def pulse_text(pulse: Pulse) -> str:
+    """``7 attended; 5 learned something new; 6 would attend another review; still unclear: …``."""
+    parts = []
+    if pulse.attended is not None:
+        parts.append(f"{pulse.attended} attended")
+    if pulse.learned is not None:
+        parts.append(f"{pulse.learned} learned something new")
+    if pulse.would_attend is not None:
+        parts.append(f"{pulse.would_attend} would attend another review")
+    unclear = clean(pulse.unclear)
+    if unclear:
+        parts.append(f"still unclear: {unclear}")
+    return "; ".join(parts)
 
 
 def visible_notes(review: ReviewDoc, *, include_private: bool) -> tuple[NoteRow, ...]:

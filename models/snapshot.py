@@ -93,14 +93,29 @@ class MeetingPhaseRow:
     ended_at: datetime | None
 
 
+class MeetingPauseRow(NamedTuple):
+    """A stretch when the meeting's clock was stopped; ``ended_at`` is None while it lasts."""
+
+    started_at: datetime
+    ended_at: datetime | None
+
+
 @dataclass(frozen=True)
 class MeetingRow:
+    """One meeting: its phase visits, pauses, schedule and wrap-up pulse (None: not asked)."""
+
     id: int
     kind: str
     started_at: datetime | None
     ended_at: datetime | None
     current_phase: str | None
     phases: tuple[MeetingPhaseRow, ...]
+    pauses: tuple[MeetingPauseRow, ...] = ()
+    scheduled_for: datetime | None = None
+    pulse_attended: int | None = None
+    pulse_learned: int | None = None
+    pulse_would_attend: int | None = None
+    pulse_unclear: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,8 +247,16 @@ def load_outcomes(session: Session, review_id: int) -> tuple[tuple[LearningRow, 
 
 
 def meeting_row(m: Meeting) -> MeetingRow:
-    return MeetingRow(m.id, m.kind, m.started_at, m.ended_at, m.current_phase,
-                      tuple(MeetingPhaseRow(p.phase, p.started_at, p.ended_at) for p in m.phases))
+    return MeetingRow(
+        m.id, m.kind, m.started_at, m.ended_at, m.current_phase,
+        tuple(MeetingPhaseRow(p.phase, p.started_at, p.ended_at) for p in m.phases),
+        pauses=tuple(MeetingPauseRow(p.started_at, p.ended_at) for p in m.pauses),
+        scheduled_for=m.scheduled_for,
+        pulse_attended=m.pulse_attended,
+        pulse_learned=m.pulse_learned,
+        pulse_would_attend=m.pulse_would_attend,
+        pulse_unclear=m.pulse_unclear or "",
+    )
 
 
 def summary_row(r: Review) -> ReviewSummary:
@@ -291,7 +314,7 @@ def load_review(session: Session, review_id: int) -> ReviewDoc | None:
             selectinload(Review.notes).selectinload(Note.author),
             selectinload(Review.learnings),
             selectinload(Review.actions),
-            selectinload(Review.meetings).selectinload(Meeting.phases),
+            selectinload(Review.meetings).options(selectinload(Meeting.phases), selectinload(Meeting.pauses)),
         )
     ).one_or_none()
     if review is None:

@@ -32,7 +32,9 @@ from views.level_setting_widget import LevelSettingWidget
 from views.models.notes_table_model import NotesTableModel
 from views.outcome_dialogs import ActionDialog, LearningDialog
 from views.outcomes_panel import OutcomesPanel
+from views.phase_timer_widget import PhaseTimerWidget, phase_clock_text
 from views.prompt_deck_widget import PromptDeckWidget
+from views.pulse_widget import PulseWidget
 from views.room_window import RoomState
 from views.walkthrough_panel import WalkthroughPanel
 
@@ -68,6 +70,8 @@ class ReviewPage(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addWidget(self.title_label, 1)
+        self.timer = PhaseTimerWidget(services.meeting)
+        header.addWidget(self.timer)
 
         # phases
         self.phase_list = QListWidget()
@@ -104,6 +108,7 @@ class ReviewPage(QWidget):
         self.level_setting = LevelSettingWidget(services.reviews)
         self.walkthrough = WalkthroughPanel(services.reviews, services.undo)
         self.timeline = self.walkthrough.timeline
+        self.pulse = PulseWidget(services.meeting)
         self.notes_model = NotesTableModel(self)
         self.notes_model.text_edited.connect(self._edit_note_text)
         self.notes_view = QTableView()
@@ -130,6 +135,7 @@ class ReviewPage(QWidget):
         self.context_stack = QStackedWidget()
         self.context_stack.addWidget(self.level_setting)
         self.context_stack.addWidget(self.walkthrough)
+        self.context_stack.addWidget(self.pulse)
         self.context_splitter = QSplitter(Qt.Orientation.Vertical)
         self.context_splitter.addWidget(self.context_stack)
         self.context_splitter.addWidget(notes_box)
@@ -179,6 +185,7 @@ class ReviewPage(QWidget):
         services.meeting.phase_changed.connect(services.prompts.set_phase)
         services.meeting.phase_changed.connect(self._show_phase)
         services.prompts.deck_changed.connect(self._room_changed)
+        services.meeting.timer_changed.connect(self._room_changed)  # once a second while running
         self.walkthrough.current_event_changed.connect(self._room_changed)
         services.reviews.event_changed.connect(self._event_changed)
         services.reviews.review_changed.connect(self._review_changed)
@@ -384,11 +391,12 @@ class ReviewPage(QWidget):
                          overrun=self.room_overrun(), event=event_text, notes=notes, speakers=speakers)
 
     def room_timer_text(self) -> str:
-        """The phase clock as the room sees it (empty until the timer exists)."""
-        return ""
+        """The phase clock as the room sees it."""
+        state = self._services.meeting.state()
+        return phase_clock_text(state) if state.phase_id is not None else ""
 
     def room_overrun(self) -> int:
-        return 0
+        return int(self._services.meeting.state().overrun)
 
     def _show_phase(self, phase_id: str) -> None:
         template = self._services.meeting.template
@@ -416,7 +424,8 @@ class ReviewPage(QWidget):
 
     def _show_context(self, phase_id: str) -> None:
         """Level setting and the timeline get the upper part of the phase; other phases are all notes."""
-        context = {"level-setting": self.level_setting, "timeline": self.walkthrough}.get(phase_id)
+        context = {"level-setting": self.level_setting, "timeline": self.walkthrough,
+                   "wrap-up": self.pulse}.get(phase_id)
         self.context_stack.setVisible(context is not None)
         if context is None:
             return

@@ -12,12 +12,13 @@ import pytest
 from docx.document import Document as WordDocument
 
 from exports.docx_report import to_docx, write_docx
-from models import notes, reviews, timeline
+from models import meetings, notes, reviews, timeline
 from models.catalog import load_catalog
 from models.snapshot import (
     ActionRow,
     EventRow,
     LearningRow,
+    MeetingPauseRow,
     MeetingPhaseRow,
     MeetingRow,
     NoteRow,
@@ -369,3 +370,92 @@ def test_report_from_library(library: Library) -> None:
     assert "2026-03-02 10:14 CET" in text
     assert "Consumer lag grew\n↳ Question: Who saw the lag first?" in text
     assert "Process: Lag alerts page nobody" in text
+
+
+def held_meeting(**changes: object) -> MeetingRow:
+    """A review meeting (Berlin: 11:00 to 12:05 CET) with 32 min of timeline, a 10-min break and a pulse."""
+    meeting = MeetingRow(
+        1, "review", at(10, 0, day=4), at(11, 5, day=4), "wrap-up",
+        (MeetingPhaseRow("level-setting", at(10, 0, day=4), at(10, 8, day=4)),
+         MeetingPhaseRow("timeline", at(10, 8, day=4), at(10, 50, day=4)),
+         MeetingPhaseRow("wrap-up", at(10, 50, day=4), at(11, 5, day=4))),
+        pauses=(MeetingPauseRow(at(10, 20, day=4), at(10, 30, day=4)),),
+        pulse_attended=7, pulse_learned=5, pulse_would_attend=6,
+        pulse_unclear="Who owns the sampling budget?",
+    )
+    return dataclasses.replace(meeting, **changes)
+
+
+def meeting_text(meeting: MeetingRow) -> list[str]:
+    """The paragraphs of the Meetings section, after its heading."""
+    paragraphs = [p.text for p in read(to_docx(make_report(meetings=(meeting,)))).paragraphs]
+    return paragraphs[paragraphs.index("Meetings") + 1:]
+
+
+def test_meeting_record_compares_each_phase_with_its_plan() -> None:
+    """Each phase the meeting visited is a bullet: "Timeline walkthrough: 32 min of 25 planned"."""
+    assert meeting_text(held_meeting())[3:6] == [
+        "Level setting: 8 min of 10 planned",
+        "Timeline walkthrough: 32 min of 25 planned",
+        "Wrap-up: 15 min of 5 planned",
+    ]
+
+
+def test_meeting_record_shows_pauses() -> None:
+    """The break is shown with its length and times, and the meeting time without it."""
+    assert meeting_text(held_meeting())[2] == (
+        "Paused 10 min (2026-03-04 11:20 CET to 2026-03-04 11:30 CET); 55 min of meeting time.")
+
+
+def test_meeting_record_shows_the_pulse() -> None:
+    """The pulse numbers and what is still unclear close the meeting record."""
+    assert meeting_text(held_meeting())[-1] == (
+        "Did the meeting work? 7 attended; 5 learned something new; 6 would attend another review; "
+        "still unclear: Who owns the sampling budget?")
+
+
+def test_a_pulse_not_taken_is_left_out() -> None:
+    """Without a pulse the meeting record says nothing about it."""
+    assert not [p for p in meeting_text(held_meeting(pulse_attended=None, pulse_learned=None,
+                                                     pulse_would_attend=None, pulse_unclear=""))
+                if p.startswith("Did the meeting work?")]
+
+
+def test_a_running_phase_is_marked_in_progress() -> None:
+    """A report made mid-meeting says the current phase is under way rather than inventing its time."""
+    running = held_meeting(ended_at=None, pauses=(), phases=(
+        MeetingPhaseRow("timeline", at(10, 0, day=4), at(10, 32, day=4)),
+        MeetingPhaseRow("wrap-up", at(10, 32, day=4), None)))
+    assert meeting_text(running)[2:4] == ["Timeline walkthrough: 32 min of 25 planned",
+                                          "Wrap-up: in progress, 5 planned"]
+
+
+def test_a_scheduled_meeting_says_when() -> None:
+    """A meeting not held yet reads as scheduled, in the review's timezone."""
+    scheduled = MeetingRow(2, "actions", None, None, None, (), scheduled_for=at(9, 0, day=6))
+    assert meeting_text(scheduled)[1] == "Scheduled for 2026-03-06 10:00 CET; not held yet."
+
+
+def test_pulse_and_phase_times_from_the_library(library: Library) -> None:
+    """A meeting recorded in the library reports its phase times, pause and pulse."""
+    with library.begin() as session:
+        review_id = reviews.create(session, title="Queue backlog", timezone="UTC").id
+        meetings.enter_phase(session, review_id, "timeline", now=at(10, 0))
+        meetings.pause_meeting(session, review_id, now=at(10, 10))
+        meetings.resume_meeting(session, review_id, now=at(10, 20))
+        meeting = meetings.enter_phase(session, review_id, "wrap-up", now=at(10, 52))
+        meetings.set_pulse(session, meeting.id, attended=7, learned=5, would_attend=6, unclear="")
+        meetings.end_meeting(session, review_id, now=at(11, 0))
+    with library.begin() as session:
+        loaded = load_review(session, review_id)
+    assert loaded is not None
+    text = all_text(read(to_docx(ReviewReport.build(loaded, load_catalog()))))
+    assert all(part in text for part in (
+        "Timeline walkthrough: 42 min of 25 planned", "Paused 10 min",
+        "7 attended; 5 learned something new; 6 would attend another review"))
+
+
+def test_a_pause_still_open_reads_paused_since() -> None:
+    """A report made during a break says since when the meeting is paused."""
+    paused = held_meeting(ended_at=None, pauses=(MeetingPauseRow(at(10, 40, day=4), None),))
+    assert meeting_text(paused)[2] == "Paused since 2026-03-04 11:40 CET."

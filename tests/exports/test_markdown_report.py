@@ -21,6 +21,9 @@ from models.snapshot import (
     ActionRow,
     EventRow,
     LearningRow,
+    MeetingPauseRow,
+    MeetingPhaseRow,
+    MeetingRow,
     NoteRow,
     ParticipantRow,
     ReviewDoc,
@@ -314,3 +317,33 @@ def test_failed_write_keeps_previous_files(tmp_path: Path, chart_png: bytes,
         write_markdown(make_report(chart_png=chart_png), path)
     assert {p.name for p in tmp_path.iterdir()} == {path.name, picture.name}
     assert (path.read_text(encoding="utf-8"), picture.read_bytes()) == ("previous", b"previous picture")
+
+
+def meeting_blocks() -> list[str]:
+    """The Markdown blocks of the Meetings section of a meeting with a break and a pulse."""
+    meeting = MeetingRow(
+        1, "review", at(10, 0, day=4), at(10, 50, day=4), "wrap-up",
+        (MeetingPhaseRow("timeline", at(10, 0, day=4), at(10, 42, day=4)),
+         MeetingPhaseRow("wrap-up", at(10, 42, day=4), at(10, 50, day=4))),
+        pauses=(MeetingPauseRow(at(10, 5, day=4), at(10, 15, day=4)),),
+        pulse_attended=7, pulse_learned=5, pulse_would_attend=6, pulse_unclear="Who owns sampling?")
+    text = body(make_report(meetings=(meeting,)))
+    return text[text.index("## Meetings"):].rstrip().split("\n\n")
+
+
+def test_meeting_record_lists_phase_times_against_the_plan() -> None:
+    """Each phase visited is a list item: "Timeline walkthrough: 32 min of 25 planned"."""
+    assert "- Timeline walkthrough: 32 min of 25 planned\n- Wrap-up: 8 min of 5 planned" in meeting_blocks()
+
+
+def test_meeting_record_shows_the_pause() -> None:
+    """The break is a sentence with its length, its times and the meeting time without it."""
+    assert meeting_blocks()[3] == (
+        "Paused 10 min (2026-03-04 11:05 CET to 2026-03-04 11:15 CET); 40 min of meeting time.")
+
+
+def test_meeting_record_ends_with_the_pulse() -> None:
+    """The pulse numbers and what is still unclear close the meeting record."""
+    assert meeting_blocks()[-1] == (
+        "Did the meeting work? 7 attended; 5 learned something new; 6 would attend another review; "
+        "still unclear: Who owns sampling?")

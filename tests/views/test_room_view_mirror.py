@@ -87,3 +87,10 @@ def test_the_walkthrough_event_shows_in_the_room(window: MainWindow, qtbot: QtBo
     qtbot.keyClick(window.review_page.capture.note_edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert "10:21" in window.room.event_label.text()
     assert "Alert fires for checkout 5xx" in window.room.event_label.text()
+
+
+def test_the_phase_clock_shows_in_the_room(window: MainWindow, qtbot: QtBot) -> None:
+    """Starting the meeting clock puts the phase's time on the projector."""
+    window.services.meeting.start()
+    assert window.room.timer_label.text() != ""
+    assert window.room.timer_label.text() == window.review_page.room_timer_text()
