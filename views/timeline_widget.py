@@ -118,6 +118,9 @@ class TimelineWidget(QWidget):
             signal.connect(self._update_count)
         self._proxy.modelReset.connect(self._update_count)
         self._proxy.layoutChanged.connect(self._update_count)
+        # A filter change keeps the selected event selected while it shows; when the filter
+        # hides it the view drops it without a selectionChanged, so ask the view again.
+        self._proxy.layoutChanged.connect(self._sync_current)
 
         self._add_button = QPushButton(self.tr("Add event…"), self)
         self._add_button.setObjectName("addEvent")

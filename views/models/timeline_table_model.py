@@ -49,6 +49,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
 
 
+def _haystack(event: EventRow) -> str:
+    """What the text filter searches: text, source and names, case-folded."""
+    return f"{event.text}\n{event.source}\n{', '.join(event.participants)}".casefold()
+
+
 class TimelineTableModel(QAbstractTableModel):
     """Events of one review, oldest first (then by id); editable in place, but never written here.
 
@@ -98,8 +103,7 @@ class TimelineTableModel(QAbstractTableModel):
         # _rows and _haystacks are never rebound (see filter_lists()).
         self._rows: list[EventRow] = []
         self._display: list[tuple[str, ...] | None] = []
-        self._haystacks: list[str | None] = []
-        self._haystacks_ready = False
+        self._haystacks: list[str] = []
         self._positions: dict[int, int] | None = {}
         self._zone: ZoneInfo = _UTC
         self._start: datetime | None = None
@@ -121,8 +125,9 @@ class TimelineTableModel(QAbstractTableModel):
         try:
             self._rows[:] = sorted(rows, key=_key)
             self._display = [None] * len(self._rows)
-            self._haystacks[:] = [None] * len(self._rows)
-            self._haystacks_ready = False
+            # Eagerly, in one pass (about 16 ms for 50,000 events): the first filter typed
+            # then costs no more than the next one.
+            self._haystacks[:] = [_haystack(row) for row in self._rows]
             self._positions = None
             self._zone = zone or _UTC
             self._start = started_at
@@ -175,7 +180,7 @@ class TimelineTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), target, target)
             self._rows.insert(target, row)
             self._display.insert(target, None)
-            self._haystacks.insert(target, _haystack(row) if self._haystacks_ready else None)
+            self._haystacks.insert(target, _haystack(row))
             self._positions = None
             self.endInsertRows()
             self._check_day_mode()
@@ -192,7 +197,7 @@ class TimelineTableModel(QAbstractTableModel):
             self.endMoveRows()
         self._rows[target] = row
         self._display[target] = None
-        self._haystacks[target] = _haystack(row) if self._haystacks_ready else None
+        self._haystacks[target] = _haystack(row)
         self.dataChanged.emit(self.index(target, 0), self.index(target, len(self.HEADERS) - 1))
         self._check_day_mode()
         return target
@@ -238,21 +243,10 @@ class TimelineTableModel(QAbstractTableModel):
 
     def search_text(self, row: int) -> str:
         """What the text filter searches in ``row``: text, source and names, case-folded (SearchRole)."""
-        haystack = self._haystacks[row]
-        if haystack is None:
-            haystack = self._haystacks[row] = _haystack(self._rows[row])
-        return haystack
+        return self._haystacks[row]
 
-    def prepare_search(self) -> None:
-        """Work out every row's search text in one pass (before the first text filter runs)."""
-        if not self._haystacks_ready:
-            self._haystacks[:] = [h if h is not None else _haystack(r) for r, h in zip(self._rows,
-                                                                                       self._haystacks,
-                                                                                       strict=True)]
-            self._haystacks_ready = True
-
-    def filter_lists(self) -> tuple[list[EventRow], list[str | None]]:
-        """The rows and their search texts (None: not worked out yet), for the filter proxy.
+    def filter_lists(self) -> tuple[list[EventRow], list[str]]:
+        """The rows and their search texts, in step, for the filter proxy.
 
         These are the model's own lists, kept up to date in place and never
         replaced, so a filter can hold them; read them, never change them.
@@ -380,6 +374,13 @@ class TimelineTableModel(QAbstractTableModel):
         return True
 
     # Qt overrides
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # QAbstractTableModel's would call back into Python twice (rowCount, columnCount);
+        # a repaint through the filter asks for an index per role per cell.
+        if parent.isValid() or not 0 <= row < len(self._rows) or not 0 <= column < len(self.HEADERS):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
 
@@ -499,7 +500,3 @@ class TimelineTableModel(QAbstractTableModel):
 
 
 _MICROSECOND = datetime.resolution
-
-
-def _haystack(event: EventRow) -> str:
-    return f"{event.text}\n{event.source}\n{', '.join(event.participants)}".casefold()
