@@ -55,7 +55,7 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
     prompt_problems: tuple[str, ...] = ()
     if bank is None:
         bank, prompt_problems = load_prompt_bank(config_dir())
-    reviews = ReviewService(library, catalog, parent)
+    reviews = ReviewService(library, catalog, parent, clock=clock)
     return Services(
         library=library,
         catalog=catalog,

@@ -11,6 +11,7 @@ from app.clock import Clock, system_clock
 from models import notes
 from models.entities import Note
 from models.errors import NotFoundError
+from models.notes import DeletedNote
 from models.snapshot import ActionRow, LearningRow, NoteRow, load_notes, load_outcomes, note_row
 from models.store import Library
 
@@ -36,6 +37,8 @@ class CaptureService(QObject):
         super().__init__(parent)
         self._library = library
         self._clock = clock
+        #: Ids given to restored items whose own id was taken: (kind, old id) → new id.
+        self._moved: dict[tuple[str, int], int] = {}
 
     def add_note(self, review_id: int, *, phase: str, text: str, kind: str = "observation",
                  **fields: Any) -> NoteRow:
@@ -69,10 +72,82 @@ class CaptureService(QObject):
         return row
 
     def delete_note(self, review_id: int, note_id: int) -> None:
+        self.remove_note(review_id, note_id)
+
+    # undo support: deletes that return what they removed, and restores that put it back
+    def resolve(self, kind: str, item_id: int) -> int:
+        """The id a ``kind`` ("note", "learning", "action") once called ``item_id`` has now."""
+        seen = {item_id}
+        while (kind, item_id) in self._moved:
+            item_id = self._moved[(kind, item_id)]
+            if item_id in seen:
+                break
+            seen.add(item_id)
+        return item_id
+
+    def _record_move(self, kind: str, old_id: int, new_id: int) -> None:
+        if old_id != new_id:
+            self._moved[(kind, old_id)] = new_id
+
+    def remove_note(self, review_id: int, note_id: int) -> DeletedNote:
+        """Delete a note, returning what :meth:`restore_note` needs to bring it back."""
         with self._library.begin() as session:
             self._check_owner(session, review_id, note_id)
-            notes.delete_note(session, note_id)
+            deleted = notes.remove_note(session, note_id)
         self.note_deleted.emit(review_id, note_id)
+        if deleted.learning_ids or deleted.action_ids:
+            self.outcomes_changed.emit(review_id)
+        return deleted
+
+    def restore_note(self, deleted: DeletedNote) -> NoteRow:
+        """Bring a removed note back (its id when free), re-linking the outcomes drawn from it."""
+        with self._library.begin() as session:
+            row = note_row(notes.restore_note(session, deleted))
+        self._record_move("note", deleted.row.id, row.id)
+        self.note_added.emit(deleted.review_id, row.id)
+        if deleted.learning_ids or deleted.action_ids:
+            self.outcomes_changed.emit(deleted.review_id)
+        return row
+
+    def get_learning(self, learning_id: int) -> LearningRow:
+        with self._library.begin() as session:
+            return notes.get_learning_row(session, learning_id)
+
+    def get_action(self, action_id: int) -> ActionRow:
+        with self._library.begin() as session:
+            return notes.get_action_row(session, action_id)
+
+    def remove_learning(self, review_id: int, learning_id: int) -> LearningRow:
+        """Delete a learning, returning it as it was."""
+        with self._library.begin() as session:
+            row = notes.get_learning_row(session, learning_id)
+            notes.delete_learning(session, learning_id)
+        self.outcomes_changed.emit(review_id)
+        return row
+
+    def restore_learning(self, review_id: int, row: LearningRow) -> int:
+        """Bring a removed learning back (its id when free); returns its id."""
+        with self._library.begin() as session:
+            learning_id = notes.restore_learning(session, review_id, row).id
+        self._record_move("learning", row.id, learning_id)
+        self.outcomes_changed.emit(review_id)
+        return learning_id
+
+    def remove_action(self, review_id: int, action_id: int) -> ActionRow:
+        """Delete an action, returning it as it was."""
+        with self._library.begin() as session:
+            row = notes.get_action_row(session, action_id)
+            notes.delete_action(session, action_id)
+        self.outcomes_changed.emit(review_id)
+        return row
+
+    def restore_action(self, review_id: int, row: ActionRow) -> int:
+        """Bring a removed action back (its id when free); returns its id."""
+        with self._library.begin() as session:
+            action_id = notes.restore_action(session, review_id, row).id
+        self._record_move("action", row.id, action_id)
+        self.outcomes_changed.emit(review_id)
+        return action_id
 
     def promote_to_learning(self, review_id: int, note_id: int, *, category: str = "technical") -> int:
         with self._library.begin() as session:

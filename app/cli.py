@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--include-private", action="store_true",
                      help="put private (facilitator-only) notes in a docx/md report; bundles (yaml, json) "
                           "always carry them, marked private: true")
+    exp.add_argument("--anonymize", action="store_true",
+                     help="show roles instead of names: each participant's name, wherever it appears "
+                          "(text included), becomes their role, e.g. 'Incident commander', 'Responder 2'")
 
     commands.add_parser("list", help="the reviews: id, started date, severity, status, title (tab-separated)",
                         description="One review a line: id, started date, severity, status, title.",
@@ -281,7 +284,7 @@ def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
     library = _open(db_url)
     try:
         export_review(library, catalog, args.review_id, args.fmt, output,
-                      include_private=args.include_private)
+                      include_private=args.include_private, anonymize=args.anonymize)
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
@@ -306,7 +309,7 @@ def _cmd_list(args: argparse.Namespace, db_url: str) -> int:
 
 
 def _cmd_templates(args: argparse.Namespace, db_url: str) -> int:
-    for template in _catalog().templates.values():
+    for template in _catalog().review_templates().values():
         print("\t".join((template.id, _one_field(template.name), ",".join(template.phase_ids()))))
     return 0
 

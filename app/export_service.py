@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from models.anonymize import anonymize as anonymized
 from models.catalog import Catalog
 from models.errors import NotFoundError
 from models.snapshot import ReviewDoc, ReviewReport, load_review
@@ -49,8 +50,11 @@ CHART_WIDTH = 1600
 
 
 def export_review(library: Library, catalog: Catalog, review_id: int, fmt: str, path: Path, *,
-                  include_private: bool = False) -> None:
+                  include_private: bool = False, anonymize: bool = False) -> None:
     """Write review ``review_id`` to ``path`` as ``fmt`` (all or nothing).
+
+    With ``anonymize``, every participant name is replaced by a role label
+    (``models.anonymize``) before anything is written, the chart included.
 
     Word and Markdown reports carry the who-knew-what-when chart, drawn here
     (the export modules stay free of Qt); Markdown writes it beside the report.
@@ -60,6 +64,8 @@ def export_review(library: Library, catalog: Catalog, review_id: int, fmt: str, 
         doc = load_review(session, review_id)
     if doc is None:
         raise NotFoundError("review", review_id)
+    if anonymize:
+        doc = anonymized(doc)
     chart = render_chart(doc) if fmt in CHART_FORMATS else None
     writer(ReviewReport.build(doc, catalog, chart), path, include_private)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session
@@ -61,11 +62,17 @@ class MeetingController(QObject):
         timer_changed(object): a :class:`TimerState`, every second while the clock runs and
             at once after anything that changes it.
         pulse_changed(int, int): review id, meeting id: the wrap-up pulse was recorded.
+        meeting_scheduled(int, int): review id, meeting id: an actions meeting was scheduled.
+
+    A review's scheduled meeting (an actions meeting) takes over on its day: with
+    no meeting running, opening the review shows that meeting's template, and
+    Start or a phase change starts it rather than a new review meeting.
     """
 
     phase_changed = Signal(str)
     timer_changed = Signal(object)
     pulse_changed = Signal(int, int)
+    meeting_scheduled = Signal(int, int)
 
     def __init__(self, library: Library, catalog: Catalog, clock: Clock = system_clock,
                  parent: QObject | None = None) -> None:
@@ -74,7 +81,10 @@ class MeetingController(QObject):
         self._catalog = catalog
         self._clock = clock
         self.review_id: int | None = None
+        #: The template the meeting walks: the active meeting's own, else the review's.
         self.template: Template | None = None
+        #: The meeting the phases belong to: the running one, else a scheduled one due today.
+        self.active_meeting: MeetingRow | None = None
         self.phase_id: str | None = None
         #: The running meeting as last recorded (None: no meeting runs).
         self._meeting: MeetingRow | None = None
@@ -84,13 +94,20 @@ class MeetingController(QObject):
 
     # ------------------------------------------------------------ the review
     def open(self, review_id: int, template_id: str) -> None:
-        """Take up the review where its running meeting left off (first phase if none)."""
+        """Take up the review where its running meeting left off (first phase if none).
+
+        With no meeting running, a scheduled meeting due today is the active one:
+        its template's phases are shown (an actions meeting's, from the parking lot).
+        """
         self.review_id = review_id
-        self.template = self._catalog.template_or_default(template_id)
+        now = self._clock()
         with self._library.begin() as session:
-            meeting = meetings.live_meeting(session, review_id, now=self._clock())
+            meeting = meetings.live_meeting(session, review_id, now=now)
+            active = meeting if meeting is not None else meetings.due_meeting(session, review_id, now=now)
             current = meeting.current_phase if meeting is not None else None
             self._meeting = meeting_row(meeting) if meeting is not None else None
+            self.active_meeting = meeting_row(active) if active is not None else None
+        self.template = self._template_for(self.active_meeting, template_id)
         if current is None or self.template.phase(current) is None:
             current = self.template.phases[0].id
         self.phase_id = current
@@ -101,9 +118,15 @@ class MeetingController(QObject):
         """Leave the review (the meeting itself runs on in the record until paused or stale)."""
         self.review_id = None
         self.template = None
+        self.active_meeting = None
         self.phase_id = None
         self._meeting = None
         self._clock_changed()
+
+    @property
+    def is_actions_meeting(self) -> bool:
+        """The active meeting is an actions meeting (its phases are the actions template's)."""
+        return self.active_meeting is not None and self.active_meeting.kind == "actions"
 
     @property
     def phase(self) -> Phase | None:
@@ -217,7 +240,8 @@ class MeetingController(QObject):
         meeting = self._meeting if self._meeting is not None else self._latest()
         if meeting is None:
             return ()
-        return meetings.phase_times(meeting, self.template, now=self._clock())
+        own = self._catalog.template(meeting.template) if meeting.template else None
+        return meetings.phase_times(meeting, own or self.template, now=self._clock())
 
     # ------------------------------------------------------------ the pulse
     def pulse(self, review_id: int) -> Pulse | None:
@@ -249,7 +273,32 @@ class MeetingController(QObject):
         self.pulse_changed.emit(review_id, row.id)
         return meetings.pulse_of(row)
 
+    # ------------------------------------------------------------ scheduling
+    def schedule_actions_meeting(self, when: datetime, review_id: int | None = None) -> MeetingRow:
+        """Schedule the review's actions meeting for ``when`` in one transaction, then say so.
+
+        Raises :class:`~models.errors.InvalidFieldError` naming ``scheduled_for``
+        for a time in the past (nothing is stored).
+        """
+        review_id = review_id if review_id is not None else self.review_id
+        if review_id is None:
+            raise InvalidFieldError("review", "open a review first")
+        with self._library.begin() as session:
+            row = meeting_row(meetings.schedule_actions_meeting(session, review_id, when=when,
+                                                                now=self._clock()))
+        self.meeting_scheduled.emit(review_id, row.id)
+        return row
+
+    def default_meeting_time(self, zone: ZoneInfo) -> datetime:
+        """When to propose the actions meeting: 10:00 local, at least a day from now (soak time)."""
+        return meetings.default_meeting_time(self._clock(), zone)
+
     # ------------------------------------------------------------ private
+    def _template_for(self, meeting: MeetingRow | None, template_id: str) -> Template:
+        """``meeting``'s own template if it has one known here, else the review's ``template_id``."""
+        own = self._catalog.template(meeting.template) if meeting is not None and meeting.template else None
+        return own if own is not None else self._catalog.template_or_default(template_id)
+
     def _step(self, delta: int) -> None:
         if self.template is None:
             return
@@ -264,6 +313,8 @@ class MeetingController(QObject):
             meeting = change(session)
             row = meeting_row(meeting) if meeting is not None and meeting.ended_at is None else None
         self._meeting = row
+        if row is not None:
+            self.active_meeting = row
 
     def _latest(self) -> MeetingRow | None:
         assert self.review_id is not None

@@ -7,7 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from models import reviews, timeline
+from app.clock import Clock, system_clock
+from models import attendance, reviews, timeline
 from models.bundle import import_bundle, load_bundle_file
 from models.catalog import Catalog
 from models.errors import NotFoundError
@@ -35,10 +36,12 @@ class ReviewService(QObject):
     event_changed = Signal(int, int)
     review_deleted = Signal(int)
 
-    def __init__(self, library: Library, catalog: Catalog, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, catalog: Catalog, parent: QObject | None = None, *,
+                 clock: Clock = system_clock) -> None:
         super().__init__(parent)
         self._library = library
         self.catalog = catalog
+        self._clock = clock
 
     # reads
     def list_reviews(self) -> list[ReviewSummary]:
@@ -55,7 +58,7 @@ class ReviewService(QObject):
 
     # writes
     def create(self, *, title: str, template: str, **fields: Any) -> int:
-        if self.catalog.template(template) is None:
+        if template not in self.catalog.review_templates():
             from models.errors import InvalidFieldError
 
             raise InvalidFieldError("template", f"no template {template!r}")
@@ -99,6 +102,18 @@ class ReviewService(QObject):
     def delete_participant(self, participant_id: int) -> None:
         with self._library.begin() as session:
             review_id = reviews.delete_participant(session, participant_id)
+        self.review_changed.emit(review_id)
+
+    def attendance(self, review_id: int, *, running_only: bool = False) -> set[int]:
+        """Participant ids in the room of the running meeting, else (unless ``running_only``) the latest."""
+        with self._library.begin() as session:
+            return set(attendance.review_attendance(session, review_id, now=self._clock(),
+                                                    running_only=running_only))
+
+    def set_attended(self, review_id: int, participant_id: int, attended: bool) -> None:
+        """Mark someone as in the running meeting's room or not (a meeting starts if none runs)."""
+        with self._library.begin() as session:
+            attendance.set_attended(session, review_id, participant_id, attended, now=self._clock())
         self.review_changed.emit(review_id)
 
     def add_event(self, review_id: int, **fields: Any) -> int:

@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "last_import_dir": "",
     "last_export_format": "docx",
     "language_coach": True,
+    "show_roles": False,
 }
 
 

@@ -21,15 +21,19 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.capture_service import CaptureService
 from app.review_service import ReviewService
 from models.errors import DomainError, NotFoundError
-from models.snapshot import EventRow
+from models.notes import DeletedNote
+from models.snapshot import ActionRow, EventRow, LearningRow, NoteRow
 from models.timeline import EVENT_FIELDS, DeletedEvent, event_fields
 
 ErrorCallback = Callable[[DomainError], None]
 
 #: ``QUndoCommand.id()`` of event edits: consecutive edits of one field of one event merge.
 EDIT_EVENT_ID = 0x7E01
+#: ``QUndoCommand.id()`` of note edits: consecutive text edits of one note merge.
+EDIT_NOTE_ID = 0x7E02
 
 
 class UndoConflictError(DomainError):
@@ -60,19 +64,16 @@ def _value(row: EventRow, field: str) -> Any:
     return list(value) if field == "participants" else value
 
 
-class EventCommand(QUndoCommand):
-    """Base of the timeline commands: the service to call, the review, and error reporting.
+class ServiceCommand(QUndoCommand):
+    """Base of all commands: the review, ``redo``/``undo`` as service calls, and error reporting.
 
-    ``error`` holds the last refused write (None while all went well);
-    ``event_id`` the event the command is about, once it exists.
+    ``error`` holds the last refused write (None while all went well).
     """
 
-    def __init__(self, reviews: ReviewService, review_id: int, text: str, *,
-                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, review_id: int, text: str, *, on_error: ErrorCallback | None = None,
+                 parent: QUndoCommand | None = None) -> None:
         super().__init__(text, parent)
-        self._reviews = reviews
         self.review_id = review_id
-        self.event_id: int | None = None
         self.error: DomainError | None = None
         self._on_error = on_error
 
@@ -97,6 +98,16 @@ class EventCommand(QUndoCommand):
             self.setObsolete(True)
             if self._on_error is not None:
                 self._on_error(exc)
+
+
+class EventCommand(ServiceCommand):
+    """Base of the timeline commands; ``event_id`` is the event the command is about, once it exists."""
+
+    def __init__(self, reviews: ReviewService, review_id: int, text: str, *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        super().__init__(review_id, text, on_error=on_error, parent=parent)
+        self._reviews = reviews
+        self.event_id: int | None = None
 
     def _stored(self, event_id: int | None) -> EventRow:
         row = self._reviews.get_event(event_id) if event_id is not None else None
@@ -221,3 +232,259 @@ _FIELD_NAMES = {
     "approximate": "estimate",
     "participants": "people",
 }
+
+
+# Notes, learnings and actions -------------------------------------------------------------
+
+class CaptureCommand(ServiceCommand):
+    """Base of the note, learning and action commands.
+
+    Ids are read through :meth:`CaptureService.resolve`, so a step still finds
+    its item after an earlier step restored it under a new id.
+    """
+
+    def __init__(self, capture: CaptureService, review_id: int, text: str, *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        super().__init__(review_id, text, on_error=on_error, parent=parent)
+        self._capture = capture
+
+
+class AddNoteCommand(CaptureCommand):
+    """Add a note; undo removes it, redo brings it back with its id.
+
+    ``fields`` are :meth:`CaptureService.add_note`'s keywords (``phase``, ``text``, ``kind``, …);
+    ``row`` is the note as stored by the last redo.
+    """
+
+    def __init__(self, capture: CaptureService, review_id: int, fields: dict[str, Any], *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        text = _tr("Add note “{text}”").format(text=_quote(str(fields.get("text", ""))))
+        super().__init__(capture, review_id, text, on_error=on_error, parent=parent)
+        self._fields = dict(fields)
+        self.row: NoteRow | None = None
+        self._removed: DeletedNote | None = None
+
+    @property
+    def note_id(self) -> int | None:
+        return self._capture.resolve("note", self.row.id) if self.row is not None else None
+
+    def _redo(self) -> None:
+        if self._removed is None:
+            self.row = self._capture.add_note(self.review_id, **self._fields)
+        else:
+            self.row = self._capture.restore_note(self._removed)
+
+    def _undo(self) -> None:
+        if self.note_id is not None:
+            self._removed = self._capture.remove_note(self.review_id, self.note_id)
+
+
+class DeleteNoteCommand(CaptureCommand):
+    """Delete a note; undo restores it (id, phase, kind, time, speaker, event, privacy) and outcome links."""
+
+    def __init__(self, capture: CaptureService, review_id: int, note_id: int, description: str = "", *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        text = _tr("Delete note “{text}”").format(text=_quote(description)) if description else _tr(
+            "Delete note")
+        super().__init__(capture, review_id, text, on_error=on_error, parent=parent)
+        self._note_id = note_id
+        self.removed: DeletedNote | None = None
+
+    @property
+    def note_id(self) -> int:
+        return self._capture.resolve("note", self._note_id)
+
+    def _redo(self) -> None:
+        self.removed = self._capture.remove_note(self.review_id, self.note_id)
+
+    def _undo(self) -> None:
+        if self.removed is not None:
+            self._note_id = self._capture.restore_note(self.removed).id
+
+
+class _EditCommand(CaptureCommand):
+    """Set fields of one note, learning or action; undo sets them back if nobody changed them since."""
+
+    kind = ""
+
+    def __init__(self, capture: CaptureService, review_id: int, item_id: int, fields: dict[str, Any], *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        super().__init__(capture, review_id, _tr("Edit {kind}").format(kind=_tr(self.kind)),
+                         on_error=on_error, parent=parent)
+        self._item_id = item_id
+        self.fields = dict(fields)
+        self._before: dict[str, Any] = {}
+        self._after: dict[str, Any] = {}
+        self._done_once = False
+
+    @property
+    def item_id(self) -> int:
+        return self._capture.resolve(self.kind, self._item_id)
+
+    def _read(self) -> Any:
+        raise NotImplementedError
+
+    def _write(self, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _values(self) -> dict[str, Any]:
+        row = self._read()
+        return {field: getattr(row, field) for field in self.fields}
+
+    def _redo(self) -> None:
+        if not self._done_once:
+            self._before = self._values()
+            if self._before == self.fields:
+                self.setObsolete(True)  # nothing to change: no write, no step to undo
+                return
+        elif self._values() != self._before:
+            raise UndoConflictError(_tr("It was changed elsewhere; the edit is not redone."))
+        self._write(self.fields)
+        self._after = self._values()
+        if not self._done_once and self._after == self._before:
+            self.setObsolete(True)
+        self._done_once = True
+
+    def _undo(self) -> None:
+        if self._values() != self._after:
+            raise UndoConflictError(_tr("It was changed elsewhere; the edit is not undone."))
+        self._write(self._before)
+
+
+class EditNoteCommand(_EditCommand):
+    """Edit a note's text, kind, speaker (``author_id``), event or privacy; text edits of one note merge."""
+
+    kind = "note"
+
+    def id(self) -> int:
+        return EDIT_NOTE_ID if set(self.fields) == {"text"} else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+        if (not isinstance(other, EditNoteCommand) or other.error is not None or not other._done_once
+                or set(other.fields) != {"text"} or set(self.fields) != {"text"}
+                or (other.review_id, other.item_id) != (self.review_id, self.item_id)):
+            return False
+        self.fields, self._after = other.fields, other._after
+        if self._after == self._before:
+            self.setObsolete(True)  # edited back to where it started
+        return True
+
+    def _read(self) -> NoteRow:
+        row = self._capture.get_note(self.item_id)
+        if row is None:
+            raise NotFoundError("note", self.item_id)
+        return row
+
+    def _write(self, values: dict[str, Any]) -> None:
+        self._capture.update_note(self.review_id, self.item_id, **values)
+
+
+class EditLearningCommand(_EditCommand):
+    """Edit a learning's text or category."""
+
+    kind = "learning"
+
+    def _read(self) -> LearningRow:
+        return self._capture.get_learning(self.item_id)
+
+    def _write(self, values: dict[str, Any]) -> None:
+        self._capture.update_learning(self.review_id, self.item_id, **values)
+
+
+class EditActionCommand(_EditCommand):
+    """Edit an action's fields (title, description, owner, due, priority, status, link)."""
+
+    kind = "action"
+
+    def _read(self) -> ActionRow:
+        return self._capture.get_action(self.item_id)
+
+    def _write(self, values: dict[str, Any]) -> None:
+        self._capture.update_action(self.review_id, self.item_id, **values)
+
+
+class _RemoveOutcomeCommand(CaptureCommand):
+    """Shared by deleting and promoting: the outcome's id, removing it and bringing it back."""
+
+    kind = ""
+
+    def __init__(self, capture: CaptureService, review_id: int, text: str, *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        super().__init__(capture, review_id, text, on_error=on_error, parent=parent)
+        self._outcome_id: int | None = None
+        self._removed: LearningRow | ActionRow | None = None
+
+    @property
+    def outcome_id(self) -> int | None:
+        """The learning or action's id now (None before it exists)."""
+        return self._capture.resolve(self.kind, self._outcome_id) if self._outcome_id is not None else None
+
+    def _remove(self) -> None:
+        outcome_id = self.outcome_id
+        if outcome_id is None:
+            return
+        if self.kind == "learning":
+            self._removed = self._capture.remove_learning(self.review_id, outcome_id)
+        else:
+            self._removed = self._capture.remove_action(self.review_id, outcome_id)
+
+    def _restore(self) -> None:
+        removed = self._removed
+        if isinstance(removed, LearningRow):
+            self._outcome_id = self._capture.restore_learning(self.review_id, removed)
+        elif isinstance(removed, ActionRow):
+            self._outcome_id = self._capture.restore_action(self.review_id, removed)
+
+
+class PromoteCommand(_RemoveOutcomeCommand):
+    """Turn a note into a learning (``to="learning"``) or an action; undo deletes what was created."""
+
+    def __init__(self, capture: CaptureService, review_id: int, note_id: int, to: str, *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        if to not in ("learning", "action"):
+            raise ValueError(f"cannot promote a note to {to!r}")
+        text = _tr("Promote note to learning") if to == "learning" else _tr("Promote note to action")
+        super().__init__(capture, review_id, text, on_error=on_error, parent=parent)
+        self.kind = to
+        self._note_id = note_id
+
+    def _redo(self) -> None:
+        if self._removed is not None:
+            self._restore()
+            return
+        note_id = self._capture.resolve("note", self._note_id)
+        if self.kind == "learning":
+            self._outcome_id = self._capture.promote_to_learning(self.review_id, note_id)
+        else:
+            self._outcome_id = self._capture.promote_to_action(self.review_id, note_id)
+
+    def _undo(self) -> None:
+        self._remove()
+
+
+class DeleteLearningCommand(_RemoveOutcomeCommand):
+    """Delete a learning; undo brings it back with its id and its note link."""
+
+    kind = "learning"
+
+    def __init__(self, capture: CaptureService, review_id: int, learning_id: int, *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        super().__init__(capture, review_id, _tr("Delete learning"), on_error=on_error, parent=parent)
+        self._outcome_id = learning_id
+
+    def _redo(self) -> None:
+        self._remove()
+
+    def _undo(self) -> None:
+        self._restore()
+
+
+class DeleteActionCommand(DeleteLearningCommand):
+    """Delete an action; undo brings it back with its id and its note link."""
+
+    kind = "action"
+
+    def __init__(self, capture: CaptureService, review_id: int, action_id: int, *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        super().__init__(capture, review_id, action_id, on_error=on_error, parent=parent)
+        self.setText(_tr("Delete action"))

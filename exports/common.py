@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from models import meetings
+from models.catalog import Template
 from models.meetings import PhaseTime, Pulse
 from models.metrics import (
     UNKNOWN,
@@ -328,9 +329,22 @@ def _discussion(report: ReviewReport, notes: tuple[NoteRow, ...]) -> list[Block]
             continue
         blocks.append(Heading(2, phase.name))
         blocks.extend(_note_bullets(said))
+    known = {p.id for p in phases}
+    # A later meeting with its own template (an actions meeting) adds the phases
+    # the review's template lacks, headed with the meeting's name.
+    for template in report.meeting_templates:
+        held = any(m.template == template.id and m.started_at is not None for m in report.review.meetings)
+        for phase in template.phases:
+            if phase.id in known:
+                continue
+            known.add(phase.id)
+            said = [n for n in notes if n.phase == phase.id]
+            if not said and (not held or phase.id == "actions"):
+                continue
+            blocks.append(Heading(2, f"{template.name} · {phase.name}"))
+            blocks.extend(_note_bullets(said))
     # Notes from a phase the template no longer has (the template was edited or
     # swapped) are still part of the record.
-    known = {p.id for p in phases}
     stray = [n for n in notes if n.phase not in known]
     if stray:
         blocks.append(Heading(2, "Other notes"))
@@ -379,8 +393,12 @@ def _meetings(report: ReviewReport) -> list[Block]:
 
 def _meeting_record(report: ReviewReport, meeting: MeetingRow, zone: tzinfo) -> list[Block]:
     """When it ran, its pauses, time per phase against the plan, the phase log, and the pulse."""
+    template = report.template_of(meeting)
     if meeting.started_at is None and meeting.scheduled_for is not None:
-        when = f"Scheduled for {format_time(meeting.scheduled_for, zone)}; not held yet."
+        when = (f"{label(meeting.kind)} meeting, scheduled for {format_time(meeting.scheduled_for, zone)};"
+                " not held yet.")
+        if template is not report.template:
+            when += f" Phases: {', '.join(p.name for p in template.phases)}."
     else:
         when = (f"Started {format_time(meeting.started_at, zone)},"
                 f" ended {format_time(meeting.ended_at, zone)}"
@@ -389,13 +407,13 @@ def _meeting_record(report: ReviewReport, meeting: MeetingRow, zone: tzinfo) -> 
     pauses = _pauses_text(meeting, zone)
     if pauses:
         blocks.append(Paragraph(pauses))
-    times = meetings.phase_times(meeting, report.template, now=_counted_until(meeting))
+    times = meetings.phase_times(meeting, template, now=_counted_until(meeting))
     if times:
-        blocks.append(BulletList(tuple(Bullet(phase_time_text(report, t)) for t in times)))
+        blocks.append(BulletList(tuple(Bullet(phase_time_text(report, t, template)) for t in times)))
     if meeting.phases:
         rows = []
         for ran in meeting.phases:
-            phase = report.template.phase(ran.phase)
+            phase = template.phase(ran.phase)
             rows.append((
                 phase.name if phase is not None else ran.phase,
                 format_time(ran.started_at, zone),
@@ -422,9 +440,9 @@ def _counted_until(meeting: MeetingRow) -> datetime:
     return meetings.last_activity(meeting) or datetime.min.replace(tzinfo=UTC)
 
 
-def phase_time_text(report: ReviewReport, time: PhaseTime) -> str:
+def phase_time_text(report: ReviewReport, time: PhaseTime, template: Template | None = None) -> str:
     """``Timeline walkthrough: 32 min of 25 planned``; a phase still running is marked so."""
-    phase = report.template.phase(time.phase)
+    phase = (template or report.template).phase(time.phase)
     name = phase.name if phase is not None else time.phase
     minutes = meetings.whole_minutes(time.actual)
     planned = f" of {time.planned_minutes} planned" if time.planned_minutes is not None else ""

@@ -40,6 +40,8 @@ class Template:
     description: str
     phases: tuple[Phase, ...]
     builtin: bool = True
+    #: Only for a later meeting of a review (an actions meeting), never offered for a new review.
+    for_meetings_only: bool = False
 
     def phase(self, phase_id: str) -> Phase | None:
         return next((p for p in self.phases if p.id == phase_id), None)
@@ -70,6 +72,10 @@ class Catalog:
 
     def template_or_default(self, template_id: str) -> Template:
         return self.templates.get(template_id) or self.templates["standard"]
+
+    def review_templates(self) -> dict[str, Template]:
+        """The templates a new review may use (those only for later meetings left out)."""
+        return {k: t for k, t in self.templates.items() if not t.for_meetings_only}
 
     def severity(self, severity_id: str | None) -> Severity | None:
         return self.severities.get(severity_id) if severity_id else None
@@ -104,7 +110,11 @@ def parse_template(data: Any, *, path: str | None = None, builtin: bool = False)
     """Validate one template document."""
     if not isinstance(data, LineDict):
         raise SourceError("a template must be a mapping with id, name and phases", path=path, line=1)
-    _check_keys(data, {"id", "name", "description", "phases"}, path, "")
+    _check_keys(data, {"id", "name", "description", "phases", "for_meetings_only"}, path, "")
+    meetings_only = data.get("for_meetings_only", False)
+    if not isinstance(meetings_only, bool):
+        raise SourceError("must be true or false", path=path, line=data.line_of("for_meetings_only"),
+                          field="for_meetings_only")
     template_id = _text(data, "id", path, "")
     if not _ID.match(template_id):
         raise SourceError("must be lower-case letters, digits and dashes", path=path,
@@ -147,6 +157,7 @@ def parse_template(data: Any, *, path: str | None = None, builtin: bool = False)
         description=_text(data, "description", path, "", required=False),
         phases=tuple(phases),
         builtin=builtin,
+        for_meetings_only=meetings_only,
     )
 
 

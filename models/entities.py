@@ -198,6 +198,8 @@ class Meeting(Base):
     current_phase: Mapped[str | None] = mapped_column(String(40))
     #: When a meeting that has not started yet is planned (an actions meeting after soak time).
     scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The meeting's own template (an actions meeting); None: the review's template.
+    template: Mapped[str | None] = mapped_column(String(60))
     #: The wrap-up pulse: did the meeting work? (None: not asked.)
     pulse_attended: Mapped[int | None] = mapped_column(Integer)
     pulse_learned: Mapped[int | None] = mapped_column(Integer)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +42,12 @@ PULSE_MAX = 10_000
 PULSE_FIELDS = ("attended", "learned", "would_attend")
 
 _ZERO = timedelta(0)
+
+#: The template an actions meeting walks, and how long after the review it is held by default.
+ACTIONS_TEMPLATE = "actions-meeting"
+SOAK_TIME = timedelta(days=1)
+#: The local time of day an actions meeting is proposed for.
+DEFAULT_MEETING_TIME = time(10, 0)
 
 
 class Span(Protocol):
@@ -172,6 +179,75 @@ def live_meeting(session: Session, review_id: int, *, now: datetime) -> Meeting 
     return meeting
 
 
+def upcoming_meeting(session: Session, review_id: int, *, now: datetime | None = None) -> Meeting | None:
+    """The review's earliest scheduled meeting that has not started (one whose time passed is still upcoming).
+
+    ``now`` is accepted for symmetry with :func:`due_meeting`; an overdue meeting has not been held.
+    """
+    return session.scalars(
+        select(Meeting)
+        .where(Meeting.review_id == review_id, Meeting.scheduled_for.is_not(None),
+               Meeting.started_at.is_(None), Meeting.ended_at.is_(None))
+        .order_by(Meeting.scheduled_for, Meeting.id)
+        .limit(1)
+    ).first()
+
+
+def _review_zone(session: Session, review_id: int) -> ZoneInfo:
+    name = get_or_raise(session, review_id).timezone
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def due_meeting(session: Session, review_id: int, *, now: datetime) -> Meeting | None:
+    """The upcoming meeting if it is due: scheduled for today (in the review's timezone) or earlier."""
+    meeting = upcoming_meeting(session, review_id, now=now)
+    if meeting is None or meeting.scheduled_for is None:
+        return None
+    zone = _review_zone(session, review_id)
+    return meeting if meeting.scheduled_for.astimezone(zone).date() <= now.astimezone(zone).date() else None
+
+
+def default_meeting_time(now: datetime, zone: ZoneInfo) -> datetime:
+    """When to propose an actions meeting: 10:00 local on the first weekday at least ``SOAK_TIME`` away."""
+    local_now = now.astimezone(zone)
+    day = local_now.date() + timedelta(days=1)
+    while True:
+        proposed = datetime.combine(day, DEFAULT_MEETING_TIME, tzinfo=zone)
+        if proposed.weekday() < 5 and proposed - local_now >= SOAK_TIME:
+            return proposed
+        day += timedelta(days=1)
+
+
+def schedule_actions_meeting(session: Session, review_id: int, *, when: datetime, now: datetime) -> Meeting:
+    """Plan the review's actions meeting for ``when`` (moving the one already planned, if any).
+
+    Soak time (a day or more) is the default, not a rule; only a time in the
+    past is refused, with :class:`InvalidFieldError` naming ``scheduled_for``.
+    """
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise InvalidFieldError("scheduled_for", "needs a timezone")
+    if when < now:
+        raise InvalidFieldError("scheduled_for", "is in the past: choose a time from now on")
+    get_or_raise(session, review_id)
+    meeting = session.scalars(
+        select(Meeting)
+        .where(Meeting.review_id == review_id, Meeting.kind == "actions", Meeting.started_at.is_(None),
+               Meeting.ended_at.is_(None))
+        .order_by(Meeting.id)
+        .limit(1)
+    ).first()
+    if meeting is None:
+        meeting = Meeting(review_id=review_id, kind="actions")
+        session.add(meeting)
+    meeting.template = ACTIONS_TEMPLATE
+    meeting.scheduled_for = when
+    session.flush()
+    return meeting
+
+
 # ---------------------------------------------------------------- recording
 
 def start_meeting(session: Session, review_id: int, *, now: datetime, kind: str = "review") -> Meeting:
@@ -187,9 +263,11 @@ def start_meeting(session: Session, review_id: int, *, now: datetime, kind: str 
 def enter_phase(session: Session, review_id: int, phase: str, *, now: datetime) -> Meeting:
     """Record that the meeting moved to ``phase`` at ``now`` (starting a meeting if none runs).
 
-    A paused meeting stays paused: the new phase's time starts counting on resume.
+    With none running, a scheduled meeting that is due (see :func:`due_meeting`)
+    is the one that starts. A paused meeting stays paused: the new phase's
+    time starts counting on resume.
     """
-    meeting = live_meeting(session, review_id, now=now) or start_meeting(session, review_id, now=now)
+    meeting = live_meeting(session, review_id, now=now) or _start_due_or_new(session, review_id, now=now)
     if meeting.current_phase == phase:
         return meeting
     for row in meeting.phases:
@@ -197,6 +275,16 @@ def enter_phase(session: Session, review_id: int, phase: str, *, now: datetime) 
             row.ended_at = now
     meeting.phases.append(MeetingPhase(phase=phase, started_at=now))
     meeting.current_phase = phase
+    session.flush()
+    return meeting
+
+
+def _start_due_or_new(session: Session, review_id: int, *, now: datetime) -> Meeting:
+    """Start the due scheduled meeting at ``now``, else a new review meeting."""
+    meeting = due_meeting(session, review_id, now=now)
+    if meeting is None:
+        return start_meeting(session, review_id, now=now)
+    meeting.started_at = now
     session.flush()
     return meeting
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.entities import ActionItem, Learning, Note, Participant, TimelineEvent
 from models.errors import InvalidFieldError, NotFoundError
 from models.reviews import get_or_raise
+from models.snapshot import ActionRow, LearningRow, NoteRow, action_row, learning_row, note_row
 from models.vocabulary import ACTION_PRIORITIES, ACTION_STATUSES, LEARNING_CATEGORIES, NOTE_KINDS
 
 NOTE_FIELDS = frozenset(("text", "kind", "phase", "said_at", "author_id", "event_id", "private"))
@@ -182,3 +184,111 @@ def promote_to_action(session: Session, note_id: int) -> ActionItem:
     if session.scalar(select(ActionItem.id).where(ActionItem.note_id == note_id)) is not None:
         raise InvalidFieldError("note", "this note is already an action")
     return add_action(session, note.review_id, title=note.text, note_id=note.id)
+
+
+# Undo support: what a delete removed, and putting it back (with its id when that id is free).
+
+@dataclass(frozen=True)
+class DeletedNote:
+    """A note as it was just before :func:`remove_note` deleted it, and the outcomes drawn from it."""
+
+    review_id: int
+    row: NoteRow
+    learning_ids: tuple[int, ...]
+    action_ids: tuple[int, ...]
+
+
+def remove_note(session: Session, note_id: int) -> DeletedNote:
+    """Delete a note like :func:`delete_note`, returning what :func:`restore_note` needs.
+
+    Deleting unlinks the learnings and actions promoted from it (the database sets
+    their ``note_id`` to NULL), so their ids are read first: restoring links them again.
+    """
+    note = _note_or_raise(session, note_id)
+    deleted = DeletedNote(
+        note.review_id, note_row(note),
+        tuple(session.scalars(select(Learning.id).where(Learning.note_id == note_id))),
+        tuple(session.scalars(select(ActionItem.id).where(ActionItem.note_id == note_id))),
+    )
+    session.delete(note)
+    session.flush()
+    return deleted
+
+
+def restore_note(session: Session, deleted: DeletedNote) -> Note:
+    """Bring back a deleted note with its id when free (else a new one), re-linking its outcomes.
+
+    An author or event deleted since is left out rather than refusing the restore;
+    a learning or action linked to another note since keeps that link.
+    """
+    row, review_id = deleted.row, deleted.review_id
+    author_id = row.author_id
+    author = session.get(Participant, author_id) if author_id is not None else None
+    if author is None or author.review_id != review_id:
+        author_id = None
+    event_id = row.event_id
+    event = session.get(TimelineEvent, event_id) if event_id is not None else None
+    if event is None or event.review_id != review_id:
+        event_id = None
+    get_or_raise(session, review_id)
+    note = Note(review_id=review_id, created_at=row.created_at)
+    if session.get(Note, row.id) is None:
+        note.id = row.id  # the undo history and the outcomes find the note again
+    fields = {"phase": row.phase, "text": row.text, "kind": row.kind, "said_at": row.said_at,
+              "author_id": author_id, "event_id": event_id, "private": row.private}
+    for field, value in fields.items():
+        setattr(note, field, _check_note_value(session, review_id, field, value))
+    session.add(note)
+    session.flush()
+    for model, ids in ((Learning, deleted.learning_ids), (ActionItem, deleted.action_ids)):
+        if ids:
+            session.execute(
+                update(model)
+                .where(model.id.in_(ids), model.review_id == review_id, model.note_id.is_(None))
+                .values(note_id=note.id)
+                .execution_options(synchronize_session="fetch")
+            )
+    return note
+
+
+def get_learning_row(session: Session, learning_id: int) -> LearningRow:
+    learning = session.get(Learning, learning_id)
+    if learning is None:
+        raise NotFoundError("learning", learning_id)
+    return learning_row(learning)
+
+
+def get_action_row(session: Session, action_id: int) -> ActionRow:
+    action = session.get(ActionItem, action_id)
+    if action is None:
+        raise NotFoundError("action", action_id)
+    return action_row(action)
+
+
+def restore_learning(session: Session, review_id: int, row: LearningRow) -> Learning:
+    """Bring back a deleted learning, with its id when free; its note link only if the note still exists."""
+    note_id = row.note_id if row.note_id is not None and session.get(Note, row.note_id) is not None else None
+    get_or_raise(session, review_id)
+    learning = Learning(review_id=review_id, text=_check_learning_value("text", row.text),
+                        category=_check_learning_value("category", row.category), note_id=note_id)
+    if session.get(Learning, row.id) is None:
+        learning.id = row.id
+    session.add(learning)
+    session.flush()
+    return learning
+
+
+def restore_action(session: Session, review_id: int, row: ActionRow) -> ActionItem:
+    """Bring back a deleted action, with its id when free; its note link only if the note still exists."""
+    note_id = row.note_id if row.note_id is not None and session.get(Note, row.note_id) is not None else None
+    get_or_raise(session, review_id)
+    action = ActionItem(review_id=review_id, note_id=note_id)
+    if session.get(ActionItem, row.id) is None:
+        action.id = row.id
+    fields = {"title": row.title, "description": row.description, "owner": row.owner, "due": row.due,
+              "priority": row.priority, "status": row.status, "link": row.link}
+    for field, value in fields.items():
+        setattr(action, field, _check_action_value(field, value))
+    session.add(action)
+    session.flush()
+    return action

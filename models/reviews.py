@@ -6,7 +6,7 @@ commits; the caller owns the transaction.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,7 +14,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, nulls_last, select
 from sqlalchemy.orm import Session
 
-from models.entities import Participant, Review
+from models.entities import Meeting, Participant, Review
 from models.errors import InvalidFieldError, NotFoundError
 from models.snapshot import ReviewSummary, summary_row
 from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, ROLES
@@ -97,13 +97,31 @@ def delete(session: Session, review_id: int) -> None:
 
 
 def list_reviews(session: Session) -> list[ReviewSummary]:
-    """The library, newest incident first (reviews without a start time by creation)."""
-    rows = session.scalars(
-        select(Review).order_by(
-            nulls_last(func.coalesce(Review.started_at, Review.created_at).desc()), Review.id.desc()
-        )
+    """The library, newest incident first (reviews without a start time by creation), in one query.
+
+    Each line carries its review's next meeting: the earliest scheduled one not started yet.
+    """
+    upcoming = (
+        select(Meeting.review_id, func.min(Meeting.scheduled_for).label("upcoming"))
+        .where(Meeting.scheduled_for.is_not(None), Meeting.started_at.is_(None), Meeting.ended_at.is_(None))
+        .group_by(Meeting.review_id)
+        .subquery()
     )
-    return [summary_row(r) for r in rows]
+    rows = session.execute(
+        select(Review, upcoming.c.upcoming)
+        .outerjoin(upcoming, upcoming.c.review_id == Review.id)
+        .order_by(nulls_last(func.coalesce(Review.started_at, Review.created_at).desc()), Review.id.desc())
+    )
+    return [summary_row(r, _aware(when)) for r, when in rows]
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """An aggregate loses the column type on some backends: read a naive time as UTC."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _check_participant_value(field: str, value: Any) -> Any:

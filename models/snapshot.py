@@ -27,6 +27,9 @@ from models.entities import (
     event_participants,
 )
 
+#: The note kind (and the actions meeting's phase) for ideas kept for later.
+PARKING_LOT = "parking-lot"
+
 
 @dataclass(frozen=True)
 class ParticipantRow:
@@ -116,6 +119,8 @@ class MeetingRow:
     pulse_learned: int | None = None
     pulse_would_attend: int | None = None
     pulse_unclear: str = ""
+    #: The meeting's own template (an actions meeting); None: the review's template.
+    template: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,8 @@ class ReviewSummary:
     timezone: str
     created_at: datetime
     updated_at: datetime
+    #: When the next meeting (scheduled, not started) is planned; None: none is.
+    upcoming: datetime | None = None
 
     def zone(self) -> ZoneInfo:
         """The review's display timezone (UTC if the name is unknown here)."""
@@ -177,6 +184,13 @@ class ReviewDoc:
     def notes_in(self, phase: str, *, include_private: bool = True) -> tuple[NoteRow, ...]:
         return tuple(n for n in self.notes if n.phase == phase and (include_private or not n.private))
 
+    def notes_for_phase(self, phase_id: str, *, include_private: bool = True) -> tuple[NoteRow, ...]:
+        """The notes a phase lists: in ``parking-lot``, every parking-lot note of the review as well."""
+        if phase_id != PARKING_LOT:
+            return self.notes_in(phase_id, include_private=include_private)
+        return tuple(n for n in self.notes if (n.phase == phase_id or n.kind == PARKING_LOT)
+                     and (include_private or not n.private))
+
     def event(self, event_id: int | None) -> EventRow | None:
         return next((e for e in self.events if e.id == event_id), None)
 
@@ -190,11 +204,19 @@ class ReviewReport:
     severity: Severity | None
     #: The who-knew-what-when chart as PNG bytes, drawn by the app layer (exports stay Qt-free).
     chart_png: bytes | None = None
+    #: Templates of the review's meetings that have their own (an actions meeting).
+    meeting_templates: tuple[Template, ...] = ()
 
     @classmethod
     def build(cls, review: ReviewDoc, catalog: Catalog, chart_png: bytes | None = None) -> ReviewReport:
+        own = dict.fromkeys(m.template for m in review.meetings if m.template not in (None, review.template))
+        found = tuple(t for t in (catalog.template(i) for i in own if i) if t is not None)
         return cls(review, catalog.template_or_default(review.template), catalog.severity(review.severity),
-                   chart_png)
+                   chart_png, found)
+
+    def template_of(self, meeting: MeetingRow) -> Template:
+        """The template ``meeting`` walked: its own if it has one known here, else the review's."""
+        return next((t for t in self.meeting_templates if t.id == meeting.template), self.template)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -256,12 +278,13 @@ def meeting_row(m: Meeting) -> MeetingRow:
         pulse_learned=m.pulse_learned,
         pulse_would_attend=m.pulse_would_attend,
         pulse_unclear=m.pulse_unclear or "",
+        template=m.template,
     )
 
 
-def summary_row(r: Review) -> ReviewSummary:
+def summary_row(r: Review, upcoming: datetime | None = None) -> ReviewSummary:
     return ReviewSummary(r.id, r.title, r.started_at, r.severity, r.status, r.kind, r.template,
-                         r.timezone, r.created_at, r.updated_at)
+                         r.timezone, r.created_at, r.updated_at, upcoming)
 
 
 def load_event_rows(session: Session, review_id: int) -> tuple[EventRow, ...]:

@@ -33,6 +33,18 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path
     return {"data": data, "config": config}
 
 
+@pytest.fixture(autouse=True)
+def qsettings_dir(tmp_path: Path) -> Iterator[Path]:
+    """Point QSettings (window geometry, splitters) at the test's temp folder, never ~/.config."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "qsettings"
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(fmt, scope, str(folder / scope.name))
+    yield folder
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'library.db'}"

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.language import Flag, Rule, check
 from models.snapshot import ParticipantRow
@@ -23,6 +33,43 @@ PHASE_DEFAULT_KIND = {
 #: Language flags shown at most, one line per rule; the rest are summed up in one more line.
 MAX_FLAG_LINES = 3
 
+#: An ``@`` mention being typed, right before the cursor: at the start or after a space, no spaces in it.
+_MENTION = re.compile(r"(?:^|(?<=\s))@([^\s@]*)$")
+#: Clears the speaker (Ctrl+0: next to Ctrl+1…7, which set the kind; free everywhere else).
+CLEAR_SPEAKER_KEYS = "Ctrl+0"
+_CHOOSE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+
+
+def _never() -> bool:
+    return False
+
+
+class _NoteEdit(QLineEdit):
+    """The note field: while the ``@`` list is open, Enter and Tab choose from it instead of submitting."""
+
+    choose_requested = Signal()
+    dismiss_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.popup_open: Callable[[], bool] = _never
+
+    def event(self, event: QEvent) -> bool:
+        # Tab is taken for focus before keyPressEvent: catch both here. The
+        # completer also hands the popup's keys to this method directly.
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self.popup_open()
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            if event.key() in _CHOOSE_KEYS:
+                self.choose_requested.emit()
+                event.accept()
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.dismiss_requested.emit()
+                event.accept()
+                return True
+        return super().event(event)
+
+
 # Amber as an accent only: the text keeps the palette's colour, readable in light and dark themes.
 _FLAG_STYLE = ("QLabel#languageFlag { border: none; border-left: 3px solid #e0a100; padding-left: 6px; "
                "font-size: 9.5pt; }")
@@ -34,6 +81,13 @@ class CaptureBar(QWidget):
     Enter emits ``submitted`` and clears the field; the kind then returns to the
     phase's default. The kind and speaker boxes never take focus, so the
     note-taker's hands stay on the keyboard (Ctrl+1…7 sets the kind).
+
+    The speaker is picked by typing ``@`` and a few letters of their name: a
+    list of the participants whose name contains them pops up; Enter or Tab
+    takes the first (or the one chosen with the arrows), sets the speaker and
+    removes the ``@…`` from the note. Escape closes the list. The speaker is
+    for one note: it returns to "No speaker" once the note is stored, since the
+    next one is usually someone else. Ctrl+0 clears the speaker.
 
     The blameless language coach checks the note as it is typed and shows each
     flagged phrase under the field with a suggested reframe (why it matters is
@@ -54,11 +108,28 @@ class CaptureBar(QWidget):
         self._coach_enabled = True
         self._flags: tuple[Flag, ...] = ()
         self._flag_lines: tuple[tuple[str, str], ...] = ()
-        self.note_edit = QLineEdit()
+        self._speaker_ids: dict[str, int] = {}
+        self.note_edit = _NoteEdit()
         self.note_edit.setObjectName("noteEdit")
-        self.note_edit.setPlaceholderText(self.tr("Type a note and press Enter"))
+        self.note_edit.setPlaceholderText(self.tr("Type a note and press Enter · @name sets who said it"))
         self.note_edit.returnPressed.connect(self._submit)
         self.note_edit.textChanged.connect(self._text_changed)
+        self.note_edit.textEdited.connect(self._update_mention)
+        self.note_edit.choose_requested.connect(self._choose_mention)
+        self.note_edit.dismiss_requested.connect(self._close_mentions)
+        self._names = QStringListModel(self)
+        #: The ``@`` list: participants whose name contains the letters typed after ``@``.
+        self.speaker_completer = QCompleter(self._names, self)
+        self.speaker_completer.setObjectName("speakerCompleter")
+        self.speaker_completer.setWidget(self.note_edit)
+        self.speaker_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.speaker_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.speaker_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.speaker_completer.activated.connect(self._choose_name)
+        self.note_edit.popup_open = self.mention_popup_open
+        clear = QShortcut(QKeySequence(CLEAR_SPEAKER_KEYS), self.note_edit,
+                          context=Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self.clear_speaker)
         self.kind_combo = QComboBox()
         self.kind_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for number, kind in enumerate(NOTE_KINDS, start=1):
@@ -69,8 +140,9 @@ class CaptureBar(QWidget):
         self.status_label = QLabel()
         self.status_label.setObjectName("captureStatus")
         self.status_label.setWordWrap(True)
-        self._hints = self.tr("Enter adds · Ctrl+1…7 sets the kind (right after Enter: of the note "
-                              "just added) · Ctrl+L learning · Ctrl+Shift+A action · Ctrl+PgDown next phase")
+        self._hints = self.tr("Enter adds · @name sets the speaker, Ctrl+0 clears it · Ctrl+1…7 sets the "
+                              "kind (right after Enter: of the note just added) · Ctrl+L learning · "
+                              "Ctrl+Shift+A action · Ctrl+PgDown next phase")
         self.status_label.setText(self._hints)
         self.flags_box = QWidget()
         self.flags_box.setObjectName("languageFlags")
@@ -122,7 +194,26 @@ class CaptureBar(QWidget):
             self.speaker_combo.addItem(participant.name, participant.id)
         index = self.speaker_combo.findData(current)
         self.speaker_combo.setCurrentIndex(max(index, 0))
+        self._speaker_ids = {p.name: p.id for p in participants}
+        self._names.setStringList([p.name for p in participants])
         self.set_people(p.name for p in participants)
+
+    def speaker(self) -> int:
+        """The speaker's participant id (-1 for none)."""
+        return int(self.speaker_combo.currentData())
+
+    def set_speaker(self, participant_id: int) -> None:
+        """Make ``participant_id`` the speaker (-1, or someone not listed: no speaker)."""
+        self.speaker_combo.setCurrentIndex(max(self.speaker_combo.findData(participant_id), 0))
+
+    def clear_speaker(self) -> None:
+        """Ctrl+0: no speaker for the note being typed."""
+        self.set_speaker(-1)
+
+    def mention_popup_open(self) -> bool:
+        """The ``@`` list of participants is showing."""
+        popup = self.speaker_completer.popup()
+        return popup is not None and popup.isVisible()
 
     def set_language_rules(self, rules: Sequence[Rule]) -> None:
         """The language coach's rules (none: nothing is flagged)."""
@@ -163,13 +254,68 @@ class CaptureBar(QWidget):
         text = self.note_edit.text().strip()
         if not text:
             return
-        self.submitted.emit(text, self.kind(), int(self.speaker_combo.currentData()))
+        self.submitted.emit(text, self.kind(), self.speaker())
 
     def clear_after_submit(self) -> None:
-        """Called once the note is safely stored."""
+        """Called once the note is safely stored; the speaker was for that note only."""
+        self._close_mentions()
         self.note_edit.clear()
         self.set_kind(self._default_kind)
+        self.clear_speaker()
         self._refresh_flags()
+
+    # ------------------------------------------------------------ @ mentions
+
+    def _mention(self) -> re.Match[str] | None:
+        """The ``@…`` being typed right before the cursor, if any."""
+        return _MENTION.search(self.note_edit.text()[:self.note_edit.cursorPosition()])
+
+    def _update_mention(self, _text: str = "") -> None:
+        """Show the participants matching the ``@…`` being typed (hide the list when there is none)."""
+        mention = self._mention()
+        completer = self.speaker_completer
+        if mention is None or not self._speaker_ids:
+            self._close_mentions()
+            return
+        completer.setCompletionPrefix(mention.group(1))
+        if completer.completionCount() == 0:
+            self._close_mentions()
+            return
+        popup = completer.popup()
+        assert popup is not None  # a completer always has one
+        popup.setCurrentIndex(completer.completionModel().index(0, 0))
+        rect = self.note_edit.cursorRect()
+        rect.setWidth(max(popup.sizeHintForColumn(0) + 24, 160))
+        completer.complete(rect)
+
+    def _close_mentions(self) -> None:
+        popup = self.speaker_completer.popup()
+        if popup is not None and popup.isVisible():
+            popup.hide()
+
+    def _choose_mention(self) -> None:
+        """Enter or Tab in the list: the highlighted participant (else the first) becomes the speaker."""
+        completer = self.speaker_completer
+        popup = completer.popup()
+        index = popup.currentIndex() if popup is not None else QModelIndex()
+        if not index.isValid():
+            index = completer.completionModel().index(0, 0)
+        self._choose_name(str(index.data()) if index.isValid() else "")
+
+    def _choose_name(self, name: str) -> None:
+        """``name`` becomes the speaker and the ``@…`` being typed leaves the note."""
+        self._close_mentions()
+        mention = self._mention()
+        if name not in self._speaker_ids or mention is None:
+            return
+        self.set_speaker(self._speaker_ids[name])
+        text = self.note_edit.text()
+        start, end = mention.start(), self.note_edit.cursorPosition()
+        before, after = text[:start], text[end:]
+        if (not before or before.endswith(" ")) and after.startswith(" "):
+            after = after[1:]
+        self.note_edit.setText(before + after)
+        self.note_edit.setCursorPosition(len(before))
 
     def _text_changed(self, _text: str) -> None:
         self._refresh_flags()

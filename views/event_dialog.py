@@ -29,6 +29,7 @@ from models.snapshot import ReviewDoc
 from models.timefmt import abbreviation
 from models.timeparse import candidates, format_local, format_offset, parse_time
 from models.vocabulary import EVENT_KINDS, label
+from views.style import accent
 
 _DEFAULT_KIND = "observation"
 
@@ -62,7 +63,7 @@ class EventDialog(QDialog):
         self._time_error = QLabel(self)
         self._time_error.setObjectName("timeError")
         self._time_error.setWordWrap(True)
-        self._time_error.setStyleSheet("color: #c62828;")
+        self._time_error.setStyleSheet(f"color: {accent('error', self.palette())};")
         self._time_error.hide()
 
         self._fold_box = QWidget(self)

@@ -7,6 +7,7 @@ what is wrong, until it is fixed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -39,7 +40,7 @@ from models.snapshot import ParticipantRow, ReviewDoc
 from models.timeparse import format_local, parse_time
 from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
-from views.models.snapshot_table_model import Column, SnapshotTableModel
+from views.models.snapshot_table_model import Column, Index, SnapshotTableModel
 from views.participant_dialog import ParticipantDialog
 
 _CONTEXT = "LevelSettingWidget"
@@ -102,6 +103,64 @@ class _WheelSafeComboBox(QComboBox):
             event.ignore()
 
 
+class _ParticipantsModel(SnapshotTableModel[ParticipantRow]):
+    """The participants, with an "In the room" checkbox for the running meeting's attendance.
+
+    Ticking a box does not store anything itself: it emits ``attendance_toggled``
+    and shows the new state until the widget refreshes from the library.
+
+    Signals:
+        attendance_toggled(int, bool): participant id, whether they are in the room now.
+    """
+
+    attendance_toggled = Signal(int, bool)
+
+    def __init__(self, columns: tuple[Column[ParticipantRow], ...], check_column: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(columns, _CONTEXT, parent)
+        self._check_column = check_column
+        self._attended: frozenset[int] = frozenset()
+
+    def attended(self) -> frozenset[int]:
+        return self._attended
+
+    def set_attended(self, participant_ids: Iterable[int]) -> None:
+        """Tick exactly ``participant_ids`` (the others are not in the room)."""
+        attended = frozenset(participant_ids)
+        if attended == self._attended:
+            return
+        self._attended = attended
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, self._check_column),
+                                  self.index(self.rowCount() - 1, self._check_column),
+                                  [Qt.ItemDataRole.CheckStateRole])
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self._check_column:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        checkbox = index.isValid() and index.column() == self._check_column
+        if role == Qt.ItemDataRole.CheckStateRole and checkbox:
+            row = self.row_at(index.row())
+            if row is None:
+                return None
+            return Qt.CheckState.Checked if row.id in self._attended else Qt.CheckState.Unchecked
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any,  # noqa: N802
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None or index.column() != self._check_column or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        checked = Qt.CheckState(value) == Qt.CheckState.Checked
+        self.set_attended(self._attended | {row.id} if checked else self._attended - {row.id})
+        self.attendance_toggled.emit(row.id, checked)
+        return True
+
+
 class LevelSettingWidget(QWidget):
     """The facts of one review (title, severity, times, impact…) and its participants.
 
@@ -110,7 +169,7 @@ class LevelSettingWidget(QWidget):
     shown and typed as wall-clock in the review's timezone.
     """
 
-    COL_NAME, COL_ROLES, COL_ON_CALL, COL_BROUGHT_IN, COL_WORKED_BEFORE = range(5)
+    COL_NAME, COL_ROLES, COL_ON_CALL, COL_BROUGHT_IN, COL_WORKED_BEFORE, COL_IN_ROOM = range(6)
 
     def __init__(self, reviews: ReviewService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -352,8 +411,11 @@ class LevelSettingWidget(QWidget):
             Column(translate_noop(_CONTEXT, "Brought in"), lambda p: p.brought_in),
             Column(translate_noop(_CONTEXT, "Worked with team before"),
                    lambda p: _yes_no(p.worked_with_team_before)),
+            Column(translate_noop(_CONTEXT, "In the room"), lambda p: "",
+                   lambda p: QApplication.translate(_CONTEXT, "Attending the meeting now (Space ticks it)")),
         )
-        self._participants: SnapshotTableModel[ParticipantRow] = SnapshotTableModel(columns, _CONTEXT, self)
+        self._participants = _ParticipantsModel(columns, self.COL_IN_ROOM, self)
+        self._participants.attendance_toggled.connect(self._set_attended)
         table = QTableView()
         table.setObjectName("participantsTable")
         table.setModel(self._participants)
@@ -431,6 +493,7 @@ class LevelSettingWidget(QWidget):
             keep = None if force else self._selected_participant()
             self._participants.set_rows(rows)
             self._select_participant(keep.id if keep is not None else None)
+        self._participants.set_attended(self._reviews.attendance(doc.id, running_only=True))
         if force:
             self._set_participants_message("")
         self._update_participant_buttons()
@@ -690,6 +753,22 @@ class LevelSettingWidget(QWidget):
             self._set_participants_message(str(exc))
             return
         self._set_participants_message("")
+
+    def _set_attended(self, participant_id: int, attended: bool) -> None:
+        """Store a ticked or unticked "In the room" box in the running meeting (one starts if none runs)."""
+        if self._doc is None:
+            return
+        try:
+            self._reviews.set_attended(self._doc.id, participant_id, attended)
+        except DomainError as exc:
+            self._set_participants_message(str(exc))
+        else:
+            self._set_participants_message("")
+        self._participants.set_attended(self._reviews.attendance(self._doc.id, running_only=True))
+
+    def in_the_room(self) -> frozenset[int]:
+        """The participant ids ticked "In the room"."""
+        return self._participants.attended()
 
     @staticmethod
     def _participant_value(participant: ParticipantRow, field: str) -> Any:

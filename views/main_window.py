@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
@@ -17,7 +17,8 @@ from views.library_page import LibraryPage
 from views.new_review_dialog import NewReviewDialog
 from views.review_page import ReviewPage
 from views.room_window import RoomWindow
-from views.style import apply_style
+from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL, ShortcutsDialog
+from views.style import apply_style, is_dark
 from views.timeline_import_dialog import TimelineImportDialog
 
 
@@ -30,6 +31,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Debrief")
         self.resize(1400, 860)
         apply_style(self)
+        self._dark = is_dark(self.palette())
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle)
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.library_page = LibraryPage(services.reviews)
         self.review_page = ReviewPage(services)
         self.pages = QStackedWidget()
@@ -52,6 +56,7 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self.review_page.restore_layout()
         self.show_library()
 
     # actions
@@ -113,7 +118,8 @@ class MainWindow(QMainWindow):
             fmt = list(FORMATS)[filters.index(used_filter)] if used_filter in filters else "docx"
             path = path.with_suffix(FORMATS[fmt][1])
         try:
-            export_review(self.services.library, self.services.catalog, review_id, fmt, path)
+            export_review(self.services.library, self.services.catalog, review_id, fmt, path,
+                          anonymize=bool(self.services.settings.get("show_roles")))
         except (OSError, DomainError) as exc:
             QMessageBox.warning(self, self.tr("Export"), self.tr("Could not write %1: %2")
                                 .replace("%1", str(path)).replace("%2", str(exc)))
@@ -237,6 +243,12 @@ class MainWindow(QMainWindow):
     def _setting_changed(self, key: str) -> None:
         if key == "language_coach":
             self.coach_action.setChecked(bool(self.services.settings.get(key)))
+        if key == "show_roles":
+            self.roles_action.setChecked(bool(self.services.settings.get(key)))
+            self._update_room()
+
+    def _toggle_roles(self) -> None:
+        self.services.settings.set("show_roles", self.roles_action.isChecked())
 
     # file dialogs, separate so tests can replace them
     def ask_save_path(self, suggested: str, filters: str, selected: str) -> tuple[str, str]:
@@ -253,7 +265,9 @@ class MainWindow(QMainWindow):
 
     # private
     def _build_menus(self) -> None:
+        # Every command has keys; the F1 sheet lists them by each action's group.
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self._group = "Files"
         self.new_action = self._action(file_menu, self.tr("&New review…"), QKeySequence.StandardKey.New,
                                        self.new_review)
         self.import_action = self._action(file_menu, self.tr("&Import review bundle…"), "Ctrl+I",
@@ -261,34 +275,41 @@ class MainWindow(QMainWindow):
         self.import_timeline_action = self._action(file_menu, self.tr("Import &timeline…"), "Ctrl+Shift+I",
                                                    self.import_timeline)
         self.import_slack_folder_action = self._action(file_menu, self.tr("Import &Slack export folder…"),
-                                                       None, self.import_slack_folder)
+                                                       "Ctrl+Shift+O", self.import_slack_folder)
         self.export_action = self._action(file_menu, self.tr("&Export…"), "Ctrl+E", self.export_current)
         file_menu.addSeparator()
-        self.library_action = self._action(file_menu, self.tr("Back to &library"), None, self.show_library)
+        self.library_action = self._action(file_menu, self.tr("Back to &library"), "Ctrl+W",
+                                           self.show_library)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self._action(file_menu, self.tr("&Quit"), "Ctrl+Q", self.close)
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.undo_action = self.services.undo.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.services.undo.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"),
                                        QKeySequence(QKeySequence.StandardKey.Redo)])
+        for action, name in ((self.undo_action, self.tr("Undo (notes, learnings, actions, timeline)")),
+                             (self.redo_action, self.tr("Redo"))):
+            action.setProperty(SHORTCUT_GROUP, "Edit")
+            action.setProperty(SHORTCUT_LABEL, name)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         # One action per shortcut: the timeline's own Ctrl+Z would make both ambiguous.
         self.review_page.timeline.set_undo_shortcuts(False)
         meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
-        self.next_action = self._action(meeting_menu, self.tr("&Next phase"), None,
+        # The phase and promote keys live here only (not also as page shortcuts: one binding per key).
+        self._group = "Phases & timer"
+        self.next_action = self._action(meeting_menu, self.tr("&Next phase"), "Ctrl+PgDown",
                                         self.services.meeting.next_phase)
-        self.next_action.setShortcutVisibleInContextMenu(True)
-        self.next_action.setToolTip("Ctrl+PgDown")
-        self.prev_action = self._action(meeting_menu, self.tr("&Previous phase"), None,
+        self.prev_action = self._action(meeting_menu, self.tr("&Previous phase"), "Ctrl+PgUp",
                                         self.services.meeting.previous_phase)
         meeting_menu.addSeparator()
-        self.learning_action = self._action(meeting_menu, self.tr("Promote note to &learning"), None,
+        self._group = "Capture"
+        self.learning_action = self._action(meeting_menu, self.tr("Promote note to &learning"), "Ctrl+L",
                                             lambda: self.review_page.promote_selected("learning"))
-        self.action_action = self._action(meeting_menu, self.tr("Promote note to &action"), None,
+        self.action_action = self._action(meeting_menu, self.tr("Promote note to &action"), "Ctrl+Shift+A",
                                           lambda: self.review_page.promote_selected("action"))
+        self._group = "View"
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.room_action = self._action(view_menu, self.tr("&Room view (projector)"), "Ctrl+Shift+R",
                                         self.toggle_room_view)
@@ -302,11 +323,29 @@ class MainWindow(QMainWindow):
         self.coach_action.setChecked(bool(self.services.settings.get("language_coach")))
         self.coach_action.setStatusTip(self.tr("Flag blaming or hindsight phrases under the note field "
                                                "(only the facilitator sees them)"))
+        self.roles_action = self._action(view_menu, self.tr("Show &roles instead of names"), "Ctrl+Shift+N",
+                                         self._toggle_roles)
+        self.roles_action.setCheckable(True)
+        self.roles_action.setChecked(bool(self.services.settings.get("show_roles")))
+        self.roles_action.setStatusTip(self.tr("In the room view and in exported reports, people appear by "
+                                               "their role (\u201cResponder 2\u201d)"))
         self.services.settings.changed.connect(self._setting_changed)
+        self.services.meeting.meeting_scheduled.connect(lambda *_: self.library_page.refresh())
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.shortcuts_action = self._action(help_menu, self.tr("&Keyboard shortcuts"),
+                                             QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
         self._update_actions()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """F1: the keyboard cheat sheet, beside the window (non-modal)."""
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show_sheet()
+        return self.shortcuts_dialog
 
     def _action(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
+        action.setProperty(SHORTCUT_GROUP, self._group)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
@@ -327,8 +366,22 @@ class MainWindow(QMainWindow):
         if review_id == self.review_page.review_id:
             self.show_library()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """A light or dark palette (the system's scheme changed): the colours in the stylesheet follow."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._restyle()
+        super().changeEvent(event)
+
+    def _restyle(self, *_args: object) -> None:
+        dark = is_dark(self.palette())
+        if dark != getattr(self, "_dark", dark):
+            self._dark = dark
+            apply_style(self)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        self.review_page.save_layout(settings)
         self.room.hide()
         super().closeEvent(event)
 

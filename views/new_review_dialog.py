@@ -40,7 +40,8 @@ class NewReviewDialog(QDialog):
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText(self.tr("e.g. Checkout errors after config push"))
         self.template_combo = QComboBox()
-        for template in sorted(catalog.templates.values(), key=lambda t: (t.id != "standard", t.name)):
+        choices = sorted(catalog.review_templates().values(), key=lambda t: (t.id != "standard", t.name))
+        for template in choices:
             self.template_combo.addItem(template.name, template.id)
             self.template_combo.setItemData(self.template_combo.count() - 1, template.description,
                                             role=3)  # ToolTipRole

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import Services
+from app.undo import (
+    AddNoteCommand,
+    DeleteActionCommand,
+    DeleteLearningCommand,
+    DeleteNoteCommand,
+    EditActionCommand,
+    EditLearningCommand,
+    EditNoteCommand,
+    PromoteCommand,
+    ServiceCommand,
+)
+from models.anonymize import room_speaker, room_text
+from models.catalog import Template
 from models.errors import DomainError
 from models.snapshot import NoteRow, ReviewDoc
 from models.vocabulary import NOTE_KINDS, label
@@ -36,9 +49,13 @@ from views.phase_timer_widget import PhaseTimerWidget, phase_clock_text
 from views.prompt_deck_widget import PromptDeckWidget
 from views.pulse_widget import PulseWidget
 from views.room_window import RoomState
+from views.schedule_meeting_dialog import ScheduleMeetingDialog
+from views.shortcuts_dialog import SHORTCUT_GROUP
 from views.walkthrough_panel import WalkthroughPanel
 
 PHASE_ID_ROLE = Qt.ItemDataRole.UserRole
+#: The splitters whose sizes are remembered between runs (QSettings keys under "review_page/").
+SPLITTERS = ("splitter", "context_splitter", "right_splitter")
 
 
 class ReviewPage(QWidget):
@@ -59,6 +76,7 @@ class ReviewPage(QWidget):
         self.doc: ReviewDoc | None = None
         self._last_note_id: int | None = None
         self._events_only = False
+        self._listed_template: str | None = None
 
         # header
         self.back_button = QPushButton(self.tr("◀ Library"))
@@ -109,6 +127,18 @@ class ReviewPage(QWidget):
         self.walkthrough = WalkthroughPanel(services.reviews, services.undo)
         self.timeline = self.walkthrough.timeline
         self.pulse = PulseWidget(services.meeting)
+        self.schedule_button = QPushButton(self.tr("Schedule actions meeting…"))
+        self.schedule_button.setToolTip(self.tr("A separate meeting for improvements, after some soak time; "
+                                                "it starts from the parking lot"))
+        self.schedule_button.clicked.connect(self._schedule_actions_meeting)
+        self.wrap_up = QWidget()
+        wrap_up_layout = QVBoxLayout(self.wrap_up)
+        wrap_up_layout.setContentsMargins(0, 0, 0, 0)
+        wrap_up_layout.addWidget(self.pulse, 1)
+        schedule_row = QHBoxLayout()
+        schedule_row.addWidget(self.schedule_button)
+        schedule_row.addStretch(1)
+        wrap_up_layout.addLayout(schedule_row)
         self.notes_model = NotesTableModel(self)
         self.notes_model.text_edited.connect(self._edit_note_text)
         self.notes_view = QTableView()
@@ -135,7 +165,7 @@ class ReviewPage(QWidget):
         self.context_stack = QStackedWidget()
         self.context_stack.addWidget(self.level_setting)
         self.context_stack.addWidget(self.walkthrough)
-        self.context_stack.addWidget(self.pulse)
+        self.context_stack.addWidget(self.wrap_up)
         self.context_splitter = QSplitter(Qt.Orientation.Vertical)
         self.context_splitter.addWidget(self.context_stack)
         self.context_splitter.addWidget(notes_box)
@@ -165,7 +195,7 @@ class ReviewPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(center)
-        right = QSplitter(Qt.Orientation.Vertical)
+        right = self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.context_cards)
         right.addWidget(self.outcomes)
         right.setStretchFactor(0, 0)
@@ -202,20 +232,26 @@ class ReviewPage(QWidget):
         self.review_id = review_id
         self.doc = doc
         self._last_note_id = None
-        template = self._services.catalog.template_or_default(doc.template)
-        self.phase_list.blockSignals(True)
-        self.phase_list.clear()
-        for number, phase in enumerate(template.phases, start=1):
-            item = QListWidgetItem(f"{number}. {phase.name}")
-            item.setData(PHASE_ID_ROLE, phase.id)
-            item.setToolTip(phase.goal)
-            self.phase_list.addItem(item)
-        self.phase_list.blockSignals(False)
+        self._listed_template = None
         self._show_doc(doc, opening=True)
         self._services.prompts.open(review_id, doc.template)
         self._services.meeting.open(review_id, doc.template)
         self.capture.focus_note()
         return True
+
+    def save_layout(self, settings: QSettings | None = None) -> None:
+        """Remember the splitters' sizes (restored by :meth:`restore_layout`)."""
+        settings = settings if settings is not None else QSettings()
+        for name in SPLITTERS:
+            settings.setValue(f"review_page/{name}", getattr(self, name).saveState())
+
+    def restore_layout(self, settings: QSettings | None = None) -> None:
+        """Put the splitters back as :meth:`save_layout` left them (a missing or bad state is ignored)."""
+        settings = settings if settings is not None else QSettings()
+        for name in SPLITTERS:
+            state = settings.value(f"review_page/{name}")
+            if state is not None:
+                getattr(self, name).restoreState(state)
 
     def current_phase(self) -> str | None:
         return self._services.meeting.phase_id
@@ -239,8 +275,10 @@ class ReviewPage(QWidget):
         elif not self.capture.text().strip() and self._last_note_id is not None:
             target = self.notes_model.note_at(self.notes_model.row_of(self._last_note_id))
         if target is not None and self.review_id is not None:
-            self._run(lambda: self._services.capture.update_note(self.review_id, target.id, kind=kind))
-            self.capture.set_status(self.tr("Note marked as %1.").replace("%1", label(kind)))
+            command = EditNoteCommand(self._services.capture, self.review_id, target.id, {"kind": kind},
+                                      on_error=self._command_failed)
+            if self._push(command):
+                self.capture.set_status(self.tr("Note marked as %1.").replace("%1", label(kind)))
         else:
             self.capture.set_kind(kind)
 
@@ -250,12 +288,13 @@ class ReviewPage(QWidget):
         if note is None or self.review_id is None:
             self.capture.set_status(self.tr("Select a note first (or add one)."))
             return
-        capture = self._services.capture
+        command = PromoteCommand(self._services.capture, self.review_id, note.id, to,
+                                 on_error=self._command_failed)
+        if not self._push(command):
+            return
         if to == "learning":
-            self._run(lambda: capture.promote_to_learning(self.review_id, note.id))
             self.capture.set_status(self.tr("Added to learnings: %1").replace("%1", note.text))
         else:
-            self._run(lambda: capture.promote_to_action(self.review_id, note.id))
             self.capture.set_status(self.tr("Added to actions: %1").replace("%1", note.text))
 
     def delete_selected_note(self) -> None:
@@ -263,33 +302,45 @@ class ReviewPage(QWidget):
         if note is None or self.review_id is None:
             return
         if self.confirm(self.tr("Delete note"), self.tr("Delete this note?\n\n%1").replace("%1", note.text)):
-            self._run(lambda: self._services.capture.delete_note(self.review_id, note.id))
+            self._push(DeleteNoteCommand(self._services.capture, self.review_id, note.id, note.text,
+                                         on_error=self._command_failed))
 
     # private
     def _install_shortcuts(self) -> None:
+        """The page's own keys; promoting, phase steps and Ctrl+W are the main window's menu actions.
+
+        Each shortcut carries its description (``whatsThis``) and group for the F1 cheat sheet.
+        """
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for number, kind in enumerate(NOTE_KINDS, start=1):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self, context=context)
             shortcut.activated.connect(lambda kind=kind: self.set_kind_shortcut(kind))
+            self._describe(shortcut, "Capture", self.tr("Note kind: %1 (the note being typed, or the one "
+                                                        "just added)").replace("%1", label(kind)))
         bindings = (
-            ("Ctrl+L", lambda: self.promote_selected("learning")),
-            ("Ctrl+Shift+A", lambda: self.promote_selected("action")),
-            ("Ctrl+PgDown", self._services.meeting.next_phase),
-            ("Ctrl+PgUp", self._services.meeting.previous_phase),
-            ("Ctrl+W", self.close_requested.emit),
-            ("Ctrl+J", self.capture.focus_note),
-            ("Alt+Down", lambda: self._walk(1)),
-            ("Alt+Up", lambda: self._walk(-1)),
-            ("Ctrl+G", self._jump_to_time),
+            ("Ctrl+J", self.capture.focus_note, "Capture", self.tr("Go to the note field")),
+            ("Alt+Down", lambda: self._walk(1), "Timeline & walkthrough", self.tr("Walkthrough: next event")),
+            ("Alt+Up", lambda: self._walk(-1), "Timeline & walkthrough",
+             self.tr("Walkthrough: previous event")),
+            ("Ctrl+G", self._jump_to_time, "Timeline & walkthrough", self.tr("Walkthrough: jump to a time")),
         )
-        for keys, slot in bindings:
-            QShortcut(QKeySequence(keys), self, context=context).activated.connect(slot)
+        for keys, slot, group, text in bindings:
+            shortcut = QShortcut(QKeySequence(keys), self, context=context)
+            shortcut.activated.connect(slot)
+            self._describe(shortcut, group, text)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.notes_view,
                            context=Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected_note)
+        self._describe(delete, "Capture", self.tr("Delete the selected note (in the notes list)"))
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.notes_view,
                          context=Qt.ShortcutContext.WidgetShortcut)
         back.activated.connect(self.capture.focus_note)
+        self._describe(back, "Capture", self.tr("Back from the notes list to the note field"))
+
+    @staticmethod
+    def _describe(shortcut: QShortcut, group: str, text: str) -> None:
+        shortcut.setWhatsThis(text)
+        shortcut.setProperty(SHORTCUT_GROUP, group)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """An empty note field leaves Ctrl+Z / Ctrl+Shift+Z to the app's undo (the timeline's edits)."""
@@ -310,13 +361,14 @@ class ReviewPage(QWidget):
             self.walkthrough.jump_to_time()
             self.capture.focus_note()
 
-    def _run(self, action: object) -> object:
-        """Call a service; a domain error becomes a message under the note field."""
-        try:
-            return action()  # type: ignore[operator]
-        except DomainError as exc:
-            self.capture.set_status(str(exc))
-            return None
+    def _push(self, command: ServiceCommand) -> bool:
+        """Do ``command`` as an undo step (pushing writes it once); whether it went through."""
+        self._services.undo.push(command)
+        return command.error is None
+
+    def _command_failed(self, exc: DomainError) -> None:
+        """A refused write, or an undo step that found things changed: said under the note field."""
+        self.capture.set_status(str(exc))
 
     def _show_doc(self, doc: ReviewDoc, *, opening: bool = False) -> None:
         severity = self._services.catalog.severity(doc.severity)
@@ -381,14 +433,34 @@ class ReviewPage(QWidget):
             return RoomState(phase=self.tr("Debrief"))
         prompt = self._services.prompts.pinned() or self._services.prompts.current_prompt() or ""
         event = self.walkthrough.current_event() if phase.id == "timeline" else None
+        roles = bool(self._services.settings.get("show_roles"))
         event_text = ""
         if event is not None:
             when = event.at.astimezone(self.doc.zone()).strftime("%H:%M")
-            event_text = f"{'≈ ' if event.approximate else ''}{when}  {event.text}"
-        notes = tuple(n for n in self.doc.notes_in(phase.id) if not n.private)
-        speakers = {n.id: n.author for n in notes if n.author}
+            what = room_text(event.text, self.doc, roles)
+            event_text = f"{'≈ ' if event.approximate else ''}{when}  {what}"
+        notes = tuple(replace(n, text=room_text(n.text, self.doc, roles))
+                      for n in self.doc.notes_for_phase(phase.id, include_private=False))
+        speakers = {n.id: who for n in notes if (who := room_speaker(n, self.doc, roles))}
         return RoomState(phase=phase.name, goal=phase.goal, prompt=prompt, timer=self.room_timer_text(),
                          overrun=self.room_overrun(), event=event_text, notes=notes, speakers=speakers)
+
+    def _schedule_actions_meeting(self) -> None:
+        if self.doc is None:
+            return
+        controller = self._services.meeting
+        default = controller.default_meeting_time(self.doc.zone())
+        when = ScheduleMeetingDialog.ask(self, self.doc.timezone, default)
+        if when is None:
+            return
+        try:
+            controller.schedule_actions_meeting(when, self.doc.id)
+        except DomainError as exc:
+            self.capture.set_status(str(exc))
+            return
+        local = when.astimezone(self.doc.zone()).strftime("%a %d %b %H:%M")
+        self.capture.set_status(self.tr("Actions meeting scheduled for %1; it starts from the parking lot.")
+                                .replace("%1", local))
 
     def room_timer_text(self) -> str:
         """The phase clock as the room sees it."""
@@ -398,11 +470,26 @@ class ReviewPage(QWidget):
     def room_overrun(self) -> int:
         return int(self._services.meeting.state().overrun)
 
+    def _list_phases(self, template: Template) -> None:
+        """The navigator lists the active meeting's phases (an actions meeting has its own)."""
+        if self._listed_template == template.id:
+            return
+        self._listed_template = template.id
+        self.phase_list.blockSignals(True)
+        self.phase_list.clear()
+        for phase in template.phases:
+            item = QListWidgetItem(phase.name)
+            item.setData(PHASE_ID_ROLE, phase.id)
+            item.setToolTip(phase.goal)
+            self.phase_list.addItem(item)
+        self.phase_list.blockSignals(False)
+
     def _show_phase(self, phase_id: str) -> None:
         template = self._services.meeting.template
         phase = template.phase(phase_id) if template else None
-        if phase is None or self.doc is None:
+        if template is None or phase is None or self.doc is None:
             return
+        self._list_phases(template)
         index = template.phase_ids().index(phase_id) if template else 0
         for row in range(self.phase_list.count()):
             item = self.phase_list.item(row)
@@ -425,7 +512,7 @@ class ReviewPage(QWidget):
     def _show_context(self, phase_id: str) -> None:
         """Level setting and the timeline get the upper part of the phase; other phases are all notes."""
         context = {"level-setting": self.level_setting, "timeline": self.walkthrough,
-                   "wrap-up": self.pulse}.get(phase_id)
+                   "wrap-up": self.wrap_up}.get(phase_id)
         self.context_stack.setVisible(context is not None)
         if context is None:
             return
@@ -441,7 +528,7 @@ class ReviewPage(QWidget):
         if self.doc is None or phase is None:
             return
         events = {e.id: e.text for e in self.doc.events}
-        self.notes_model.set_rows(list(self.doc.notes_in(phase)), self.doc.zone(), events)
+        self.notes_model.set_rows(list(self.doc.notes_for_phase(phase)), self.doc.zone(), events)
         self._update_notes_label()
         if self._last_note_id is not None:
             self._select_note(self._last_note_id)
@@ -461,9 +548,11 @@ class ReviewPage(QWidget):
             fields["author_id"] = speaker
         if phase == "timeline" and self.walkthrough.current_event_id() is not None:
             fields["event_id"] = self.walkthrough.current_event_id()
-        row = self._run(lambda: self._services.capture.add_note(
-            self.review_id, phase=phase, text=text, kind=kind, **fields))
-        if isinstance(row, NoteRow):
+        command = AddNoteCommand(self._services.capture, self.review_id,
+                                 {"phase": phase, "text": text, "kind": kind, **fields},
+                                 on_error=self._command_failed)
+        row = command.row if self._push(command) else None
+        if row is not None:  # committed before the field clears: a crash now loses nothing
             self._last_note_id = row.id
             self._select_note(row.id)
             self.capture.clear_after_submit()
@@ -510,7 +599,8 @@ class ReviewPage(QWidget):
 
     def _edit_note_text(self, note_id: int, text: str) -> None:
         if self.review_id is not None:
-            self._run(lambda: self._services.capture.update_note(self.review_id, note_id, text=text))
+            self._push(EditNoteCommand(self._services.capture, self.review_id, note_id, {"text": text},
+                                       on_error=self._command_failed))
 
     def _phase_clicked(self, item: QListWidgetItem | None) -> None:
         if item is not None:
@@ -522,12 +612,14 @@ class ReviewPage(QWidget):
             return
         fields = LearningDialog.ask(learning, self)
         if fields:
-            self._run(lambda: self._services.capture.update_learning(self.review_id, learning_id, **fields))
+            self._push(EditLearningCommand(self._services.capture, self.review_id, learning_id, fields,
+                                           on_error=self._command_failed))
 
     def _delete_learning(self, learning_id: int) -> None:
         if self.review_id is not None and self.confirm(self.tr("Delete learning"),
                                                        self.tr("Delete this learning?")):
-            self._run(lambda: self._services.capture.delete_learning(self.review_id, learning_id))
+            self._push(DeleteLearningCommand(self._services.capture, self.review_id, learning_id,
+                                             on_error=self._command_failed))
 
     def _edit_action(self, action_id: int) -> None:
         action = next((a for a in self.doc.actions if a.id == action_id), None) if self.doc else None
@@ -535,9 +627,11 @@ class ReviewPage(QWidget):
             return
         fields = ActionDialog.ask(action, self)
         if fields:
-            self._run(lambda: self._services.capture.update_action(self.review_id, action_id, **fields))
+            self._push(EditActionCommand(self._services.capture, self.review_id, action_id, fields,
+                                         on_error=self._command_failed))
 
     def _delete_action(self, action_id: int) -> None:
         if self.review_id is not None and self.confirm(self.tr("Delete action"),
                                                        self.tr("Delete this action item?")):
-            self._run(lambda: self._services.capture.delete_action(self.review_id, action_id))
+            self._push(DeleteActionCommand(self._services.capture, self.review_id, action_id,
+                                           on_error=self._command_failed))

@@ -36,6 +36,7 @@ from models.vocabulary import label
 from models.yamlsource import SourceError
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 from views.models.snapshot_table_model import Column, SnapshotTableModel
+from views.style import accent
 
 _CONTEXT = "TimelineImportDialog"
 
@@ -103,7 +104,7 @@ class TimelineImportDialog(QDialog):
         self.problems_label = QLabel(self.tr("Problems: nothing is imported while there are any. "
                                              "Fix the file or the choices above."), self)
         self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet("color: #c62828;")
+        self.problems_label.setStyleSheet(f"color: {accent('error', self.palette())};")
         self.problems = QListWidget(self)
         self.problems.setObjectName("problems")
         self.problems.setMaximumHeight(110)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -373,9 +373,26 @@ class TimelineWidget(QWidget):
             self.COL_SOURCE: metrics.horizontalAdvance("dashboard, colleague") + pad,
             self.COL_WHO: metrics.horizontalAdvance("Responder A, Engineer B") + pad,
         }
+        self._natural_widths = widths
         for column, width in widths.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(self.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self._table.viewport().installEventFilter(self)
+
+    def _fit_columns(self) -> None:
+        """Keep "What happened" at least half the table: narrow the other columns on a small screen."""
+        available = self._table.viewport().width()
+        natural = sum(self._natural_widths.values())
+        budget = available // 2
+        scale = min(1.0, budget / natural) if natural else 1.0
+        header = self._table.horizontalHeader()
+        for column, width in self._natural_widths.items():
+            header.resizeSection(column, max(int(width * scale), 48))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     def _push(self, command: EventCommand) -> bool:
         """Push (and so perform) ``command``; False when its write was refused."""

@@ -23,6 +23,7 @@ from models.snapshot import EventRow, ReviewDoc
 from models.timefmt import relative
 from models.timeparse import format_local, parse_time
 from models.vocabulary import label
+from views.style import accent
 from views.swimlane_widget import SwimlaneWidget
 from views.timeline_widget import TimelineWidget
 
@@ -126,7 +127,8 @@ class WalkthroughPanel(QWidget):
             moment = parse_time(text, zone, field="time",
                                 default_date=anchor.astimezone(zone).date() if anchor else None)
         except DomainError as exc:
-            self.card.setText(f"<span style='color:#c0392b'>{_escape(str(exc))}</span>")
+            error = accent("error", self.palette())
+            self.card.setText(f"<span style='color:{error}'>{_escape(str(exc))}</span>")
             return None
         return self.timeline.jump_to_time(moment) if moment else None
 
@@ -186,11 +188,12 @@ class WalkthroughPanel(QWidget):
             details.append(self.tr("source: %1").replace("%1", event.source))
         if event.participants:
             details.append(self.tr("who: %1").replace("%1", ", ".join(event.participants)))
+        muted = accent("muted", self.palette())
         self.card.setText(
             f"<span style='font-size:15pt'><b>{_escape(when)}</b>"
-            + (f" <span style='color:#888'>{_escape(offset)}</span>" if offset else "")
+            + (f" <span style='color:{muted}'>{_escape(offset)}</span>" if offset else "")
             + f" &nbsp;{_escape(event.text)}</span><br>"
-            + f"<span style='color:#777'>{_escape(' · '.join(details))}</span>"
+            + f"<span style='color:{muted}'>{_escape(' · '.join(details))}</span>"
         )
 
 

@@ -433,7 +433,7 @@ def test_a_running_phase_is_marked_in_progress() -> None:
 def test_a_scheduled_meeting_says_when() -> None:
     """A meeting not held yet reads as scheduled, in the review's timezone."""
     scheduled = MeetingRow(2, "actions", None, None, None, (), scheduled_for=at(9, 0, day=6))
-    assert meeting_text(scheduled)[1] == "Scheduled for 2026-03-06 10:00 CET; not held yet."
+    assert meeting_text(scheduled)[1] == "Actions meeting, scheduled for 2026-03-06 10:00 CET; not held yet."
 
 
 def test_pulse_and_phase_times_from_the_library(library: Library) -> None:

@@ -255,3 +255,12 @@ def test_dialog_returns_checked_participants(dialog: EventDialog) -> None:
     people = child(dialog, QListWidget, "participants")
     people.item(0).setCheckState(Qt.CheckState.Checked)
     assert dialog.values()["participants"] == ["Responder A"]
+
+
+def test_what_happened_keeps_half_the_width_on_a_narrow_screen(widget: TimelineWidget) -> None:
+    """On a laptop-width centre column the event text is never squeezed to a few letters."""
+    widget.resize(820, 400)
+    table = widget._table  # noqa: SLF001 - the layout is what is under test
+    viewport = table.viewport().width()
+    text_width = table.horizontalHeader().sectionSize(TimelineWidget.COL_TEXT)
+    assert text_width >= viewport * 0.45

@@ -70,7 +70,7 @@ class LibraryTableModel(QAbstractTableModel):
             if column == self.COL_SEVERITY:
                 return row.severity or "—"
             if column == self.COL_STATUS:
-                return label(row.status)
+                return self._status_text(row)
         if role == self.SortRole:
             if column == self.COL_STARTED:
                 return (row.started_at or row.created_at).timestamp()
@@ -79,4 +79,21 @@ class LibraryTableModel(QAbstractTableModel):
             return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STARTED and row.started_at is None:
             return QApplication.translate("LibraryTableModel", "No start time yet (set it in level setting)")
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STATUS and row.upcoming is not None:
+            return QApplication.translate("LibraryTableModel", "Upcoming: actions meeting on %1").replace(
+                "%1", self._when(row, "%Y-%m-%d %H:%M %Z"))
         return None
+
+    @staticmethod
+    def _when(row: ReviewSummary, pattern: str) -> str:
+        assert row.upcoming is not None
+        return row.upcoming.astimezone(row.zone()).strftime(pattern)
+
+    def _status_text(self, row: ReviewSummary) -> str:
+        """``Reviewed · actions meeting Thu 5 Mar 10:00`` (the review's timezone) while one is upcoming."""
+        if row.upcoming is None:
+            return label(row.status)
+        local = row.upcoming.astimezone(row.zone())
+        when = f"{local:%a} {local.day} {local:%b %H:%M}"
+        upcoming = QApplication.translate("LibraryTableModel", "actions meeting %1").replace("%1", when)
+        return f"{label(row.status)} · {upcoming}"
