@@ -555,7 +555,8 @@ def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
     """
     temps: list[tuple[Path, Path]] = []
     try:
-        for target, data in files:
+        for given, data in files:
+            target = _real_target(given)
             temp = _new_temp(target)
             temps.append((temp, target))
             with open(temp, "wb") as handle:
@@ -568,6 +569,18 @@ def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
         for temp, _target in temps:
             temp.unlink(missing_ok=True)
         raise
+
+
+def _real_target(path: Path) -> Path:
+    """Where writing ``path`` should land: through a symlink to its target; never over a device or folder.
+
+    Replacing the path itself would turn a link into a plain file (and, as root,
+    a device node such as /dev/full into one).
+    """
+    resolved = Path(os.path.realpath(path))
+    if resolved.exists() and not resolved.is_file():
+        raise IsADirectoryError(21, "not a regular file; choose a file name to write", str(path))
+    return resolved
 
 
 def _new_temp(target: Path) -> Path:

@@ -347,3 +347,27 @@ def test_meeting_record_ends_with_the_pulse() -> None:
     assert meeting_blocks()[-1] == (
         "Did the meeting work? 7 attended; 5 learned something new; 6 would attend another review; "
         "still unclear: Who owns sampling?")
+
+
+def test_writing_through_a_symlink_updates_its_target(tmp_path: Path) -> None:
+    """An export to a link keeps the link and replaces the file it points to."""
+    from exports.common import write_atomic
+
+    target = tmp_path / "target.md"
+    target.write_text("old")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    write_atomic(link, b"new")
+    assert link.is_symlink()
+    assert target.read_text() == "new"
+
+
+def test_writing_over_something_that_is_not_a_file_is_refused(tmp_path: Path) -> None:
+    """A folder (or a device) is never replaced by a report."""
+    from exports.common import write_atomic
+
+    folder = tmp_path / "reports.md"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_atomic(folder, b"new")
+    assert folder.is_dir()
