@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QScreen, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QKeySequence, QResizeEvent, QScreen, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from models.snapshot import NoteRow
@@ -60,10 +60,10 @@ class RoomWindow(QWidget):
         self.setStyleSheet(
             "#roomWindow { background: #101418; }"
             "#roomWindow QLabel { color: #f5f5f5; background: transparent; }"
-            "#roomPrompt { color: #ffe082; }"
-            "#roomTimer[overrun='1'] { color: #ffb74d; }"
-            "#roomTimer[overrun='2'] { color: #ff8a65; }"
-            "#roomHeading { color: #90a4ae; }"
+            "#roomWindow QLabel#roomPrompt { color: #ffe082; }"
+            "#roomWindow QLabel#roomTimer[overrun='1'] { color: #ffb74d; }"
+            "#roomWindow QLabel#roomTimer[overrun='2'] { color: #ff8a65; }"
+            "#roomWindow QLabel#roomHeading { color: #90a4ae; }"
         )
         self.phase_label = self._label("roomPhase", bold=True)
         self.timer_label = self._label("roomTimer", bold=True)
@@ -118,8 +118,11 @@ class RoomWindow(QWidget):
 
     def show_on(self, screen: QScreen | None, *, full_screen: bool = True) -> None:
         """Open on ``screen`` (the projector), full screen by default."""
+        screen = screen or self.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
             self.setScreen(screen)
+            # Sized to the screen first: without a window manager (or before it acts)
+            # full screen alone would leave the window at its small size hint.
             self.setGeometry(screen.geometry())
         if full_screen:
             self.showFullScreen()

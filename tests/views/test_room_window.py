@@ -55,3 +55,15 @@ def test_the_timer_colour_follows_the_overrun_level(qtbot: QtBot) -> None:
     room.show_state(RoomState(phase="Timeline walkthrough", timer="+3:10 over", overrun=1))
     assert room.timer_label.property("overrun") == "1"
     assert room.timer_label.text() == "+3:10 over"
+
+
+def test_the_prompt_stands_out_in_the_accent_colour(qtbot: QtBot) -> None:
+    """The question on the table is amber, not the body text's white."""
+    room = RoomWindow()
+    qtbot.addWidget(room)
+    room.show_state(RoomState(phase="Timeline walkthrough", prompt="What looked weird at this point?"))
+    room.show()
+    qtbot.waitExposed(room)
+    prompt = room.prompt_label.palette().color(room.prompt_label.foregroundRole()).name()
+    body = room.goal_label.palette().color(room.goal_label.foregroundRole()).name()
+    assert prompt == "#ffe082" and prompt != body
