@@ -206,6 +206,10 @@ def make_preview(session: Session, review_id: int, parsed: ParsedTimeline) -> Im
                          rows=tuple(rows), duplicates=duplicates, new_participants=tuple(new_people))
 
 
+#: How SQLAlchemy's DateTime stores a (naive UTC) time in SQLite; stored times must match it.
+_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
 def import_events(session: Session, review_id: int, preview: ImportPreview) -> int:
     """Add the preview's new events (and participants) to the review; returns how many were added.
 
@@ -223,23 +227,39 @@ def import_events(session: Session, review_id: int, preview: ImportPreview) -> i
     if not rows:
         return 0
     people = _participant_ids(session, review_id, rows, preview.parsed.participant_fields)
-    # Batched INSERT … RETURNING (several rows a statement). The rows come back in no promised
-    # order (asking for parameter order costs one statement per row on SQLite), so they are
-    # matched by external id, which is unique in the review.
-    returned = session.execute(insert(_EVENTS).returning(_EVENTS.c.external_id, _EVENTS.c.id), [
-        {"review_id": review_id, "at": r.at, "text": r.text, "kind": r.kind, "source": r.source,
-         "approximate": r.approximate, "external_id": r.external_id}
-        for r in rows
-    ])
-    ids: dict[str, int] = {external_id: event_id for external_id, event_id in returned}
-    event_ids = [ids[r.external_id] for r in rows]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # The driver's executemany with values prepared here: SQLAlchemy's per-row
+        # parameter handling is most of the cost of a 50,000-event import (1.3 s against
+        # 0.2 s). Times are written exactly as the UTCDateTime column stores them.
+        session.connection().exec_driver_sql(
+            "INSERT INTO timeline_events (review_id, at, text, kind, source, approximate, external_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(review_id, r.at.astimezone(UTC).strftime(_SQLITE_TIME), r.text, r.kind, r.source,
+              int(r.approximate), r.external_id) for r in rows],
+        )
+    else:
+        session.execute(insert(_EVENTS), [
+            {"review_id": review_id, "at": r.at, "text": r.text, "kind": r.kind, "source": r.source,
+             "approximate": r.approximate, "external_id": r.external_id}
+            for r in rows
+        ])
+    # Matched back by external id, which is unique in the review.
+    ids: dict[str, int] = dict(session.execute(
+        select(_EVENTS.c.external_id, _EVENTS.c.id)
+        .where(_EVENTS.c.review_id == review_id, _EVENTS.c.external_id.is_not(None))
+    ).all())
     links = [
-        {"event_id": event_id, "participant_id": people[name.casefold()]}
-        for event_id, r in zip(event_ids, rows, strict=True)
+        (ids[r.external_id], people[name.casefold()])
+        for r in rows
         for name in r.participants
     ]
-    if links:
-        session.execute(insert(event_participants), links)
+    if links and sqlite:
+        session.connection().exec_driver_sql(
+            "INSERT INTO event_participants (event_id, participant_id) VALUES (?, ?)", links)
+    elif links:
+        session.execute(insert(event_participants),
+                        [{"event_id": event_id, "participant_id": pid} for event_id, pid in links])
     return len(rows)
 
 
