@@ -23,7 +23,7 @@ from models.store import Library, LibraryError, config_dir, default_url, open_li
 from models.yamlsource import SourceError
 
 PROG = "debrief"
-EXPORT_FORMATS = ("docx", "md", "yaml", "json")
+EXPORT_FORMATS = ("docx", "md", "yaml", "json", "html", "actions-csv")
 NO_DISPLAY = ("debrief: no display found, so the window cannot open. "
               "The command line works without one: try 'debrief --help'.")
 # Qt platforms that draw without an X11 or Wayland server.
@@ -80,15 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
                          "when the header names are not recognised; e.g. --map 'time=When,text=What'")
 
     exp = commands.add_parser("export", help="write a review as a report or a bundle",
-                              description="Write a review as a Word or Markdown report, or as a "
-                                          "review bundle (YAML or JSON).",
+                              description="Write a review as a Word, Markdown or HTML report, its "
+                                          "action items as CSV, or as a review bundle (YAML or JSON).",
                               parents=[common])
     exp.add_argument("review_id", metavar="ID", type=_review_id)
     exp.add_argument("--format", "-f", dest="fmt", required=True, choices=EXPORT_FORMATS)
     exp.add_argument("-o", "--output", dest="output", metavar="PATH", required=True, type=Path)
     exp.add_argument("--include-private", action="store_true",
-                     help="put private (facilitator-only) notes in a docx/md report; bundles (yaml, json) "
-                          "always carry them, marked private: true")
+                     help="put private (facilitator-only) notes in a docx/md/html report; bundles "
+                          "(yaml, json) always carry them, marked private: true")
     exp.add_argument("--anonymize", action="store_true",
                      help="show roles instead of names: each participant's name, wherever it appears "
                           "(text included), becomes their role, e.g. 'Incident commander', 'Responder 2'")

@@ -17,6 +17,8 @@ FORMATS: dict[str, tuple[str, str]] = {
     "md": ("Markdown", ".md"),
     "yaml": ("Review bundle (YAML)", ".yaml"),
     "json": ("Review bundle (JSON)", ".json"),
+    "html": ("HTML report", ".html"),
+    "actions-csv": ("Action items (CSV)", ".csv"),
 }
 
 
@@ -24,6 +26,8 @@ def format_for_suffix(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix == ".yml":
         return "yaml"
+    if suffix == ".htm":
+        return "html"
     return next((fmt for fmt, (_, s) in FORMATS.items() if s == suffix), None)
 
 
@@ -40,11 +44,19 @@ def _writer(fmt: str) -> Callable[[ReviewReport, Path, bool], None]:
         from exports.bundle import write_bundle
 
         return lambda report, path, private: write_bundle(report.review, path, fmt=fmt)
+    if fmt == "html":
+        from exports.html_report import write_html
+
+        return lambda report, path, private: write_html(report, path, include_private=private)
+    if fmt == "actions-csv":
+        from exports.actions_csv import write_actions_csv
+
+        return lambda report, path, private: write_actions_csv(report, path)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
 #: Formats that carry the who-knew-what-when chart.
-CHART_FORMATS = frozenset({"docx", "md"})
+CHART_FORMATS = frozenset({"docx", "md", "html"})
 #: Pixel width of the chart in reports (it is drawn at 2.2x for a sharp print).
 CHART_WIDTH = 1600
 
@@ -56,8 +68,9 @@ def export_review(library: Library, catalog: Catalog, review_id: int, fmt: str, 
     With ``anonymize``, every participant name is replaced by a role label
     (``models.anonymize``) before anything is written, the chart included.
 
-    Word and Markdown reports carry the who-knew-what-when chart, drawn here
-    (the export modules stay free of Qt); Markdown writes it beside the report.
+    Word, Markdown and HTML reports carry the who-knew-what-when chart, drawn
+    here (the export modules stay free of Qt); Markdown writes it beside the
+    report, HTML inlines it.
     """
     writer = _writer(fmt)
     with library.begin() as session:
