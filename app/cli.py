@@ -23,7 +23,7 @@ from models.store import Library, LibraryError, config_dir, default_url, open_li
 from models.yamlsource import SourceError
 
 PROG = "debrief"
-EXPORT_FORMATS = ("docx", "md", "yaml", "json", "html", "actions-csv")
+EXPORT_FORMATS = ("docx", "md", "yaml", "json", "html", "actions-csv", "pdf")
 NO_DISPLAY = ("debrief: no display found, so the window cannot open. "
               "The command line works without one: try 'debrief --help'.")
 # Qt platforms that draw without an X11 or Wayland server.
@@ -92,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--anonymize", action="store_true",
                      help="show roles instead of names: each participant's name, wherever it appears "
                           "(text included), becomes their role, e.g. 'Incident commander', 'Responder 2'")
+    exp.add_argument("--summary", action="store_true",
+                     help="a one-page executive summary instead of the full report: facts, impact, "
+                          "metrics, top learnings, actions if any (docx/md/html)")
+    exp.add_argument("--no-timeline", dest="timeline", action="store_false",
+                     help="leave the timeline out of a docx/md/html report")
+    exp.add_argument("--no-chart", dest="chart", action="store_false",
+                     help="leave the who-knew-what-when chart out of a docx/md/html report")
+    exp.add_argument("--no-meeting-record", dest="meeting_record", action="store_false",
+                     help="leave the meetings (times, phases, pulse) out of a docx/md/html report")
 
     commands.add_parser("list", help="the reviews: id, started date, severity, status, title (tab-separated)",
                         description="One review a line: id, started date, severity, status, title.",
@@ -275,8 +284,11 @@ def _mapping(values: list[str]) -> dict[str, str | int | None]:
 
 
 def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
-    from app.export_service import export_review
+    from app.export_service import ReportOptions, export_review
 
+    options = ReportOptions(include_private=args.include_private, include_timeline=args.timeline,
+                            include_chart=args.chart, include_meeting_record=args.meeting_record,
+                            audience="summary" if args.summary else "full")
     catalog = _catalog()
     output: Path = args.output
     if output.is_dir():
@@ -284,7 +296,7 @@ def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
     library = _open(db_url)
     try:
         export_review(library, catalog, args.review_id, args.fmt, output,
-                      include_private=args.include_private, anonymize=args.anonymize)
+                      anonymize=args.anonymize, options=options)
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:

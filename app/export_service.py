@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from exports.common import ReportOptions as ReportOptions
+from exports.docx_report import ReportTemplateError as ReportTemplateError
+from exports.docx_report import check_template
 from models.anonymize import anonymize as anonymized
 from models.catalog import Catalog
 from models.errors import NotFoundError
@@ -19,6 +22,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "json": ("Review bundle (JSON)", ".json"),
     "html": ("HTML report", ".html"),
     "actions-csv": ("Action items (CSV)", ".csv"),
+    "pdf": ("PDF report", ".pdf"),
 }
 
 
@@ -31,56 +35,82 @@ def format_for_suffix(path: Path) -> str | None:
     return next((fmt for fmt, (_, s) in FORMATS.items() if s == suffix), None)
 
 
-def _writer(fmt: str) -> Callable[[ReviewReport, Path, bool], None]:
+def _writer(fmt: str, docx_template: Path | None = None) -> Callable[[ReviewReport, Path, ReportOptions],
+                                                                    None]:
     if fmt == "docx":
         from exports.docx_report import write_docx
 
-        return lambda report, path, private: write_docx(report, path, include_private=private)
+        return lambda report, path, options: write_docx(report, path, options=options, template=docx_template)
     if fmt == "md":
         from exports.markdown_report import write_markdown
 
-        return lambda report, path, private: write_markdown(report, path, include_private=private)
+        return lambda report, path, options: write_markdown(report, path, options=options)
     if fmt in ("yaml", "json"):
         from exports.bundle import write_bundle
 
-        return lambda report, path, private: write_bundle(report.review, path, fmt=fmt)
+        return lambda report, path, options: write_bundle(report.review, path, fmt=fmt)
     if fmt == "html":
         from exports.html_report import write_html
 
-        return lambda report, path, private: write_html(report, path, include_private=private)
+        return lambda report, path, options: write_html(report, path, options=options)
     if fmt == "actions-csv":
         from exports.actions_csv import write_actions_csv
 
-        return lambda report, path, private: write_actions_csv(report, path)
+        return lambda report, path, options: write_actions_csv(report, path)
+    if fmt == "pdf":
+        from exports.pdf_report import write_pdf
+
+        return lambda report, path, options: write_pdf(report, path, options=options)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
 #: Formats that carry the who-knew-what-when chart.
-CHART_FORMATS = frozenset({"docx", "md", "html"})
+CHART_FORMATS = frozenset({"docx", "md", "html", "pdf"})
 #: Pixel width of the chart in reports (it is drawn at 2.2x for a sharp print).
 CHART_WIDTH = 1600
 
 
 def export_review(library: Library, catalog: Catalog, review_id: int, fmt: str, path: Path, *,
-                  include_private: bool = False, anonymize: bool = False) -> None:
+                  include_private: bool = False, anonymize: bool = False,
+                  options: ReportOptions | None = None, docx_template: Path | None = None) -> None:
     """Write review ``review_id`` to ``path`` as ``fmt`` (all or nothing).
 
-    With ``anonymize``, every participant name is replaced by a role label
+    ``options`` choose the report's sections and audience (docx, md, html); when
+    given, their ``include_private`` is used rather than the keyword. With
+    ``anonymize``, every participant name is replaced by a role label
     (``models.anonymize``) before anything is written, the chart included.
+    ``docx_template`` is the Word file whose styles and page a Word report uses.
 
     Word, Markdown and HTML reports carry the who-knew-what-when chart, drawn
     here (the export modules stay free of Qt); Markdown writes it beside the
     report, HTML inlines it.
     """
-    writer = _writer(fmt)
+    writer = _writer(fmt, docx_template)
+    options = options or ReportOptions(include_private=include_private)
+    writer(_report(library, catalog, review_id, anonymize=anonymize,
+                   chart=fmt in CHART_FORMATS and options.shows_chart), path, options)
+
+
+def preview_html(library: Library, catalog: Catalog, review_id: int, *, options: ReportOptions | None = None,
+                 anonymize: bool = False, include_private: bool = False) -> str:
+    """The HTML report of review ``review_id`` as :func:`export_review` would write it, for a preview."""
+    from exports.html_report import to_html
+
+    options = options or ReportOptions(include_private=include_private)
+    return to_html(_report(library, catalog, review_id, anonymize=anonymize, chart=options.shows_chart),
+                   options=options)
+
+
+def _report(library: Library, catalog: Catalog, review_id: int, *, anonymize: bool,
+            chart: bool) -> ReviewReport:
+    """The review as a report (names replaced by roles with ``anonymize``), with its chart if asked."""
     with library.begin() as session:
         doc = load_review(session, review_id)
     if doc is None:
         raise NotFoundError("review", review_id)
     if anonymize:
         doc = anonymized(doc)
-    chart = render_chart(doc) if fmt in CHART_FORMATS else None
-    writer(ReviewReport.build(doc, catalog, chart), path, include_private)
+    return ReviewReport.build(doc, catalog, render_chart(doc) if chart else None)
 
 
 def render_chart(doc: ReviewDoc) -> bytes | None:
@@ -89,3 +119,8 @@ def render_chart(doc: ReviewDoc) -> bytes | None:
     from app.swimlane_painter import render_png
 
     return render_png(doc, width=CHART_WIDTH)
+
+
+def check_report_template(path: Path) -> None:
+    """Raise ``ReportTemplateError`` (naming the file) unless ``path`` is a usable Word template."""
+    check_template(path)

@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "last_export_format": "docx",
     "language_coach": True,
     "show_roles": False,
+    "report_template": "",  # path of the company .docx the Word report is built on; "" = built-in
 }
 
 

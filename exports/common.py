@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Literal
 
 from models import meetings
 from models.catalog import Template
@@ -98,6 +99,26 @@ class Picture:
 
 
 Block = Heading | Paragraph | BulletList | Table | Picture
+
+Audience = Literal["full", "summary"]
+#: Learnings an executive summary shows at most.
+SUMMARY_LEARNINGS = 5
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a report holds: private notes, optional sections, and for whom (full or one-page summary)."""
+
+    include_private: bool = False
+    include_timeline: bool = True
+    include_chart: bool = True
+    include_meeting_record: bool = True
+    audience: Audience = "full"
+
+    @property
+    def shows_chart(self) -> bool:
+        """Whether a report made with these options has a place for the chart."""
+        return self.include_chart and self.audience == "full"
 
 
 # ---------------------------------------------------------------- text helpers
@@ -501,25 +522,32 @@ def report_title(review: ReviewDoc) -> str:
     return clean(review.title) or "Untitled review"
 
 
-def report_blocks(report: ReviewReport, *, include_private: bool = False) -> list[Block]:
-    """The whole report, in reading order.
+def report_blocks(report: ReviewReport, *, include_private: bool = False,
+                  options: ReportOptions | None = None) -> list[Block]:
+    """The whole report, in reading order, as ``options`` ask (``include_private`` is used without them).
 
-    Title and summary, incident facts (with the key metrics), participants by
-    role, who knew what when (the chart, if the report has one), the timeline
+    Full: title and summary, incident facts (with the key metrics), participants
+    by role, who knew what when (the chart, if the report has one), the timeline
     (with the notes about each event), the discussion phase by phase, what went
     well, surprises, learnings, actions (only if there are any), parking lot,
-    meetings.
+    meetings; the chart, timeline and meetings can each be left out.
+    Summary: see :func:`summary_blocks`.
     """
+    options = options or ReportOptions(include_private=include_private)
+    if options.audience == "summary":
+        return summary_blocks(report)
     review = report.review
-    notes = visible_notes(review, include_private=include_private)
+    notes = visible_notes(review, include_private=options.include_private)
     blocks: list[Block] = [Heading(0, report_title(review))]
     summary = clean(review.summary)
     if summary:
         blocks.append(Paragraph(summary))
     blocks += _facts(report)
     blocks += _participants(review)
-    blocks += _chart(report)
-    blocks += _timeline(review, notes)
+    if options.include_chart:
+        blocks += _chart(report)
+    if options.include_timeline:
+        blocks += _timeline(review, notes)
     blocks += _discussion(report, notes)
     blocks += [Heading(1, "What went well"), *_note_bullets((n for n in notes if n.kind == "went-well"),
                                                             with_kind=False)]
@@ -529,7 +557,39 @@ def report_blocks(report: ReviewReport, *, include_private: bool = False) -> lis
     blocks += _actions(review)
     blocks += [Heading(1, "Parking lot"), *_note_bullets((n for n in notes if n.kind == "parking-lot"),
                                                          with_kind=False)]
-    blocks += _meetings(report)
+    if options.include_meeting_record:
+        blocks += _meetings(report)
+    return blocks
+
+
+def summary_blocks(report: ReviewReport) -> list[Block]:
+    """The one-page executive summary: title, summary, key facts, top learnings, actions (if any).
+
+    No notes at all, so private notes never reach it whatever the options say.
+    """
+    review = report.review
+    blocks: list[Block] = [Heading(0, report_title(review))]
+    summary = clean(review.summary)
+    if summary:
+        blocks.append(Paragraph(summary))
+    rows = (
+        ("Severity", severity_text(report)),
+        ("Started", review_time(review, "started_at")),
+        ("Detected", review_time(review, "detected_at")),
+        ("Mitigated", review_time(review, "mitigated_at")),
+        ("Resolved", review_time(review, "resolved_at")),
+        *((metric.label, describe(metric)) for metric in key_metrics(review)),
+        ("Services", ", ".join(clean(s) for s in review.services) or "none"),
+        ("Impact", clean(review.impact) or "not recorded"),
+    )
+    blocks += [Heading(1, "Key facts"), Table(("Fact", "Value"), rows, (1, 3))]
+    learnings = _learnings(review)
+    learnings[0] = Heading(1, "Top learnings")
+    last = learnings[-1]
+    if isinstance(last, BulletList):
+        learnings[-1] = BulletList(last.items[:SUMMARY_LEARNINGS])
+    blocks += learnings
+    blocks += _actions(review)
     return blocks
 
 

@@ -8,12 +8,14 @@ report and Word's navigation pane shows its outline.
 from __future__ import annotations
 
 import io
+import zipfile
 from copy import deepcopy
 from datetime import UTC
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -28,8 +30,10 @@ from exports.common import (
     Heading,
     Paragraph,
     Picture,
+    ReportOptions,
     Table,
     clean,
+    format_time,
     report_blocks,
     report_title,
     write_atomic,
@@ -40,26 +44,41 @@ from models.vocabulary import label
 HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2"}
 TABLE_STYLE = "Light Grid Accent 1"
 BULLET_STYLE = "List Bullet"
+SUBTITLE_STYLE = "Subtitle"
+TOC_FIELD = 'TOC \\o "1-2" \\h \\z \\u'
+TOC_PLACEHOLDER = "Right-click to update the table of contents"
 
 _TC, _P, _R, _T, _BR = (qn(tag) for tag in ("w:tc", "w:p", "w:r", "w:t", "w:br"))
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_STYLE, _STYLE_ID, _VAL, _SECT_PR = (qn(tag) for tag in ("w:style", "w:styleId", "w:val", "w:sectPr"))
 
 
-def to_docx(report: ReviewReport, *, include_private: bool = False) -> bytes:
-    """The review as the bytes of a .docx file (private notes only if asked)."""
-    doc = Document()
+class ReportTemplateError(ValueError):
+    """The chosen company template cannot be used as a Word template."""
+
+
+def to_docx(report: ReviewReport, *, include_private: bool = False, template: Path | None = None,
+            options: ReportOptions | None = None) -> bytes:
+    """The review as the bytes of a .docx file (private notes only if asked), on ``template`` if given."""
+    doc = _open_template(template) if template is not None else Document()
     _set_properties(doc, report)
-    section = doc.sections[0]
+    section = doc.sections[-1]
     text_width = Length((section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0))
     # Resolve each style once: python-docx looks a style up by scanning all of
     # them (~2 ms) on every add_paragraph(style=...) and add_heading().
-    heading_ids = {level: doc.styles[name].style_id for level, name in HEADING_STYLES.items()}
-    bullet_id = doc.styles[BULLET_STYLE].style_id
+    heading_ids = {level: _style_id(doc, name) for level, name in HEADING_STYLES.items()}
+    bullet_id = _style_id(doc, BULLET_STYLE)
+    subtitle_id = _style_id(doc, SUBTITLE_STYLE)
+    _style_id(doc, TABLE_STYLE)
     table_style = doc.styles[TABLE_STYLE]
     assert isinstance(table_style, _TableStyle)
-    for block in report_blocks(report, include_private=include_private):
+    _add_page_numbers(doc)
+    for block in report_blocks(report, include_private=include_private, options=options):
         if isinstance(block, Heading):
             _add_paragraph(doc, heading_ids[block.level]).add_run(block.text)
+            if block.level == 0:
+                _add_paragraph(doc, subtitle_id).add_run(title_line(report))
+                _add_field(doc.add_paragraph(), TOC_FIELD, TOC_PLACEHOLDER)
         elif isinstance(block, Paragraph):
             doc.add_paragraph().add_run(block.text).italic = block.italic or None
         elif isinstance(block, BulletList):
@@ -74,9 +93,26 @@ def to_docx(report: ReviewReport, *, include_private: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def write_docx(report: ReviewReport, path: Path, *, include_private: bool = False) -> None:
+def write_docx(report: ReviewReport, path: Path, *, include_private: bool = False,
+               template: Path | None = None, options: ReportOptions | None = None) -> None:
     """Write the Word report to ``path``; a failed export leaves no partial file behind."""
-    write_atomic(path, to_docx(report, include_private=include_private))
+    write_atomic(path, to_docx(report, include_private=include_private, template=template, options=options))
+
+
+def title_line(report: ReviewReport) -> str:
+    """The line under the title: start (review timezone), severity, status, facilitator(s)."""
+    review = report.review
+    parts = [format_time(review.started_at, review.zone()), review.severity or "no severity",
+             label(review.status)]
+    facilitators = _facilitators(report)
+    if facilitators:
+        noun = "Facilitator" if len(facilitators) == 1 else "Facilitators"
+        parts.append(f"{noun}: {', '.join(facilitators)}")
+    return " · ".join(parts)
+
+
+def _facilitators(report: ReviewReport) -> list[str]:
+    return [clean(p.name) for p in report.review.participants if "facilitator" in p.roles]
 
 
 def _set_properties(doc: WordDocument, report: ReviewReport) -> None:
@@ -84,18 +120,159 @@ def _set_properties(doc: WordDocument, report: ReviewReport) -> None:
     props = doc.core_properties
     props.title = report_title(review)
     kind = f"{label(review.kind)} review"
-    props.subject = f"{kind}, {review.severity}" if review.severity else kind
+    props.subject = f"{kind} · {review.severity}" if review.severity else kind
     props.category = kind
     props.keywords = ", ".join(clean(t) for t in review.tags)
     props.comments = clean(review.summary)[:1000]
-    facilitators = [clean(p.name) for p in review.participants if "facilitator" in p.roles]
-    # The template python-docx ships names "python-docx" as author; a report
-    # should name the people who ran the review, or nobody.
-    props.author = ", ".join(facilitators)
+    # python-docx's own template names "python-docx" as author and a company
+    # template names whoever made it; the report names who ran the review.
+    props.author = ", ".join(_facilitators(report)) or "Debrief"
     props.last_modified_by = "Debrief"
+    props.content_status = ""
     props.created = review.created_at.astimezone(UTC)
     props.modified = review.updated_at.astimezone(UTC)
     props.revision = 1
+
+
+# ---------------------------------------------------------------- template
+
+def check_template(path: Path) -> None:
+    """Raise :class:`ReportTemplateError` (naming the file) unless ``path`` can carry a report."""
+    _open_template(path)
+
+
+def _open_template(path: Path) -> WordDocument:
+    """The template as a document with an empty body; ReportTemplateError if it is not a Word file."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or error
+        raise ReportTemplateError(f"{path} is not a Word .docx template: {reason}") from error
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ReportTemplateError(f"{path} is not a Word .docx template: not a zip archive")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise ReportTemplateError(f"{path} is not a Word .docx template: it has no word/document.xml")
+            data = _as_document(archive)
+        doc = Document(io.BytesIO(data))
+    except ReportTemplateError:
+        raise
+    except Exception as error:  # python-docx raises whatever its parsing hits
+        raise ReportTemplateError(f"{path} is not a Word .docx template: {error}") from error
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != _SECT_PR:
+            body.remove(child)
+    return doc
+
+
+def _as_document(archive: zipfile.ZipFile) -> bytes:
+    """The archive with a .dotx/.docm main part declared a plain document, so python-docx opens it."""
+    types = archive.read("[Content_Types].xml")
+    declared = types
+    for kind in (b"template.main+xml", b"macroEnabledTemplate.main+xml", b"macroEnabled.main+xml"):
+        declared = declared.replace(b"wordprocessingml." + kind, b"wordprocessingml.document.main+xml")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in archive.infolist():
+            out.writestr(item, declared if item.filename == "[Content_Types].xml" else archive.read(item))
+    return buffer.getvalue()
+
+
+def _style_id(doc: WordDocument, name: str) -> str:
+    """The id of style ``name``, copied in from python-docx's built-in template if ``doc`` lacks it."""
+    if name not in doc.styles:
+        _copy_style(doc, Document().styles[name].element)
+    style_id: str = doc.styles[name].style_id
+    return style_id
+
+
+def _copy_style(doc: WordDocument, style: BaseOxmlElement) -> None:
+    """Copy a built-in style and the styles it is based on into ``doc``; bullets keep their numbering."""
+    styles = doc.styles.element
+    ids = {s.get(_STYLE_ID) for s in styles.iterchildren(_STYLE)}
+    source = style.getparent()
+    pending = [style]
+    while pending:
+        element = deepcopy(pending.pop())
+        if element.get(_STYLE_ID) in ids:
+            continue
+        for link in element.findall(qn("w:link")):
+            element.remove(link)
+        for num_id in element.iterfind(f".//{qn('w:numId')}"):
+            num_id.set(_VAL, _copy_numbering(doc, num_id.get(_VAL, "")))
+        styles.append(element)
+        ids.add(element.get(_STYLE_ID))
+        based_on = element.find(qn("w:basedOn"))
+        if based_on is not None and source is not None:
+            pending += source.xpath(f"w:style[@w:styleId='{based_on.get(_VAL)}']")
+
+
+def _copy_numbering(doc: WordDocument, num_id: str) -> str:
+    """Copy built-in numbering ``num_id`` (and its abstract definition) into ``doc``; the new id."""
+    source = Document().part.numbering_part.element
+    target = doc.part.numbering_part.element
+    num = source.xpath(f"w:num[@w:numId='{num_id}']")
+    if not num:
+        return num_id
+    abstract_id = num[0].find(qn("w:abstractNumId")).get(_VAL)
+    abstract = deepcopy(source.xpath(f"w:abstractNum[@w:abstractNumId='{abstract_id}']")[0])
+    used_abstract = [int(a.get(qn("w:abstractNumId"))) for a in target.iterchildren(qn("w:abstractNum"))]
+    used_num = [int(n.get(qn("w:numId"))) for n in target.iterchildren(qn("w:num"))]
+    new_abstract, new_num = str(max(used_abstract, default=0) + 1), str(max(used_num, default=0) + 1)
+    abstract.set(qn("w:abstractNumId"), new_abstract)
+    for nsid in abstract.findall(qn("w:nsid")):
+        abstract.remove(nsid)
+    existing = list(target.iterchildren(qn("w:abstractNum")))
+    if existing:
+        existing[-1].addnext(abstract)
+    else:
+        target.insert(0, abstract)
+    new = OxmlElement("w:num", {qn("w:numId"): new_num})
+    new.append(OxmlElement("w:abstractNumId", {_VAL: new_abstract}))
+    target.append(new)
+    return new_num
+
+
+# ---------------------------------------------------------------- fields
+
+def _add_field(paragraph: WordParagraph, instruction: str, placeholder: str) -> None:
+    """A complex field (begin, instruction, separate, shown text, end): what Word itself writes."""
+    p = paragraph._p
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, placeholder),
+                       ("end", None)):
+        run = _child(p, _R)
+        if kind is not None:
+            run.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+        elif text is instruction:
+            code = _child(run, qn("w:instrText"))
+            code.set(_XML_SPACE, "preserve")
+            code.text = f" {instruction} "
+        else:
+            _child(run, _T).text = text
+
+
+def _add_page_numbers(doc: WordDocument) -> None:
+    """"Page X of Y" centred in the footer of each section whose footer is empty."""
+    for section in doc.sections:
+        footer = section.footer
+        if not footer.is_linked_to_previous and not _is_empty(footer._element):
+            continue
+        paragraphs = footer.paragraphs
+        paragraph = paragraphs[0] if paragraphs else footer.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("Page ")
+        _add_field(paragraph, "PAGE", "1")
+        paragraph.add_run(" of ")
+        _add_field(paragraph, "NUMPAGES", "1")
+
+
+def _is_empty(element: BaseOxmlElement) -> bool:
+    """No text, field, picture or shape in a header or footer."""
+    if "".join(element.itertext()).strip():
+        return False
+    return not element.xpath(".//w:fldSimple | .//w:fldChar | .//w:drawing | .//w:pict | .//w:object")
 
 
 def _add_paragraph(doc: WordDocument, style_id: str) -> WordParagraph:

@@ -24,6 +24,7 @@ from exports.common import (
     Heading,
     Paragraph,
     Picture,
+    ReportOptions,
     Table,
     report_blocks,
     write_atomic,
@@ -82,9 +83,10 @@ figure img { max-width: 100%; height: auto; }
 """
 
 
-def to_html(report: ReviewReport, *, include_private: bool = False) -> str:
+def to_html(report: ReviewReport, *, include_private: bool = False,
+            options: ReportOptions | None = None) -> str:
     """The review as one self-contained HTML document (private notes only if asked)."""
-    blocks = report_blocks(report, include_private=include_private)
+    blocks = report_blocks(report, include_private=include_private, options=options)
     renderer = _Renderer()
     ids = _anchors(block for block in blocks if isinstance(block, Heading))
     body: list[str] = []
@@ -134,9 +136,10 @@ def to_html(report: ReviewReport, *, include_private: bool = False) -> str:
     ])
 
 
-def write_html(report: ReviewReport, path: Path | str, *, include_private: bool = False) -> None:
+def write_html(report: ReviewReport, path: Path | str, *, include_private: bool = False,
+               options: ReportOptions | None = None) -> None:
     """Write the HTML report to ``path`` (UTF-8); a failed export leaves no partial file behind."""
-    write_atomic(path, to_html(report, include_private=include_private).encode("utf-8"))
+    write_atomic(path, to_html(report, include_private=include_private, options=options).encode("utf-8"))
 
 
 def sanitize(html: str) -> str:

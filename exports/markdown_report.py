@@ -22,6 +22,7 @@ from exports.common import (
     Heading,
     Paragraph,
     Picture,
+    ReportOptions,
     Table,
     chart_file_name,
     clean,
@@ -44,7 +45,8 @@ _LEADING_MARK = re.compile(r"^([#>+=-])")
 _LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
 
 
-def to_markdown(report: ReviewReport, *, include_private: bool = False, image_name: str | None = None) -> str:
+def to_markdown(report: ReviewReport, *, include_private: bool = False, image_name: str | None = None,
+                options: ReportOptions | None = None) -> str:
     """The review as GitHub-flavoured Markdown with YAML front matter.
 
     The chart (if the report has one) is referenced as ``image_name``, a file
@@ -52,7 +54,7 @@ def to_markdown(report: ReviewReport, *, include_private: bool = False, image_na
     does); without a name the text says the picture is not included.
     """
     parts = [_front_matter(report)]
-    for block in report_blocks(report, include_private=include_private):
+    for block in report_blocks(report, include_private=include_private, options=options):
         if isinstance(block, Heading):
             parts.append(f"{'#' * (block.level + 1)} {escape_line(block.text)}")
         elif isinstance(block, Paragraph):
@@ -66,7 +68,8 @@ def to_markdown(report: ReviewReport, *, include_private: bool = False, image_na
     return "\n\n".join(parts) + "\n"
 
 
-def write_markdown(report: ReviewReport, path: Path, *, include_private: bool = False) -> None:
+def write_markdown(report: ReviewReport, path: Path, *, include_private: bool = False,
+                   options: ReportOptions | None = None) -> None:
     """Write the Markdown report to ``path`` (UTF-8), and its chart beside it as a PNG.
 
     The picture is ``<stem>-who-knew-what-when.png`` next to ``path``, named
@@ -75,8 +78,9 @@ def write_markdown(report: ReviewReport, path: Path, *, include_private: bool = 
     picture; a failed export leaves no partial file behind.
     """
     target = Path(path)
-    image_name = chart_file_name(target) if report.chart_png else None
-    text = to_markdown(report, include_private=include_private, image_name=image_name)
+    wants_chart = report.chart_png and (options is None or options.shows_chart)
+    image_name = chart_file_name(target) if wants_chart else None
+    text = to_markdown(report, include_private=include_private, image_name=image_name, options=options)
     files = [(target.with_name(image_name), report.chart_png)] if image_name and report.chart_png else []
     write_atomic_many([*files, (target, text.encode("utf-8"))])
 

@@ -10,9 +10,16 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from app.bootstrap import Services
-from app.export_service import FORMATS, export_review, format_for_suffix
+from app.export_service import (
+    FORMATS,
+    ReportTemplateError,
+    check_report_template,
+    export_review,
+    format_for_suffix,
+)
 from models.errors import DomainError
 from models.yamlsource import SourceError
+from views.export_dialog import ExportChoice, ExportDialog
 from views.library_page import LibraryPage
 from views.new_review_dialog import NewReviewDialog
 from views.review_page import ReviewPage
@@ -101,14 +108,20 @@ class MainWindow(QMainWindow):
         if review_id is None:
             return None
         settings = self.services.settings
-        fmt = settings.get("last_export_format")
+        remembered = settings.get("last_export_format")
+        choice = self.ask_export_choice(review_id, ExportChoice(
+            format=remembered if remembered in FORMATS else "docx",
+            anonymize=bool(settings.get("show_roles"))))
+        if choice is None:
+            return None
         folder = settings.get("last_export_dir") or str(Path.home())
         doc = self.services.reviews.get(review_id)
         if doc is None:
             return None
-        suggested = Path(folder) / f"{_safe_name(doc.title)}{FORMATS.get(fmt, FORMATS['docx'])[1]}"
+        suggested = Path(folder) / f"{_safe_name(doc.title)}{FORMATS.get(choice.format, FORMATS['docx'])[1]}"
         filters = [f"{self.tr(name)} (*{suffix})" for name, suffix in FORMATS.values()]
-        chosen_filter = next((f for f, key in zip(filters, FORMATS, strict=True) if key == fmt), filters[0])
+        chosen_filter = next((f for f, key in zip(filters, FORMATS, strict=True) if key == choice.format),
+                             filters[0])
         path_text, used_filter = self.ask_save_path(str(suggested), ";;".join(filters), chosen_filter)
         if not path_text:
             return None
@@ -118,9 +131,11 @@ class MainWindow(QMainWindow):
             fmt = list(FORMATS)[filters.index(used_filter)] if used_filter in filters else "docx"
             path = path.with_suffix(FORMATS[fmt][1])
         try:
+            template = self.services.settings.get("report_template")
             export_review(self.services.library, self.services.catalog, review_id, fmt, path,
-                          anonymize=bool(self.services.settings.get("show_roles")))
-        except (OSError, DomainError) as exc:
+                          anonymize=choice.anonymize, options=choice.options,
+                          docx_template=Path(template) if template else None)
+        except (OSError, DomainError, ReportTemplateError) as exc:
             QMessageBox.warning(self, self.tr("Export"), self.tr("Could not write %1: %2")
                                 .replace("%1", str(path)).replace("%2", str(exc)))
             return None
@@ -250,7 +265,34 @@ class MainWindow(QMainWindow):
     def _toggle_roles(self) -> None:
         self.services.settings.set("show_roles", self.roles_action.isChecked())
 
-    # file dialogs, separate so tests can replace them
+    # dialogs, separate so tests can replace them
+    def ask_export_choice(self, review_id: int, initial: ExportChoice) -> ExportChoice | None:
+        return ExportDialog.ask(self, self.services, review_id, initial)
+
+    def choose_report_template(self) -> Path | None:
+        """Settings ▸ Reports: build Word reports on the company's .docx (checked before it is kept)."""
+        path_text = self.ask_template_path()
+        if not path_text:
+            return None
+        path = Path(path_text)
+        try:
+            check_report_template(path)
+        except ReportTemplateError as exc:
+            QMessageBox.warning(self, self.tr("Word template"), str(exc))
+            return None
+        self.services.settings.set("report_template", str(path))
+        self.statusBar().showMessage(self.tr("Word reports now use %1").replace("%1", path.name), 10000)
+        return path
+
+    def clear_report_template(self) -> None:
+        self.services.settings.set("report_template", "")
+        self.statusBar().showMessage(self.tr("Word reports use the built-in look"), 10000)
+
+    def ask_template_path(self) -> str:
+        current = self.services.settings.get("report_template") or str(Path.home())
+        return QFileDialog.getOpenFileName(self, self.tr("Word template for reports"), current,
+                                           self.tr("Word documents and templates (*.docx *.dotx)"))[0]
+
     def ask_save_path(self, suggested: str, filters: str, selected: str) -> tuple[str, str]:
         return QFileDialog.getSaveFileName(self, self.tr("Export review"), suggested, filters, selected)
 
@@ -331,6 +373,11 @@ class MainWindow(QMainWindow):
                                                "their role (\u201cResponder 2\u201d)"))
         self.services.settings.changed.connect(self._setting_changed)
         self.services.meeting.meeting_scheduled.connect(lambda *_: self.library_page.refresh())
+        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        self.template_action = self._action(settings_menu, self.tr("Reports: Word &template…"),
+                                            "Ctrl+Shift+T", self.choose_report_template)
+        self.clear_template_action = self._action(settings_menu, self.tr("Reports: use the &built-in look"),
+                                                  "Ctrl+Shift+U", self.clear_report_template)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.shortcuts_action = self._action(help_menu, self.tr("&Keyboard shortcuts"),
                                              QKeySequence.StandardKey.HelpContents, self.show_shortcuts)

@@ -160,7 +160,7 @@ def test_export_keeps_the_old_file_when_it_fails(db_url: str, tmp_path: Path,
 @pytest.mark.parametrize(
     "argv",
     [
-        ["export", "1", "--format", "pdf", "-o", "x.pdf"],
+        ["export", "1", "--format", "odt", "-o", "x.odt"],
         ["export", "one", "--format", "yaml", "-o", "x.yaml"],
         ["export", "1", "--format", "yaml"],
         ["import"],

@@ -52,7 +52,8 @@ def test_export_actions_csv(db_url: str, tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_new_formats_come_last_and_match_their_suffixes() -> None:
-    """html and actions-csv follow the older formats (the dialog's filter order) and map from suffixes."""
-    assert list(FORMATS)[-2:] == ["html", "actions-csv"]
+    """html, actions-csv and pdf follow the older formats (the filter order) and map from suffixes."""
+    assert list(FORMATS)[-3:] == ["html", "actions-csv", "pdf"]
+    assert format_for_suffix(Path("r.PDF")) == "pdf"
     assert format_for_suffix(Path("r.html")) == "html" and format_for_suffix(Path("r.HTM")) == "html"
     assert format_for_suffix(Path("a.csv")) == "actions-csv"

@@ -127,16 +127,16 @@ def test_headings_follow_report_order() -> None:
 
 
 def test_summary_follows_title() -> None:
-    """The summary is the first paragraph after the title."""
+    """The summary is the first paragraph after the title block (title, details line, contents)."""
     document = read(to_docx(make_report()))
-    assert document.paragraphs[1].text == "Checkout failed for a third of users."
+    assert document.paragraphs[3].text == "Checkout failed for a third of users."
 
 
 def test_core_properties_describe_review() -> None:
     """Title, subject and keywords (the tags) are set in the file's properties."""
     props = read(to_docx(make_report())).core_properties
     assert (props.title, props.subject, props.keywords) == (
-        "Checkout errors after config push", "Incident review, SEV2", "config, rollout")
+        "Checkout errors after config push", "Incident review · SEV2", "config, rollout")
 
 
 def test_every_public_note_text_is_present() -> None:

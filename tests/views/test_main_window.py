@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.bootstrap import build_services
 from models.catalog import Catalog
 from models.store import Library
+from views.export_dialog import ExportChoice
 from views.main_window import MainWindow
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -23,6 +24,11 @@ def window(library: Library, catalog: Catalog, qtbot: QtBot) -> Iterator[MainWin
     qtbot.addWidget(window)
     window.show()
     yield window
+
+
+def _accept_defaults(review_id: int, initial: ExportChoice) -> ExportChoice:
+    """The export dialog accepted as it opens."""
+    return initial
 
 
 def test_import_bundle_adds_the_review_to_the_library(window: MainWindow,
@@ -64,6 +70,7 @@ def test_export_remembers_the_folder_and_format(window: MainWindow, monkeypatch:
         suggestions.append(suggested)
         return str(reports / "first.md"), selected
 
+    monkeypatch.setattr(window, "ask_export_choice", _accept_defaults)
     monkeypatch.setattr(window, "ask_save_path", save_as)
     assert window.export_current() == reports / "first.md"
     window.export_current()
@@ -80,6 +87,7 @@ def test_export_without_a_suffix_uses_the_chosen_filter(window: MainWindow, monk
     def save_as(suggested: str, filters: str, selected: str) -> tuple[str, str]:
         return str(tmp_path / "report"), filters.split(";;")[2]
 
+    monkeypatch.setattr(window, "ask_export_choice", _accept_defaults)
     monkeypatch.setattr(window, "ask_save_path", save_as)
     assert window.export_current() == tmp_path / "report.yaml"
     assert (tmp_path / "report.yaml").read_text().startswith("format: debrief.review")
@@ -92,6 +100,7 @@ def test_an_export_that_cannot_be_written_says_so(window: MainWindow, monkeypatc
     window.open_review(review_id)
     target = tmp_path / "missing" / "report.docx"
     shown: list[str] = []
+    monkeypatch.setattr(window, "ask_export_choice", _accept_defaults)
     monkeypatch.setattr(window, "ask_save_path", lambda suggested, filters, selected: (str(target), selected))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     assert window.export_current() is None
@@ -116,3 +125,24 @@ def test_a_broken_user_template_is_reported_and_the_app_still_starts(
     text = window.problems_box.informativeText()
     assert "ours.yaml, line 4: phases[0].id" in text
     assert "standard" in window.services.catalog.templates
+
+
+def test_a_word_template_is_checked_before_it_is_kept(window: MainWindow, monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    """Settings ▸ Reports refuses a file that is not a .docx, naming it, and keeps a good one."""
+    import docx as python_docx
+
+    bad = tmp_path / "letterhead.docx"
+    bad.write_bytes(b"not a zip")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(window, "ask_template_path", lambda: str(bad))
+    assert window.choose_report_template() is None
+    assert len(shown) == 1 and "letterhead.docx is not a Word .docx template" in shown[0]
+    assert window.services.settings.get("report_template") == ""
+
+    good = tmp_path / "company.docx"
+    python_docx.Document().save(str(good))
+    monkeypatch.setattr(window, "ask_template_path", lambda: str(good))
+    assert window.choose_report_template() == good
+    assert window.services.settings.get("report_template") == str(good)

@@ -147,6 +147,7 @@ def _walk_meeting(window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPa
 
 
 def _export(window: MainWindow, monkeypatch: pytest.MonkeyPatch, path: Path) -> bytes:
+    monkeypatch.setattr(window, "ask_export_choice", lambda review_id, initial: initial)
     monkeypatch.setattr(window, "ask_save_path", lambda suggested, filters, selected: (str(path), selected))
     window.export_action.trigger()
     assert path.exists(), window.statusBar().currentMessage()

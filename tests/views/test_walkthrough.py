@@ -91,6 +91,7 @@ def test_notes_typed_during_the_walk_attach_to_the_current_event_and_show_under_
                         EVENTS[2][1]: "The alert was the first signal anyone trusted"}
 
     target = tmp_path / "walk.docx"
+    monkeypatch.setattr(window, "ask_export_choice", lambda review_id, initial: initial)
     monkeypatch.setattr(window, "ask_save_path", lambda suggested, filters, selected: (str(target), selected))
     window.export_action.trigger()
     document = docx.Document(io.BytesIO(target.read_bytes()))

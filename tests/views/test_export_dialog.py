@@ -1,0 +1,72 @@
+"""The export dialog: its preview follows the options; private notes only when asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services, build_services
+from app.cli import main
+from models.catalog import Catalog
+from models.store import Library
+from views.export_dialog import ExportChoice, ExportDialog
+
+FULL = Path(__file__).resolve().parents[1] / "data" / "full_bundle.yaml"
+
+
+@pytest.fixture
+def services(library: Library, catalog: Catalog) -> Services:
+    return build_services(library, catalog=catalog)
+
+
+@pytest.fixture
+def review_id(db_url: str, library: Library, capsys: pytest.CaptureFixture[str]) -> int:
+    """The full bundle, imported into the test library."""
+    assert main(["--db", db_url, "import", str(FULL)]) == 0
+    return int(capsys.readouterr().out.strip())
+
+
+def _dialog(qtbot: QtBot, services: Services, review_id: int) -> ExportDialog:
+    dialog = ExportDialog(services, review_id)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_defaults(qtbot: QtBot, services: Services, review_id: int) -> None:
+    """Opened, it shows the full report without private notes; roles follow the show_roles setting."""
+    services.settings.set("show_roles", True)
+    dialog = _dialog(qtbot, services, review_id)
+    assert dialog.choice() == ExportChoice(anonymize=True)
+    assert not dialog.choice().include_private
+    text = dialog.preview.toPlainText()
+    assert "What happened" in text and "Facilitator's aside" not in text
+
+
+def test_preview_follows_each_option(qtbot: QtBot, services: Services, review_id: int) -> None:
+    """Toggling an option redraws the preview shortly after."""
+    dialog = _dialog(qtbot, services, review_id)
+    dialog.private_check.setChecked(True)
+    qtbot.waitUntil(lambda: "Facilitator's aside" in dialog.preview.toPlainText())
+    dialog.meeting_check.setChecked(False)
+    qtbot.waitUntil(lambda: "Meetings" not in dialog.preview.toPlainText())
+    dialog.timeline_check.setChecked(False)
+    qtbot.waitUntil(lambda: "What happened" not in dialog.preview.toPlainText())
+    dialog.audience_combo.setCurrentIndex(dialog.audience_combo.findData("summary"))
+    qtbot.waitUntil(lambda: "Top learnings" in dialog.preview.toPlainText())
+    assert "Facilitator's aside" not in dialog.preview.toPlainText()
+    assert not dialog.private_check.isEnabled()
+    choice = dialog.choice()
+    assert (choice.options.audience, choice.options.include_timeline) == ("summary", False)
+
+
+def test_roles_instead_of_names(qtbot: QtBot, services: Services, review_id: int) -> None:
+    """With roles shown, participants' names leave the preview."""
+    doc = services.reviews.get(review_id)
+    assert doc is not None
+    name = doc.participants[0].name
+    dialog = _dialog(qtbot, services, review_id)
+    assert name in dialog.preview.toPlainText()
+    dialog.roles_check.setChecked(True)
+    qtbot.waitUntil(lambda: name not in dialog.preview.toPlainText())

@@ -1,0 +1,161 @@
+"""Choosing what an export holds and for whom, with a live preview of the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bootstrap import Services
+from app.export_service import FORMATS, ReportOptions, preview_html
+from models.errors import DomainError
+
+#: Milliseconds the preview waits after the last change before it is redrawn.
+PREVIEW_DELAY = 150
+#: Formats whose content the report options shape (bundles and CSV always hold everything they hold).
+REPORT_FORMATS = frozenset({"docx", "md", "html", "pdf"})
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    """What to write: the format, the report's options, and whether names become roles."""
+
+    format: str = "docx"
+    options: ReportOptions = field(default_factory=ReportOptions)
+    anonymize: bool = False
+
+    @property
+    def include_private(self) -> bool:
+        """Whether private (facilitator-only) notes go into the report."""
+        return self.options.include_private
+
+
+class ExportDialog(QDialog):
+    """Format, audience and options of an export, beside the report as it will read."""
+
+    def __init__(self, services: Services, review_id: int, initial: ExportChoice | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.review_id = review_id
+        initial = initial or ExportChoice(anonymize=bool(services.settings.get("show_roles")))
+        self.setWindowTitle(self.tr("Export review"))
+        self.resize(1000, 700)
+
+        self.format_combo = QComboBox()
+        for fmt, (name, suffix) in FORMATS.items():
+            self.format_combo.addItem(f"{self.tr(name)} ({suffix})", fmt)
+        self.format_combo.setCurrentIndex(max(0, self.format_combo.findData(initial.format)))
+        self.audience_combo = QComboBox()
+        self.audience_combo.addItem(self.tr("Full report"), "full")
+        self.audience_combo.addItem(self.tr("Executive summary (one page)"), "summary")
+        self.audience_combo.setCurrentIndex(max(0, self.audience_combo.findData(initial.options.audience)))
+        options = initial.options
+        self.private_check = QCheckBox(self.tr("Include private notes"))
+        self.private_check.setChecked(options.include_private)
+        self.roles_check = QCheckBox(self.tr("Show roles instead of names"))
+        self.roles_check.setChecked(initial.anonymize)
+        self.timeline_check = QCheckBox(self.tr("Include timeline"))
+        self.timeline_check.setChecked(options.include_timeline)
+        self.chart_check = QCheckBox(self.tr("Include chart"))
+        self.chart_check.setChecked(options.include_chart)
+        self.meeting_check = QCheckBox(self.tr("Include meeting record"))
+        self.meeting_check.setChecked(options.include_meeting_record)
+
+        self.preview = QTextBrowser()
+        self.preview.setOpenLinks(False)  # a link in a note is not followed inside the dialog
+        self.preview.setAccessibleName(self.tr("Preview"))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Export…"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Format"), self.format_combo)
+        form.addRow(self.tr("Audience"), self.audience_combo)
+        for check in self._checks():
+            form.addRow(check)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addStretch(1)
+        row = QHBoxLayout()
+        row.addLayout(side, 1)
+        row.addWidget(self.preview, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY)
+        self._timer.timeout.connect(self.refresh_preview)
+        for combo in (self.format_combo, self.audience_combo):
+            combo.currentIndexChanged.connect(self._changed)
+        for check in self._checks():
+            check.toggled.connect(self._changed)
+        self._update_enabled()
+        self.refresh_preview()
+
+    def _checks(self) -> tuple[QCheckBox, ...]:
+        return (self.private_check, self.roles_check, self.timeline_check, self.chart_check,
+                self.meeting_check)
+
+    def choice(self) -> ExportChoice:
+        """What the dialog shows now."""
+        options = ReportOptions(include_private=self.private_check.isChecked(),
+                                include_timeline=self.timeline_check.isChecked(),
+                                include_chart=self.chart_check.isChecked(),
+                                include_meeting_record=self.meeting_check.isChecked())
+        if self.audience_combo.currentData() == "summary":
+            options = replace(options, audience="summary")
+        return ExportChoice(format=str(self.format_combo.currentData()), options=options,
+                            anonymize=self.roles_check.isChecked())
+
+    def refresh_preview(self) -> None:
+        """Redraw the preview from the review as stored and the options as shown."""
+        self._timer.stop()
+        choice = self.choice()
+        try:
+            html = preview_html(self.services.library, self.services.catalog, self.review_id,
+                                options=choice.options, anonymize=choice.anonymize)
+        except DomainError as exc:
+            self.preview.setPlainText(str(exc))
+            return
+        scroll = self.preview.verticalScrollBar().value()
+        self.preview.setHtml(html)
+        self.preview.verticalScrollBar().setValue(scroll)
+
+    def _changed(self, *_args: object) -> None:
+        self._update_enabled()
+        self._timer.start()  # restarted on every change: one redraw once the clicking stops
+
+    def _update_enabled(self) -> None:
+        report = self.format_combo.currentData() in REPORT_FORMATS
+        full = report and self.audience_combo.currentData() == "full"
+        self.audience_combo.setEnabled(report)
+        self.private_check.setEnabled(full)
+        for check in (self.timeline_check, self.chart_check, self.meeting_check):
+            check.setEnabled(full)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, services: Services, review_id: int,
+            initial: ExportChoice | None = None) -> ExportChoice | None:
+        """The user's choice, or None if they cancelled."""
+        dialog = cls(services, review_id, initial, parent)
+        try:
+            return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
