@@ -526,11 +526,12 @@ def report_blocks(report: ReviewReport, *, include_private: bool = False,
                   options: ReportOptions | None = None) -> list[Block]:
     """The whole report, in reading order, as ``options`` ask (``include_private`` is used without them).
 
-    Full: title and summary, incident facts (with the key metrics), participants
-    by role, who knew what when (the chart, if the report has one), the timeline
+    Full (the order of issue 5): title and summary, incident facts (with the key
+    metrics), who knew what when (the chart, if the report has one), the timeline
     (with the notes about each event), the discussion phase by phase, what went
     well, surprises, learnings, actions (only if there are any), parking lot,
-    meetings; the chart, timeline and meetings can each be left out.
+    participants by role, meetings; the chart, timeline and meetings can each be
+    left out.
     Summary: see :func:`summary_blocks`.
     """
     options = options or ReportOptions(include_private=include_private)
@@ -543,7 +544,6 @@ def report_blocks(report: ReviewReport, *, include_private: bool = False,
     if summary:
         blocks.append(Paragraph(summary))
     blocks += _facts(report)
-    blocks += _participants(review)
     if options.include_chart:
         blocks += _chart(report)
     if options.include_timeline:
@@ -557,6 +557,7 @@ def report_blocks(report: ReviewReport, *, include_private: bool = False,
     blocks += _actions(review)
     blocks += [Heading(1, "Parking lot"), *_note_bullets((n for n in notes if n.kind == "parking-lot"),
                                                          with_kind=False)]
+    blocks += _participants(review)
     if options.include_meeting_record:
         blocks += _meetings(report)
     return blocks

@@ -19,8 +19,8 @@ from exports.docx_report import ReportTemplateError, to_docx, write_docx
 from tests.exports.test_docx_report import headings, make_report, read
 
 PAGE = (Twips(11340), Twips(14175))  # 20 × 25 cm, in Word's own unit so it reads back exactly
-SECTIONS = ["Incident facts", "Participants", "Who knew what when", "Timeline", "Discussion",
-            "What went well", "Surprises", "Learnings", "Actions", "Parking lot", "Meetings"]
+SECTIONS = ["Incident facts", "Who knew what when", "Timeline", "Discussion", "What went well", "Surprises",
+            "Learnings", "Actions", "Parking lot", "Participants", "Meetings"]
 
 
 def xml(data: bytes, part: str) -> str:
