@@ -17,20 +17,15 @@ with no event gets a slim lane, so the lanes with something in them get the room
 from __future__ import annotations
 
 import bisect
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetricsF,
-    QGuiApplication,
     QImage,
     QPainter,
     QPainterPath,
@@ -39,6 +34,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
+from exports.headless_qt import gui_application
 from models.snapshot import ReviewDoc
 from models.swimlane import (
     SOURCE_KINDS,
@@ -56,7 +52,6 @@ from models.vocabulary import label
 #: width, its 12 px text comes out at about 7.5 pt.
 REPORT_WIDTH = 720.0
 # Qt platforms that need no X11 or Wayland server.
-_HEADLESS_PLATFORMS = frozenset(("offscreen", "minimal", "vnc", "eglfs", "linuxfb"))
 
 ViewRange = tuple[float, float]
 # The current event's mark (as a multiple of the radius) and its ring (of the enlarged mark).
@@ -328,12 +323,12 @@ def render_png(doc: ReviewDoc, *, width: int = 1600, height: int | None = None,
 
     ``height`` defaults to what the lanes and the legend need. Without a
     running Qt application, a headless one is started for the drawing and
-    shut down afterwards (see :func:`_gui_application`).
+    shut down afterwards (see :func:`exports.headless_qt.gui_application`).
     """
     layout = build_layout(doc)
     if layout.is_empty:
         return None
-    with _gui_application():
+    with gui_application():
         return _render(layout, max(width, 1), height, current_event_id)
 
 
@@ -393,29 +388,6 @@ def shape_path(how: str, center: QPointF, radius: float) -> QPainterPath:
 
 # ---------------------------------------------------------------- the picture for reports
 
-@contextmanager
-def _gui_application() -> Iterator[None]:
-    """A QGuiApplication for the duration of the block, if none is running.
-
-    Fonts need one. On Linux it uses the offscreen platform unless a headless
-    one is already chosen: the picture needs no window, and a set but dead
-    DISPLAY (an SSH session without X forwarding) would abort the process
-    inside Qt. It is shut down afterwards, so that a process that later makes
-    its own QApplication (a test run, the window) still can.
-    """
-    if QCoreApplication.instance() is not None:
-        yield
-        return
-    argv = ["debrief"]
-    if sys.platform.startswith("linux"):
-        chosen = os.environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
-        if chosen not in _HEADLESS_PLATFORMS:
-            argv += ["-platform", "offscreen"]
-    app = QGuiApplication(argv)
-    try:
-        yield
-    finally:
-        app.shutdown()
 
 
 def _render(layout: SwimlaneLayout, width: int, height: int | None, current_event_id: int | None) -> bytes:

@@ -12,17 +12,12 @@ only): it starts an offscreen QGuiApplication when none is running.
 from __future__ import annotations
 
 import base64
-import os
 import re
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
-    QCoreApplication,
     QIODevice,
     QLocale,
     QMarginsF,
@@ -33,7 +28,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QFont,
-    QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
@@ -44,6 +38,7 @@ from PySide6.QtGui import (
 )
 
 from exports.common import ReportOptions, report_title, write_atomic
+from exports.headless_qt import gui_application
 from exports.html_report import to_html
 from models.snapshot import ReviewReport
 
@@ -55,7 +50,6 @@ RESOLUTION = 300
 BASE_POINT_SIZE = 10.5
 CHART_URL = "debrief-chart.png"
 # Qt platforms that need no X11 or Wayland server.
-_HEADLESS_PLATFORMS = frozenset(("offscreen", "minimal", "vnc", "eglfs", "linuxfb"))
 # CSS pixels per inch in Qt's rich text (its lengths are scaled from this to the PDF).
 _CSS_DPI = 96.0
 
@@ -91,7 +85,7 @@ def to_pdf(report: ReviewReport, *, include_private: bool = False, page_size: st
     """The review as PDF bytes: "A4" or "Letter", or by the user's locale when ``page_size`` is None."""
     page = _page_size(page_size)
     html = to_html(report, include_private=include_private, options=options)
-    with _gui_application():
+    with gui_application():
         return _print(html, page, title=report_title(report.review))
 
 
@@ -191,20 +185,3 @@ def _print(html: str, page: QPageSize.PageSizeId, *, title: str) -> bytes:
     buffer.close()
     return bytes(data.data())
 
-
-@contextmanager
-def _gui_application() -> Iterator[None]:
-    """A QGuiApplication for the block if none is running (offscreen on Linux); shut down after."""
-    if QCoreApplication.instance() is not None:
-        yield
-        return
-    argv = ["debrief"]
-    if sys.platform.startswith("linux"):
-        chosen = os.environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
-        if chosen not in _HEADLESS_PLATFORMS:
-            argv += ["-platform", "offscreen"]
-    app = QGuiApplication(argv)
-    try:
-        yield
-    finally:
-        app.shutdown()

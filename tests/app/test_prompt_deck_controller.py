@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -15,19 +15,7 @@ from models.catalog import Catalog
 from models.prompt_log import PromptLogEntry, live_prompt_log
 from models.prompts import builtin_prompt_bank, deck_prompts
 from models.store import Library, open_library
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.fake_clock import FakeClock
 
 
 @pytest.fixture
