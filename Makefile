@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test fuzz lint bench clean
 
 run: $(STAMP)
 	@$(VENV)/bin/debrief
@@ -14,6 +14,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache --no-logo
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The property and fault-injection tests with 20x the examples and kills of CI.
+fuzz: $(STAMP)
+	DEBRIEF_FUZZ=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m fuzz
 
 lint: $(STAMP)
 	@$(PY) -m pip install -q --disable-pip-version-check -e '.[lint]' > $(VENV)/lint-install.log 2>&1 \

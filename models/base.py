@@ -59,6 +59,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def sqlite_time(moment: datetime) -> str:
+    """``moment`` as SQLite stores a :class:`UTCDateTime`: UTC, zero-padded, "0999-…" never "999-…".
+
+    The one place that spells the stored text, for the fast paths that write
+    rows without the ORM; it matches what SQLAlchemy's SQLite DATETIME writes.
+    """
+    utc = moment.astimezone(UTC)
+    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} "
+            f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond:06d}")
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)

@@ -86,6 +86,9 @@ class Participant(Base):
     brought_in: Mapped[str] = mapped_column(Text, default="")
     worked_with_team_before: Mapped[bool | None] = mapped_column(Boolean)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: Other names the review knows this person by (a chat handle, a display
+    #: name, a first name), so that roles-instead-of-names hides them too.
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     review: Mapped[Review] = relationship(back_populates="participants")
 

@@ -39,6 +39,8 @@ class ParticipantRow:
     on_call: bool | None
     brought_in: str
     worked_with_team_before: bool | None
+    #: Other names of this person (chat handle, display name): anonymize hides them too.
+    aliases: tuple[str, ...] = ()
 
 
 class EventRow(NamedTuple):
@@ -228,7 +230,7 @@ def _zone(name: str) -> ZoneInfo:
 
 def participant_row(p: Participant) -> ParticipantRow:
     return ParticipantRow(p.id, p.name, tuple(p.roles or ()), p.on_call, p.brought_in or "",
-                          p.worked_with_team_before)
+                          p.worked_with_team_before, tuple(p.aliases or ()))
 
 
 def event_row(e: TimelineEvent) -> EventRow:

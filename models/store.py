@@ -25,6 +25,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.limits import guard_session
+
 APP_NAME = "Debrief"
 ENV_DB = "DEBRIEF_DB"
 
@@ -165,7 +167,9 @@ def open_library(url: str | None = None) -> Library:
         reason = str(orig) if orig is not None else str(exc)
         safe = make_url(url).render_as_string(hide_password=True)
         raise LibraryError(f"cannot open library {safe}: {reason.strip().splitlines()[0]}") from exc
-    return Library(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    guard_session(sessions)
+    return Library(url=url, engine=engine, sessions=sessions)
 
 
 def _new_revision(message: str) -> None:

@@ -11,8 +11,27 @@ import pytest
 # Before any QApplication exists: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from hypothesis import HealthCheck, settings  # noqa: E402
+
 from models.catalog import Catalog, load_catalog  # noqa: E402
 from models.store import Library, open_library  # noqa: E402
+
+#: ``make fuzz`` sets DEBRIEF_FUZZ=1: 20x the Hypothesis examples and fault injections of CI.
+FUZZ = os.environ.get("DEBRIEF_FUZZ", "") not in ("", "0")
+#: How many Hypothesis examples a property test runs: ~200 in CI, 20x that under ``make fuzz``.
+EXAMPLES = 4000 if FUZZ else 200
+
+settings.register_profile(
+    "debrief", max_examples=EXAMPLES, deadline=None, derandomize=not FUZZ, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                           HealthCheck.data_too_large],
+)
+settings.load_profile("debrief")
+
+
+def fuzz_count(ci: int) -> int:
+    """How many times a fault-injection test repeats: ``ci`` in CI, 10x that under ``make fuzz``."""
+    return ci * 10 if FUZZ else ci
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

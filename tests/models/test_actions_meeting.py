@@ -179,7 +179,7 @@ def test_migration_0004_keeps_meetings_of_a_0003_library(tmp_path: Path) -> None
     engine.dispose()
 
     library = open_library(url)
-    assert current_revision(library.engine) == head_revision() == "0004"
+    assert current_revision(library.engine) == head_revision() == "0005"
     with library.begin() as session:
         doc = load_review(session, 1)
         summary = reviews.list_reviews(session)[0]
