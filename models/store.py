@@ -22,9 +22,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.errors import StorageError
 from models.limits import guard_session
 
 APP_NAME = "Debrief"
@@ -77,6 +78,30 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
+def storage_error(exc: BaseException, where: str) -> StorageError:
+    """``exc`` (from the database or the file system) as a :class:`StorageError` that says why in a word."""
+    orig = getattr(exc, "orig", None) or exc
+    text = _first_line(str(orig)) or type(orig).__name__
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StorageError("locked", f"{where} is busy: another program is writing to it ({text})")
+    if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+        return StorageError("read-only", f"{where} is on a read-only medium or folder ({text})")
+    if "full" in lowered or "no space" in lowered or "disk i/o" in lowered or "quota" in lowered:
+        return StorageError("full", f"{where} cannot grow: the disk is full or failing ({text})")
+    if ("unable to open" in lowered or "no such table" in lowered or "no such file" in lowered
+            or "does not exist" in lowered):
+        return StorageError("missing", f"{where} is gone: it was deleted, moved or unmounted ({text})")
+    if "could not connect" in lowered or "connection" in lowered or "server closed" in lowered:
+        return StorageError("missing", f"{where} cannot be reached ({text})")
+    return StorageError("other", f"{where}: {text}")
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
 @dataclass
 class Library:
     """An open library: the engine and the session factory bound to it."""
@@ -87,9 +112,60 @@ class Library:
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on error."""
-        with self.sessions.begin() as session:
-            yield session
+        """One transaction: committed when the block ends, rolled back on error.
+
+        The store boundary: a database error (locked, gone, full, read-only)
+        leaves as :class:`StorageError`; domain errors pass unchanged. An SQLite
+        library whose file was deleted or moved while open is refused before
+        anything is written (SQLite would write on into the unlinked file).
+        """
+        self.check_file()
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except (DBAPIError, DisconnectionError) as exc:
+            raise storage_error(exc, self.describe_short()) from exc
+        except StatementError as exc:
+            # A value our own code refused while binding (a naive time, a bad text): the original.
+            if isinstance(exc.orig, Exception):
+                raise exc.orig from exc
+            raise
+
+    def check_file(self) -> None:
+        """Raise :class:`StorageError` ("missing") when the SQLite file is no longer where it was opened."""
+        path = self.sqlite_path()
+        if path is None or self._identity is None:
+            return
+        try:
+            stat = path.stat()
+        except OSError:
+            raise StorageError("missing", f"the library {path} is gone: it was deleted, moved or "
+                                          "unmounted") from None
+        if (stat.st_dev, stat.st_ino) != self._identity:
+            raise StorageError("missing", f"the library {path} was replaced by another file while open")
+
+    def sqlite_path(self) -> Path | None:
+        """The library's file, for an SQLite library on disk; None otherwise."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        if url.database.startswith("file:"):
+            return None
+        return Path(url.database).expanduser().absolute()
+
+    def describe_short(self) -> str:
+        path = self.sqlite_path()
+        return f"the library {path}" if path is not None else f"the library {self.describe()}"
+
+    def __post_init__(self) -> None:
+        self._identity: tuple[int, int] | None = None
+        path = self.sqlite_path()
+        if path is not None:
+            try:
+                stat = path.stat()
+                self._identity = (stat.st_dev, stat.st_ino)
+            except OSError:
+                self._identity = None
 
     def close(self) -> None:
         self.engine.dispose()
