@@ -13,14 +13,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.catalog import Catalog, load_catalog
 from models.errors import DomainError
-from models.store import Library, LibraryError, config_dir, default_url, open_library
+from models.store import Library, LibraryError, config_dir, open_library
 from models.yamlsource import SourceError
+
+if TYPE_CHECKING:
+    from exports.common import ReportOptions
 
 PROG = "debrief"
 EXPORT_FORMATS = ("docx", "md", "yaml", "json", "html", "actions-csv", "pdf")
@@ -128,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(argv)
         except SystemExit as exc:  # --help and --version exit cleanly
             return exc.code if isinstance(exc.code, int) else 0
-        db_url = args.db or default_url()
+        db_url: str | None = args.db
         if args.command is None:
             return _run_gui(db_url)
         return _COMMANDS[args.command](args, db_url)
@@ -151,6 +154,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A path the user cannot reach (a folder without read permission, a full disk).
         where = f"{exc.filename}: " if exc.filename else ""
         return _fail(f"{where}{exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - the last line: a bug, reported, never a traceback
+        return _internal_error(exc)
+
+
+#: Exit status for an internal error (a bug in Debrief), as sysexits.h's EX_SOFTWARE.
+EX_SOFTWARE = 70
+
+
+def _internal_error(exc: BaseException) -> int:
+    from app.crashlog import record_crash
+
+    log = record_crash(type(exc), exc, exc.__traceback__)
+    details = f"details in {log}" if log is not None else "no log could be written"
+    summary = _first_line(f"{type(exc).__name__}: {exc}")
+    print(f"{PROG}: internal error: {summary} ({details})", file=sys.stderr)
+    return EX_SOFTWARE
 
 
 def _fail(message: str) -> int:
@@ -177,7 +196,7 @@ def _has_display() -> bool:
     return platform in HEADLESS_PLATFORMS
 
 
-def _run_gui(db_url: str) -> int:
+def _run_gui(db_url: str | None) -> int:
     if not _has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
@@ -187,7 +206,7 @@ def _run_gui(db_url: str) -> int:
         return _fail(str(exc))
 
 
-def _launch_gui(db_url: str) -> int:
+def _launch_gui(db_url: str | None) -> int:
     # Imported here: the headless commands never load Qt.
     from app.bootstrap import run_gui
 
@@ -201,14 +220,15 @@ def _catalog() -> Catalog:
     return catalog
 
 
-def _open(db_url: str) -> Library:
+def _open(db_url: str | None) -> Library:
     try:
         return open_library(db_url)
     except OSError as exc:
-        raise LibraryError(f"cannot open library {db_url}: {exc.strerror or exc}") from exc
+        raise LibraryError(f"cannot open library {db_url or 'in your data folder'}: "
+                           f"{exc.strerror or exc}") from exc
 
 
-def _cmd_import(args: argparse.Namespace, db_url: str) -> int:
+def _cmd_import(args: argparse.Namespace, db_url: str | None) -> int:
     from models.bundle import import_bundle, load_bundle_file
 
     # Validate the whole file before the library is even opened.
@@ -223,7 +243,7 @@ def _cmd_import(args: argparse.Namespace, db_url: str) -> int:
     return 0
 
 
-def _cmd_import_timeline(args: argparse.Namespace, db_url: str) -> int:
+def _cmd_import_timeline(args: argparse.Namespace, db_url: str | None) -> int:
     from models.csv_timeline import preview_csv
     from models.slack_export import ChannelChoiceError, preview_slack
     from models.timeline_import import ImportPreview, file_kind, import_events, preview_bundle
@@ -283,7 +303,7 @@ def _mapping(values: list[str]) -> dict[str, str | int | None]:
     return mapping
 
 
-def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
+def _cmd_export(args: argparse.Namespace, db_url: str | None) -> int:
     from app.export_service import ReportOptions, export_review
 
     options = ReportOptions(include_private=args.include_private, include_timeline=args.timeline,
@@ -291,12 +311,20 @@ def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
                             audience="summary" if args.summary else "full")
     catalog = _catalog()
     output: Path = args.output
-    if output.is_dir():
+    to_stdout = str(output) == "-"
+    if to_stdout and args.fmt not in STDOUT_FORMATS:
+        raise UserError(f"-o - writes text formats to standard output ({', '.join(STDOUT_FORMATS)}); "
+                        f"{args.fmt} is binary: give a file name")
+    if not to_stdout and output.is_dir():
         raise UserError(f"{output}: is a folder; give the file to write (-o PATH)")
     library = _open(db_url)
     try:
-        export_review(library, catalog, args.review_id, args.fmt, output,
-                      anonymize=args.anonymize, options=options)
+        if not to_stdout:
+            _refuse_library_file(output, library)
+            export_review(library, catalog, args.review_id, args.fmt, output,
+                          anonymize=args.anonymize, options=options)
+        else:
+            _export_to_stdout(library, catalog, args, options)
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
@@ -304,7 +332,50 @@ def _cmd_export(args: argparse.Namespace, db_url: str) -> int:
     return 0
 
 
-def _cmd_list(args: argparse.Namespace, db_url: str) -> int:
+#: Formats that ``-o -`` writes to standard output (the Markdown report without its picture).
+STDOUT_FORMATS = ("md", "html", "yaml", "json", "actions-csv")
+
+
+def _export_to_stdout(library: Library, catalog: Catalog, args: argparse.Namespace,
+                      options: ReportOptions) -> None:
+    import dataclasses
+    import tempfile
+
+    from app.export_service import export_review
+
+    if args.fmt == "md":
+        options = dataclasses.replace(options, include_chart=False)  # no file to put the picture in
+    with tempfile.TemporaryDirectory(prefix="debrief-export-") as folder:
+        target = Path(folder) / f"review.{args.fmt}"
+        export_review(library, catalog, args.review_id, args.fmt, target, anonymize=args.anonymize,
+                      options=options)
+        data = target.read_bytes()
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _refuse_library_file(output: Path, library: Library) -> None:
+    """Refuse an output that is the open library, its -wal/-shm files or one of its backups."""
+    path = library.sqlite_path()
+    if path is None:
+        return
+    target = Path(os.path.realpath(output))
+    real = Path(os.path.realpath(path))
+    own = {real, real.with_name(real.name + "-wal"), real.with_name(real.name + "-shm"),
+           real.with_name(real.name + "-journal")}
+    is_backup = target.parent == real.parent and target.name.startswith(f"{real.name}.before-") \
+        and target.name.endswith(".bak")
+    same_file = False
+    try:
+        same_file = target.exists() and os.path.samefile(target, real)
+    except OSError:
+        pass
+    if target in own or is_backup or same_file:
+        raise UserError(f"{output}: is the library itself (or its journal or a backup); choose another file")
+
+
+def _cmd_list(args: argparse.Namespace, db_url: str | None) -> int:
     from models.reviews import list_reviews
 
     library = _open(db_url)
@@ -320,7 +391,7 @@ def _cmd_list(args: argparse.Namespace, db_url: str) -> int:
     return 0
 
 
-def _cmd_templates(args: argparse.Namespace, db_url: str) -> int:
+def _cmd_templates(args: argparse.Namespace, db_url: str | None) -> int:
     for template in _catalog().review_templates().values():
         print("\t".join((template.id, _one_field(template.name), ",".join(template.phase_ids()))))
     return 0

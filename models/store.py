@@ -13,20 +13,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from models.errors import StorageError
 from models.limits import guard_session
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 APP_NAME = "Debrief"
 ENV_DB = "DEBRIEF_DB"
@@ -46,6 +47,11 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def log_dir() -> Path:
+    """The user's log folder, where crash reports go."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
 def default_url() -> str:
     """The library URL: ``DEBRIEF_DB`` if set, else the SQLite file in the data folder."""
     env = os.environ.get(ENV_DB, "").strip()
@@ -55,6 +61,8 @@ def default_url() -> str:
 
 
 def _alembic_config(connection: Any = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", "models:migrations")
     cfg.attributes["connection"] = connection
@@ -62,7 +70,9 @@ def _alembic_config(connection: Any = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest schema revision this version of Debrief knows."""
+    """The newest schema revision in models/migrations (Alembic's view; see :data:`HEAD`)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -175,21 +185,34 @@ class Library:
         return make_url(self.url).render_as_string(hide_password=True)
 
 
-def create_library_engine(url: str) -> Engine:
-    """An engine for ``url`` with Debrief's connection settings."""
+def create_library_engine(url: str, *, create_folder: bool = False) -> Engine:
+    """An engine for ``url`` with Debrief's connection settings.
+
+    An SQLite library must be a file: an in-memory URL (``sqlite://``,
+    ``sqlite:///:memory:``) would take an import and lose it at exit, so it is
+    refused. The folder of the file must exist unless ``create_folder`` (the
+    default library's folder is created; a typo in ``--db`` is not).
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise LibraryError(f"library URL {url!r} is not a database URL: {exc}") from exc
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            folder = Path(database).expanduser().parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise LibraryError(f"cannot open library {url}: cannot create folder {folder}: "
-                                   f"{exc.strerror or exc}") from exc
+        database = parsed.database or ""
+        if (not database or database == ":memory:" or "mode=memory" in database
+                or parsed.query.get("mode") == "memory"):
+            raise LibraryError(f"library URL {url!r} is an in-memory database, which would be lost at "
+                               "exit; give a file, e.g. sqlite:///path/to/library.db")
+        if not database.startswith("file:"):
+            folder = Path(database).expanduser().absolute().parent
+            if create_folder:
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise LibraryError(f"cannot open library {url}: cannot create folder {folder}: "
+                                       f"{exc.strerror or exc}") from exc
+            elif not folder.is_dir():
+                raise LibraryError(f"cannot open library {url}: the folder {folder} does not exist")
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -199,53 +222,186 @@ def create_library_engine(url: str) -> Engine:
         raise LibraryError(f"library URL {parsed.render_as_string()}: {exc}") from exc
 
 
+#: The schema revisions this Debrief knows, oldest first; the last is the one it writes.
+#: Kept here so that opening an up-to-date library needs one query and no Alembic
+#: (tests/models/test_store.py checks it against models/migrations).
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+HEAD = REVISIONS[-1]
+
+
+class NewerLibraryError(LibraryError):
+    """The library was made by a newer Debrief: nothing is changed, nothing backed up."""
+
+    def __init__(self, where: str, revision: str) -> None:
+        super().__init__(f"{where} was made by a newer Debrief (schema revision {revision}; this Debrief "
+                         f"knows up to {HEAD}): open it with that version; nothing was changed")
+        self.revision = revision
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stored in the database (None for an empty one)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _read_revision(connection)
+
+
+def _read_revision(connection: Connection) -> str | None:
+    if not sa_inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return str(rows[0][0]) if rows else None
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision``, backing up an SQLite file first."""
+    """Bring the schema to ``revision`` in one transaction, one process at a time.
+
+    The transaction is exclusive (SQLite ``BEGIN EXCLUSIVE``; a PostgreSQL
+    advisory lock), and the revision is read again inside it, so two processes
+    opening the same old (or new, empty) library migrate it once. A process
+    killed mid-way leaves the library at its old revision. An SQLite library
+    is backed up to ``<file>.before-<revision>.bak`` first; that backup is
+    written once and never replaced. A library from a newer Debrief raises
+    :class:`NewerLibraryError` before anything is touched.
+    """
+    target = HEAD if revision == "head" else revision
+    where = _where(engine)
     current = current_revision(engine)
-    if current == revision or (revision == "head" and current == head_revision()):
+    if current == target:
         return
-    if current is not None:
-        _backup_sqlite(engine, current)
-    with engine.begin() as connection:
+    if current is not None and current not in REVISIONS:
+        raise NewerLibraryError(where, current)
+    # Alembic is imported only when there is something to migrate.
+    from alembic import command
+
+    with _exclusive(engine) as connection:
+        current = _read_revision(connection)
+        if current == target:
+            return
+        if current is not None and current not in REVISIONS:
+            raise NewerLibraryError(where, current)
+        if current is not None:
+            _backup_sqlite(engine, current)
         command.upgrade(_alembic_config(connection), revision)
+
+
+@contextmanager
+def _exclusive(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that no other Debrief process can migrate beside."""
+    if engine.url.get_backend_name() != "sqlite":
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
+            yield connection
+        return
+    # pysqlite's own transaction handling commits before DDL; take it over so
+    # that the whole migration is one transaction (SQLAlchemy's recipe for
+    # SQLite transactional DDL), and make it exclusive.
+    locked = create_engine(engine.url, poolclass=NullPool)
+    event.listen(locked, "connect", _sqlite_migration_connect)
+    event.listen(locked, "begin", lambda conn: conn.exec_driver_sql("BEGIN EXCLUSIVE"))
+    try:
+        with locked.begin() as connection:
+            yield connection
+    finally:
+        locked.dispose()
+
+
+#: The PostgreSQL advisory lock that serialises Debrief migrations (any constant will do).
+_PG_MIGRATION_LOCK = 0x0DEB21EF
+
+
+def _sqlite_migration_connect(dbapi_connection: sqlite3.Connection, record: object) -> None:
+    _sqlite_pragmas(dbapi_connection, record)
+    dbapi_connection.isolation_level = None
+    # A second process waits for the first to finish migrating rather than failing.
+    dbapi_connection.execute(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
+
+
+#: How long a process waits for another one's migration (milliseconds).
+MIGRATION_WAIT_MS = 120_000
+
+
+def _where(engine: Engine) -> str:
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database:
+        return f"the library {database}"
+    return f"the library {engine.url.render_as_string(hide_password=True)}"
+
+
+def backup_path(path: Path, revision: str) -> Path:
+    """Where the copy of ``path`` taken before migrating it from ``revision`` lives."""
+    return path.with_name(f"{path.name}.before-{revision}.bak")
 
 
 def _backup_sqlite(engine: Engine, revision: str) -> None:
     database = engine.url.database
-    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+    if engine.url.get_backend_name() != "sqlite" or not database or database.startswith("file:"):
         return
     path = Path(database)
-    if path.exists():
-        # The backup API, not a file copy: after a crash the newest commits may
-        # live only in the -wal file, and a copy of library.db alone would miss them.
-        target = path.with_name(f"{path.name}.before-{revision}.bak")
-        with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
+    target = backup_path(path, revision)
+    if target.exists() and target.stat().st_size > 0:
+        return  # written once, by the first attempt to migrate from this revision; never replaced
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.unlink(missing_ok=True)
+        # The backup API, not a file copy: the newest commits may live only in
+        # the -wal file. A second connection reads (WAL lets a reader beside the
+        # exclusive writer) the library as it was before this migration.
+        source = sqlite3.connect(path, timeout=MIGRATION_WAIT_MS / 1000)
+        copy = sqlite3.connect(partial)
+        try:
             source.backup(copy)
-        source.close()
-        copy.close()
+        finally:
+            copy.close()
+            source.close()
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise LibraryError(f"cannot back up the library {path} before upgrading it ({reason}); "
+                           f"nothing was changed: free some space or move it, then open it again") from exc
 
 
 def open_library(url: str | None = None) -> Library:
-    """Open (and create or migrate) the library at ``url``."""
-    url = url or default_url()
-    engine = create_library_engine(url)
+    """Open (and create or migrate) the library at ``url`` (default: the user's own library).
+
+    The default library's folder is created on first use; a folder named in
+    ``url`` must exist already.
+    """
+    given = url or os.environ.get(ENV_DB, "").strip() or None
+    url = given or default_url()
+    engine = create_library_engine(url, create_folder=given is None)
     try:
         migrate(engine)
-    except SQLAlchemyError as exc:
+    except LibraryError:
         engine.dispose()
-        orig = getattr(exc, "orig", None)
-        reason = str(orig) if orig is not None else str(exc)
+        raise
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        engine.dispose()
         safe = make_url(url).render_as_string(hide_password=True)
-        raise LibraryError(f"cannot open library {safe}: {reason.strip().splitlines()[0]}") from exc
+        raise LibraryError(f"cannot open library {safe}: {_open_reason(exc)}") from exc
     sessions = sessionmaker(engine, expire_on_commit=False)
     guard_session(sessions)
     return Library(url=url, engine=engine, sessions=sessions)
+
+
+def _open_reason(exc: BaseException) -> str:
+    """Why a library could not be opened, in words a person can act on."""
+    orig = getattr(exc, "orig", None) or exc
+    text = _first_line(str(orig)) or type(orig).__name__
+    lowered = text.lower()
+    if "unable to open database file" in lowered:
+        return "the file or its folder cannot be opened for writing (read-only medium, or no permission)"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "it is on a read-only medium or folder"
+    if "disk i/o error" in lowered or "full" in lowered:
+        return f"the disk is full or failing ({text})"
+    if "file is not a database" in lowered or "malformed" in lowered:
+        return f"the file is not a Debrief library, or it is damaged ({text})"
+    if "locked" in lowered:
+        return "another program holds it locked; try again in a moment"
+    return text
 
 
 def _new_revision(message: str) -> None:
@@ -254,8 +410,9 @@ def _new_revision(message: str) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = create_library_engine(f"sqlite:///{tmp}/scratch.db")
-        if ScriptDirectory.from_config(_alembic_config()).get_current_head() is not None:
-            migrate(engine)
+        from alembic import command
+
+        migrate(engine)
         with engine.begin() as connection:
             command.revision(_alembic_config(connection), message=message, autogenerate=True)
 

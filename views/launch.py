@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.bootstrap import open_services
 from models.store import LibraryError
+from views.crash_dialog import install_excepthook
 from views.main_window import MainWindow
 
 
@@ -18,6 +19,8 @@ def run(db_url: str | None) -> int:
     app.setApplicationName("Debrief")
     app.setOrganizationName("Debrief")
     app.setApplicationDisplayName("Debrief")
+    window: MainWindow | None = None
+    install_excepthook(lambda: window)
     try:
         services = open_services(db_url)
     except LibraryError as exc:

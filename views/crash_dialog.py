@@ -1,0 +1,71 @@
+"""A crash report, not a crash: an exception that reaches the event loop is logged and explained.
+
+PySide6 hands an exception raised in a slot to ``sys.excepthook`` and carries
+on; the default hook prints a traceback to a terminal nobody in a meeting room
+is looking at. :func:`install_excepthook` replaces it: the traceback goes to
+the rotating crash log (app/crashlog.py) and a dialog says what happened,
+where the log is, and that the window keeps running. Typed notes are already
+committed (or kept in the note field), so closing the dialog loses nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app.crashlog import record_crash
+from models.errors import StorageError
+
+Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+class CrashReporter:
+    """The window's ``sys.excepthook``: log, then one dialog at a time (never a cascade)."""
+
+    def __init__(self, parent: Callable[[], QWidget | None] = lambda: None) -> None:
+        self._parent = parent
+        self._showing = False
+        #: Dialogs shown (tests read it; the dialog itself is modal and offscreen there).
+        self.reports: list[str] = []
+        self.show_dialog: Callable[[QWidget | None, str, str], None] = _show
+
+    def __call__(self, kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        log = record_crash(kind, error, tb)
+        if isinstance(error, StorageError):
+            message = (f"Debrief could not use its library: {error}\n\nWhat is on screen is kept; "
+                       "you can save the review elsewhere with File ▸ Export….")
+        else:
+            where = f"The details are in {log}." if log is not None else "No log could be written."
+            message = (f"Something went wrong inside Debrief: {type(error).__name__}: {error}\n\n"
+                       f"{where}\nDebrief keeps running; what you entered before this is stored.")
+        self.reports.append(message)
+        print(f"debrief: internal error: {type(error).__name__}: {error} "
+              f"(details in {log})", file=sys.stderr)
+        if self._showing:
+            return
+        self._showing = True
+        try:
+            self.show_dialog(self._parent(), message, "".join(traceback.format_exception(kind, error, tb)))
+        finally:
+            self._showing = False
+
+
+def _show(parent: QWidget | None, message: str, details: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, "Debrief: something went wrong", message,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setDetailedText(details)
+    box.exec()
+
+
+def install_excepthook(parent: Callable[[], QWidget | None] = lambda: None) -> CrashReporter:
+    """Make a :class:`CrashReporter` the process's ``sys.excepthook``; returns it."""
+    reporter = CrashReporter(parent)
+    sys.excepthook = reporter
+    return reporter
