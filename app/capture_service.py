@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -40,9 +41,13 @@ class CaptureService(QObject):
         #: Ids given to restored items whose own id was taken: (kind, old id) → new id.
         self._moved: dict[tuple[str, int], int] = {}
 
+    def now(self) -> datetime:
+        """The time on the service's clock: when a note was said, even if it is stored later."""
+        return self._clock()
+
     def add_note(self, review_id: int, *, phase: str, text: str, kind: str = "observation",
                  **fields: Any) -> NoteRow:
-        """Commit a new note said now; returns it as stored."""
+        """Commit a new note (said now unless ``said_at`` says when); returns it as stored."""
         fields.setdefault("said_at", self._clock())
         with self._library.begin() as session:
             row = note_row(notes.add_note(session, review_id, phase=phase, text=text, kind=kind, **fields))

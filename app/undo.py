@@ -8,6 +8,12 @@ nothing, reports the :class:`DomainError` to its ``on_error`` callback and
 marks itself obsolete, so the stack drops it rather than keeping a step that
 did nothing.
 
+A command can also be written *before* it is pushed (:meth:`ServiceCommand.write`,
+then :func:`push_written`): the stack then only ever sees commands whose write
+went through. ``app/pending_writes.py`` does this, so a write the library cannot
+take yet (another program holds the lock) can wait and be tried again without
+the stack ever holding, or dropping its redo steps for, a step that did nothing.
+
 Before undoing or redoing, a command checks that the event is still as it left
 it; if something outside the undo history changed it meanwhile, the step is
 refused instead of overwriting that change.
@@ -76,12 +82,37 @@ class ServiceCommand(QUndoCommand):
         self.review_id = review_id
         self.error: DomainError | None = None
         self._on_error = on_error
+        #: Set by a successful :meth:`write`: the push's own redo() must not write again.
+        self._written_ahead = False
 
     def redo(self) -> None:
+        if self._written_ahead:
+            self._written_ahead = False
+            return
         self._attempt(self._redo)
 
     def undo(self) -> None:
         self._attempt(self._undo)
+
+    def write(self) -> bool:
+        """Do the first redo now, outside any stack; whether it went through.
+
+        Push the command (:func:`push_written`) only when it did: the push's
+        redo() is then skipped, so the write happens once. A refused write
+        changes nothing and leaves the command unpushed, with ``error`` saying
+        why; ``on_error`` is *not* told (the caller may try again later, and
+        calls :meth:`report_error` when it gives up). Calling it again after a
+        refusal tries again.
+        """
+        self.setObsolete(False)  # a refusal marked it; a new try starts clean
+        self._attempt(self._redo, report=False)
+        self._written_ahead = self.error is None
+        return self._written_ahead
+
+    def report_error(self) -> None:
+        """Tell ``on_error`` about the last refusal (after :meth:`write` gave up)."""
+        if self.error is not None and self._on_error is not None:
+            self._on_error(self.error)
 
     def _redo(self) -> None:
         raise NotImplementedError
@@ -89,15 +120,26 @@ class ServiceCommand(QUndoCommand):
     def _undo(self) -> None:
         raise NotImplementedError
 
-    def _attempt(self, work: Callable[[], None]) -> None:
+    def _attempt(self, work: Callable[[], None], *, report: bool = True) -> None:
         self.error = None
         try:
             work()
         except DomainError as exc:
             self.error = exc
             self.setObsolete(True)
-            if self._on_error is not None:
+            if report and self._on_error is not None:
                 self._on_error(exc)
+
+
+def push_written(stack: QUndoStack, command: ServiceCommand) -> None:
+    """Put a command whose :meth:`~ServiceCommand.write` went through on ``stack`` as one undo step.
+
+    The stack may still merge it into the step before (consecutive edits of
+    one text) or drop it when it changed nothing, exactly as after a push.
+    """
+    if not command._written_ahead:
+        raise ValueError("push_written() takes a command whose write() went through")
+    stack.push(command)
 
 
 class EventCommand(ServiceCommand):
@@ -267,6 +309,11 @@ class AddNoteCommand(CaptureCommand):
     @property
     def note_id(self) -> int | None:
         return self._capture.resolve("note", self.row.id) if self.row is not None else None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The note as asked for (``phase``, ``text``, ``kind``, …): what a note not stored yet says."""
+        return dict(self._fields)
 
     def _redo(self) -> None:
         if self._removed is None:

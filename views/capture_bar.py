@@ -32,6 +32,8 @@ PHASE_DEFAULT_KIND = {
 
 #: Language flags shown at most, one line per rule; the rest are summed up in one more line.
 MAX_FLAG_LINES = 3
+#: Notes waiting for the library listed at most under the field; the rest are counted.
+MAX_PENDING_LINES = 5
 
 #: An ``@`` mention being typed, right before the cursor: at the start or after a space, no spaces in it.
 _MENTION = re.compile(r"(?:^|(?<=\s))@([^\s@]*)$")
@@ -73,6 +75,9 @@ class _NoteEdit(QLineEdit):
 # Amber as an accent only: the text keeps the palette's colour, readable in light and dark themes.
 _FLAG_STYLE = ("QLabel#languageFlag { border: none; border-left: 3px solid #e0a100; padding-left: 6px; "
                "font-size: 9.5pt; }")
+# The notes waiting for the library: a quiet grey bar, not an alarm (they are safe on screen).
+_PENDING_STYLE = ("QWidget#pendingNotes QLabel { border: none; border-left: 3px solid #8a8f98; "
+                  "padding-left: 6px; font-size: 9.5pt; }")
 
 
 class CaptureBar(QWidget):
@@ -93,6 +98,11 @@ class CaptureBar(QWidget):
     flagged phrase under the field with a suggested reframe (why it matters is
     the tooltip). Flags are for the facilitator only: they never block Enter
     and never become part of the submitted text.
+
+    A note the library cannot take yet (another program is writing to it, or
+    it is gone) is listed right under the field as "saving…" until it is
+    stored (:meth:`set_pending`): the field is free for the next note, and
+    what was typed stays on screen.
 
     Signals:
         submitted(str, str, int): text, kind, speaker participant id (-1 for none).
@@ -161,6 +171,25 @@ class CaptureBar(QWidget):
             flags_layout.addWidget(flag_label)
             self.flag_labels.append(flag_label)
         self.flags_box.hide()
+        self.pending_box = QWidget()
+        self.pending_box.setObjectName("pendingNotes")
+        self.pending_box.setStyleSheet(_PENDING_STYLE)
+        pending_layout = QVBoxLayout(self.pending_box)
+        pending_layout.setContentsMargins(0, 2, 0, 2)
+        pending_layout.setSpacing(1)
+        #: "Saving…" and why: the state of the notes listed below it.
+        self.saving_label = QLabel()
+        self.saving_label.setObjectName("savingState")
+        self.saving_label.setWordWrap(True)
+        #: The notes entered but not stored yet, oldest first.
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pendingList")
+        self.pending_label.setWordWrap(True)
+        self.pending_label.setTextFormat(Qt.TextFormat.PlainText)
+        pending_layout.addWidget(self.saving_label)
+        pending_layout.addWidget(self.pending_label)
+        self._pending: tuple[str, ...] = ()
+        self.pending_box.hide()
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +199,7 @@ class CaptureBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        layout.addWidget(self.pending_box)
         layout.addWidget(self.flags_box)
         layout.addWidget(self.status_label)
         self.set_participants(())
@@ -246,6 +276,35 @@ class CaptureBar(QWidget):
 
     def text(self) -> str:
         return self.note_edit.text()
+
+    def set_pending(self, texts: Sequence[str], state: str = "") -> None:
+        """List the notes entered but not stored yet under the field, headed by ``state`` ("Saving…").
+
+        No texts hides the list.
+        """
+        self._pending = tuple(texts)
+        if not self._pending:
+            self.pending_box.hide()
+            self.saving_label.clear()
+            self.pending_label.clear()
+            return
+        lines = [f"• {' '.join(text.split())}" for text in self._pending[:MAX_PENDING_LINES]]
+        rest = len(self._pending) - MAX_PENDING_LINES
+        if rest > 0:
+            lines.append(self.tr("…and %1 more").replace("%1", str(rest)))
+        self.saving_label.setText(state)
+        self.pending_label.setText("\n".join(lines))
+        self.pending_box.show()
+
+    def pending(self) -> tuple[str, ...]:
+        """The lines listed as not stored yet: the notes' texts, then a count of other changes."""
+        return self._pending
+
+    def put_back(self, text: str) -> None:
+        """A note that could not be stored returns to the field (after what is there, if anything)."""
+        current = self.note_edit.text().strip()
+        self.note_edit.setText(f"{current} {text}" if current else text)
+        self.note_edit.end(False)
 
     def focus_note(self) -> None:
         self.note_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
 
     def show_library(self) -> None:
         if self.review_page.review_id is not None:
+            if not self.review_page.ready_to_close():
+                return  # notes wait for the library: the note-taker chose to stay with them
             self.library_page.select(self.review_page.review_id)
         self.review_page.level_setting.commit_pending()
         self.review_page.review_id = None
@@ -426,6 +428,13 @@ class MainWindow(QMainWindow):
             apply_style(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Remember the layout; never quit silently over notes the library has not taken yet."""
+        waiting = self.review_page.pending_count()
+        if waiting and not self.review_page.ready_to_close(self.tr(
+                "%2 typed here are not in the library yet (%1).\n\nQuit and lose them? Cancel, then “Save "
+                "this review elsewhere…”, keeps them in a file.")):
+            event.ignore()
+            return
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         self.review_page.save_layout(settings)

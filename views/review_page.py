@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import Services
+from app.pending_writes import Outcome, PendingWrites, write_rescue_bundle
 from app.undo import (
     AddNoteCommand,
     DeleteActionCommand,
@@ -36,7 +39,7 @@ from app.undo import (
 )
 from models.anonymize import room_speaker, room_text
 from models.catalog import Template
-from models.errors import DomainError
+from models.errors import DomainError, StorageError
 from models.snapshot import NoteRow, ReviewDoc
 from models.vocabulary import NOTE_KINDS, label
 from views.capture_bar import CaptureBar
@@ -51,6 +54,7 @@ from views.pulse_widget import PulseWidget
 from views.room_window import RoomState
 from views.schedule_meeting_dialog import ScheduleMeetingDialog
 from views.shortcuts_dialog import SHORTCUT_GROUP
+from views.storage_banner import StorageBanner
 from views.walkthrough_panel import WalkthroughPanel
 
 PHASE_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -60,6 +64,14 @@ SPLITTERS = ("splitter", "context_splitter", "right_splitter")
 
 class ReviewPage(QWidget):
     """Runs one review's meeting. Every change goes through the services at once.
+
+    Notes, learnings, actions and their edits are written through
+    :class:`PendingWrites`: when the library cannot take one now (another
+    program holds its lock; the file is gone, the disk full or read-only) the
+    window does not freeze and nothing typed is dropped. A note waits under the
+    note field as "saving…" and is stored, in order, when the library takes it;
+    a library that is gone, full or read-only is said in a banner at the top,
+    which can save the review with those notes to a file elsewhere.
 
     Signals:
         close_requested(): back to the library.
@@ -77,6 +89,13 @@ class ReviewPage(QWidget):
         self._last_note_id: int | None = None
         self._events_only = False
         self._listed_template: str | None = None
+        #: Writes of notes and outcomes, kept in order while the library cannot take them.
+        self.writes = PendingWrites(services.library, services.undo, self)
+        self.writes.changed.connect(self._writes_changed)
+        self.writes.stored.connect(self._pending_stored)
+        self.writes.refused.connect(self._pending_refused)
+        self.storage_banner = StorageBanner()
+        self.storage_banner.save_requested.connect(self.save_elsewhere)
 
         # header
         self.back_button = QPushButton(self.tr("◀ Library"))
@@ -208,6 +227,7 @@ class ReviewPage(QWidget):
         self.splitter.setSizes([250, 800, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.storage_banner)
         layout.addWidget(self.splitter, 1)
 
         self._install_shortcuts()
@@ -234,6 +254,7 @@ class ReviewPage(QWidget):
         self._last_note_id = None
         self._listed_template = None
         self._show_doc(doc, opening=True)
+        self._writes_changed()  # notes still waiting from another review are not listed under this one
         self._services.prompts.open(review_id, doc.template)
         self._services.meeting.open(review_id, doc.template)
         self.capture.focus_note()
@@ -277,8 +298,12 @@ class ReviewPage(QWidget):
         if target is not None and self.review_id is not None:
             command = EditNoteCommand(self._services.capture, self.review_id, target.id, {"kind": kind},
                                       on_error=self._command_failed)
-            if self._push(command):
+            outcome = self._push(command)
+            if outcome == "stored":
                 self.capture.set_status(self.tr("Note marked as %1.").replace("%1", label(kind)))
+            elif outcome == "waiting":
+                self.capture.set_status(self.tr("Note marked as %1 once the library is free.")
+                                        .replace("%1", label(kind)))
         else:
             self.capture.set_kind(kind)
 
@@ -290,9 +315,13 @@ class ReviewPage(QWidget):
             return
         command = PromoteCommand(self._services.capture, self.review_id, note.id, to,
                                  on_error=self._command_failed)
-        if not self._push(command):
+        outcome = self._push(command)
+        if outcome == "refused":
             return
-        if to == "learning":
+        if outcome == "waiting":
+            self.capture.set_status(self.tr("Saving… it is added once the library is free: %1")
+                                    .replace("%1", note.text))
+        elif to == "learning":
             self.capture.set_status(self.tr("Added to learnings: %1").replace("%1", note.text))
         else:
             self.capture.set_status(self.tr("Added to actions: %1").replace("%1", note.text))
@@ -361,14 +390,113 @@ class ReviewPage(QWidget):
             self.walkthrough.jump_to_time()
             self.capture.focus_note()
 
-    def _push(self, command: ServiceCommand) -> bool:
-        """Do ``command`` as an undo step (pushing writes it once); whether it went through."""
-        self._services.undo.push(command)
-        return command.error is None
+    def _push(self, command: ServiceCommand) -> Outcome:
+        """Write ``command`` and make it an undo step: "stored", "waiting" (for the library) or "refused".
+
+        Only a write that went through becomes an undo step; one that waits
+        becomes one when it is stored (see :class:`PendingWrites`).
+        """
+        return self.writes.submit(command)
 
     def _command_failed(self, exc: DomainError) -> None:
         """A refused write, or an undo step that found things changed: said under the note field."""
-        self.capture.set_status(str(exc))
+        if isinstance(exc, StorageError):
+            self.capture.set_status(self.tr("Not saved: %1").replace("%1", str(exc)))
+        else:
+            self.capture.set_status(str(exc))
+
+    def pending_count(self) -> int:
+        """How many notes and changes typed here wait for the library."""
+        return self.writes.count()
+
+    def ready_to_close(self, question: str = "") -> bool:
+        """Whether the review may close now; asks first when notes or changes still wait for the library.
+
+        ``question`` replaces the one asked; in it, %1 is why they wait and %2 how many do.
+
+        What waits is still written if the library takes it later (while
+        Debrief runs), but no longer as an undo step of a review that is closed.
+        """
+        waiting = self.writes.count()
+        if waiting == 0:
+            return True
+        problem = self.writes.problem()
+        why = problem.message if problem is not None else self.tr("the library has not taken them yet")
+        how_many = (self.tr("1 note or change") if waiting == 1
+                    else self.tr("%1 notes or changes").replace("%1", str(waiting)))
+        text = question or self.tr("%2 typed here are not in the library yet (%1).\n\nLeave this review "
+                                   "anyway? They are stored if the library takes them while Debrief stays "
+                                   "open; “Save this review elsewhere…” keeps a copy now.")
+        if not self.confirm(self.tr("Not saved yet"), text.replace("%1", why).replace("%2", how_many)):
+            return False
+        self.writes.detach()
+        return True
+
+    def save_elsewhere(self) -> Path | None:
+        """Write the review as this window holds it, with the notes not stored yet, to a bundle file.
+
+        Works from the window's snapshot, never from the library (which may be
+        gone or unreadable): what is on screen goes into the file.
+        """
+        if self.doc is None:
+            return None
+        folder = self._services.settings.get("last_export_dir") or str(Path.home())
+        suggested = Path(folder) / f"{_safe_name(self.doc.title)} (not in the library).yaml"
+        path_text = self.ask_rescue_path(str(suggested))
+        if not path_text:
+            return None
+        path = Path(path_text)
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            path = path.with_name(path.name + ".yaml")
+        try:
+            waiting = write_rescue_bundle(self.doc, self.writes.pending_notes(), path)
+        except (OSError, DomainError) as exc:
+            self.capture.set_status(self.tr("Could not write %1: %2").replace("%1", str(path))
+                                    .replace("%2", str(exc)))
+            return None
+        self.capture.set_status(self.tr("Saved this review to %1, with the %2 notes not in the library yet. "
+                                        "File ▸ Import review bundle brings it into a library.")
+                                .replace("%1", str(path)).replace("%2", str(waiting)))
+        return path
+
+    def ask_rescue_path(self, suggested: str) -> str:
+        """Where "Save this review elsewhere…" writes (tests replace the file dialog)."""
+        return QFileDialog.getSaveFileName(self, self.tr("Save this review elsewhere"), suggested,
+                                           self.tr("Review bundle (*.yaml)"))[0]
+
+    def _writes_changed(self) -> None:
+        """Show what waits for the library under the note field; the banner when it is broken, not busy."""
+        problem = self.writes.problem()
+        notes = [n.text for n in self.writes.pending_notes() if n.review_id == self.review_id]
+        others = self.writes.count() - len(self.writes.pending_notes())
+        lines = list(notes)
+        if others > 0:
+            lines.append(self.tr("1 other change") if others == 1
+                         else self.tr("%1 other changes").replace("%1", str(others)))
+        if problem is None:
+            state = self.tr("Saving…")
+        elif problem.retry:
+            state = self.tr("Saving… the library is busy: another program is writing to it. What you typed "
+                            "waits here and is stored, in this order, as soon as it is free.")
+        else:
+            state = self.tr("Not stored yet, kept here: the library cannot take it (see above).")
+        self.capture.set_pending(lines, state)
+        if problem is not None and not problem.retry:
+            self.storage_banner.show_problem(problem, len(notes))
+        else:
+            self.storage_banner.clear()
+
+    def _pending_stored(self, command: object) -> None:
+        """A note that waited is in the library now."""
+        if (isinstance(command, AddNoteCommand) and (row := command.row) is not None
+                and command.review_id == self.review_id):
+            self.capture.set_status(self.tr("Saved: %1 · %2").replace("%1", label(row.kind))
+                                    .replace("%2", row.text))
+
+    def _pending_refused(self, command: object) -> None:
+        """A note that waited was refused for good (a bad value, not the library): back to the field."""
+        if isinstance(command, AddNoteCommand) and command.review_id == self.review_id:
+            self.capture.put_back(str(command.fields.get("text", "")))
 
     def _show_doc(self, doc: ReviewDoc, *, opening: bool = False) -> None:
         severity = self._services.catalog.severity(doc.severity)
@@ -548,16 +676,24 @@ class ReviewPage(QWidget):
             fields["author_id"] = speaker
         if phase == "timeline" and self.walkthrough.current_event_id() is not None:
             fields["event_id"] = self.walkthrough.current_event_id()
+        # When it was said, not when the library took it (it may have to wait).
+        fields["said_at"] = self._services.capture.now()
         command = AddNoteCommand(self._services.capture, self.review_id,
                                  {"phase": phase, "text": text, "kind": kind, **fields},
                                  on_error=self._command_failed)
-        row = command.row if self._push(command) else None
+        outcome = self._push(command)
+        row = command.row if outcome == "stored" else None
         if row is not None:  # committed before the field clears: a crash now loses nothing
             self._last_note_id = row.id
             self._select_note(row.id)
             self.capture.clear_after_submit()
             self.capture.set_status(self.tr("Saved: %1 · %2").replace("%1", label(row.kind))
                                     .replace("%2", row.text))
+        elif outcome == "waiting":
+            # Listed under the field until it is stored: the field is free for the next note.
+            self._last_note_id = None
+            self.capture.clear_after_submit()
+            self.capture.set_status("")  # not "Saved: …" of the note before: the list says where it is
 
     def _forget_last_note(self) -> None:
         self._last_note_id = None
@@ -635,3 +771,8 @@ class ReviewPage(QWidget):
                                                        self.tr("Delete this action item?")):
             self._push(DeleteActionCommand(self._services.capture, self.review_id, action_id,
                                            on_error=self._command_failed))
+
+
+def _safe_name(title: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in " -_" else "-" for c in title).strip()
+    return cleaned[:80] or "review"
