@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,7 +24,9 @@ from sqlalchemy.orm import Session
 from models import notes as notes_model
 from models import reviews, timeline
 from models.catalog import Catalog, Template
-from models.entities import Meeting, MeetingPhase
+from models.entities import ActionItem, Meeting, MeetingPhase, Note, Participant, Review, TimelineEvent
+from models.errors import DomainError, InvalidFieldError
+from models.limits import check_moment, check_text, column_limit
 from models.vocabulary import (
     ACTION_PRIORITIES,
     ACTION_STATUSES,
@@ -35,7 +38,16 @@ from models.vocabulary import (
     REVIEW_STATUSES,
     ROLES,
 )
-from models.yamlsource import LineDict, LineList, SourceError, load_yaml_file
+from models.yamlsource import (
+    LineDict,
+    LineList,
+    SourceError,
+    join_surrogates,
+    load_yaml_text,
+    one_line,
+    read_text_file,
+    scalar_text,
+)
 
 BUNDLE_FORMAT = "debrief.review"
 BUNDLE_VERSION = 1
@@ -58,7 +70,26 @@ PHASE_KEYS = ("id", "started_at", "ended_at")
 
 _DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
 _DUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PHASE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 TIME_EXAMPLE = "2026-03-02T09:14:00Z"
+
+# The most characters each bounded field holds: its column's length, so a bundle
+# SQLite would take is also one PostgreSQL takes (the rest are unbounded Text).
+_TITLE = column_limit(Review, "title")
+_SEVERITY = column_limit(Review, "severity")
+_TIMEZONE = column_limit(Review, "timezone")
+_TEMPLATE = column_limit(Review, "template")
+_NAME = column_limit(Participant, "name")
+_SOURCE = column_limit(TimelineEvent, "source")
+_NOTE_PHASE = column_limit(Note, "phase")
+_OWNER = column_limit(ActionItem, "owner")
+#: A meeting's phase id lands in two columns (the visit, and the meeting's current phase).
+_MEETING_PHASE = min(n for n in (column_limit(MeetingPhase, "phase"), column_limit(Meeting, "current_phase"))
+                     if n is not None)
+
+#: The start of the message of a failure no check foresaw (the boundary's last line);
+#: the property tests assert that no generated bundle ever reaches it.
+UNEXPECTED = "unexpected problem reading the bundle"
 
 
 @dataclass(frozen=True)
@@ -155,28 +186,67 @@ class Bundle:
     meetings: tuple[BundleMeeting, ...]
 
 
-def parse_time(value: Any) -> datetime:
+def parse_time(value: Any, zone: tzinfo | None = None) -> datetime:
     """An ISO 8601 time with ``Z`` or an offset, as tz-aware UTC.
 
+    The time must also be one the library holds (1900 to 2200, readable in
+    ``zone``, the review's timezone): :func:`models.limits.check_moment`.
     Raises ``ValueError`` with the reason (without the field) otherwise.
     """
+    moment = _aware(value)
+    try:
+        check_moment(moment, field="time", zone=zone)
+    except InvalidFieldError as exc:
+        raise ValueError(exc.reason) from None
+    return moment.astimezone(UTC)
+
+
+def _aware(value: Any) -> datetime:
+    """``value`` as a datetime with an offset, not yet converted (that may overflow)."""
     if isinstance(value, datetime):
         if value.utcoffset() is None:
             raise ValueError("needs a timezone offset (Z or +01:00)")
-        return value.astimezone(UTC)
+        return value
     if not isinstance(value, str):
         raise ValueError(f"must be a date and time like {TIME_EXAMPLE}")
     text = value.strip()
     if _DATE_ONLY.match(text):
-        raise ValueError(f"{text!r} is a date without a time; write it like {TIME_EXAMPLE}")
+        raise ValueError(f"{_show(text)} is a date without a time; write it like {TIME_EXAMPLE}")
     iso = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 time (like {TIME_EXAMPLE})") from None
+        raise ValueError(f"{_show(text)} is not an ISO 8601 time (like {TIME_EXAMPLE})") from None
     if moment.utcoffset() is None:
-        raise ValueError(f"{text!r} needs a timezone offset (Z or +01:00)")
-    return moment.astimezone(UTC)
+        raise ValueError(f"{_show(text)} needs a timezone offset (Z or +01:00)")
+    return moment
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """``value`` for a one-line message: text quoted (and cut short), anything else by its kind.
+
+    Never the ``repr`` of a container (a hostile file can nest or alias one
+    without end) nor the digits of a huge integer (``str`` refuses those).
+    """
+    if isinstance(value, str):
+        shown = repr(value[:limit])
+        return shown[:-1] + "…" + shown[-1] if len(value) > limit else shown
+    if value is None or isinstance(value, bool | float):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value) if value.bit_length() <= 64 else "(a number this large)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a value of type {type(value).__name__}"
+
+
+def _label(key: Any) -> str:
+    """A key as it reads in a field path: as is when short and printable, else quoted."""
+    if isinstance(key, str) and key.isprintable() and 0 < len(key) <= 60:
+        return key
+    return _show(key) if isinstance(key, str) else _show(scalar_text(key) or key)
 
 
 def _join(where: str, key: str) -> str:
@@ -188,6 +258,8 @@ class _Reader:
 
     def __init__(self, path: str | None) -> None:
         self.path = path
+        #: The review's timezone once read: every time must be readable in it.
+        self.zone: tzinfo | None = None
 
     def fail(self, message: str, *, field: str | None = None, line: int | None = None) -> NoReturn:
         raise SourceError(message, path=self.path, line=line, field=field)
@@ -208,23 +280,36 @@ class _Reader:
             line = value.line_of(index) if isinstance(value, LineList) else parent.line(key)
             yield index, item, f"{parent.field(key)}[{index}]", line
 
+    def stored_text(self, text: str, *, field: str, line: int | None, limit: int | None) -> str:
+        """``text`` if the library can store it: valid Unicode, no NUL, at most ``limit`` characters.
+
+        The same checks as every other way in (:func:`models.limits.check_text`),
+        here with the file and line, so an import never fails at the database.
+        """
+        try:
+            return check_text(join_surrogates(text), field=field, limit=limit)
+        except InvalidFieldError as exc:
+            self.fail(exc.reason, field=field, line=line)
+        except ValueError as exc:
+            self.fail(str(exc), field=field, line=line)
+
 
 class _Map:
     """One mapping of the document, with typed getters that fail with its field path."""
 
-    def __init__(self, reader: _Reader, data: dict[str, Any], where: str, allowed: tuple[str, ...]) -> None:
+    def __init__(self, reader: _Reader, data: dict[Any, Any], where: str, allowed: tuple[str, ...]) -> None:
         self.reader = reader
         self.data = data
         self.where = where
         for key in data:
             if key not in allowed:
                 reader.fail(f"unknown key (expected one of: {', '.join(allowed)})",
-                            field=self.field(str(key)), line=self.line(str(key)))
+                            field=self.field(_label(key)), line=self.line(key))
 
     def field(self, key: str) -> str:
         return _join(self.where, key)
 
-    def line(self, key: str) -> int | None:
+    def line(self, key: Any) -> int | None:
         return self.data.line_of(key) if isinstance(self.data, LineDict) else None
 
     def get(self, key: str) -> Any:
@@ -233,25 +318,28 @@ class _Map:
     def fail(self, key: str, message: str) -> NoReturn:
         self.reader.fail(message, field=self.field(key), line=self.line(key))
 
-    def text(self, key: str, *, required: bool = False) -> str:
+    def text(self, key: str, *, required: bool = False, limit: int | None = None) -> str:
+        """The text at ``key`` ("" if absent), stripped, and storable in a column of ``limit``."""
         value = self.get(key)
-        if isinstance(value, bool) or (value is not None and not isinstance(value, str | int | float)):
-            self.fail(key, "must be text")
-        text = "" if value is None else str(value).strip()
+        raw = "" if value is None else scalar_text(value)
+        if raw is None:
+            self.fail(key, "must be text" if not isinstance(value, int) or isinstance(value, bool)
+                      else "must be text, not a number this long")
+        text = raw.strip()
         if required and not text:
             self.fail(key, "is required")
-        return text
+        return self.reader.stored_text(text, field=self.field(key), line=self.line(key), limit=limit)
 
-    def optional_text(self, key: str) -> str | None:
-        return self.text(key) or None
+    def optional_text(self, key: str, *, limit: int | None = None) -> str | None:
+        return self.text(key, limit=limit) or None
 
     def choice(self, key: str, allowed: tuple[str, ...] | list[str], default: str) -> str:
         value = self.get(key)
         if value is None:
             return default
-        if value not in allowed:
-            self.fail(key, f"{value!r} is not one of: {', '.join(allowed)}")
-        return str(value)
+        if not isinstance(value, str) or value not in allowed:
+            self.fail(key, f"{_show(value)} is not one of: {', '.join(allowed)}")
+        return value
 
     def time(self, key: str, *, required: bool = False) -> datetime | None:
         value = self.get(key)
@@ -260,7 +348,7 @@ class _Map:
                 self.fail(key, f"is required (a time like {TIME_EXAMPLE})")
             return None
         try:
-            return parse_time(value)
+            return parse_time(value, self.reader.zone)
         except ValueError as exc:
             self.fail(key, str(exc))
 
@@ -290,13 +378,14 @@ class _Map:
         for index, item in enumerate(value):
             line = value.line_of(index) if isinstance(value, LineList) else self.line(key)
             field = f"{self.field(key)}[{index}]"
-            if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
+            raw = scalar_text(item)
+            if raw is None or not raw.strip():
                 self.reader.fail("must be text", field=field, line=line)
-            word = str(item).strip()
+            word = self.reader.stored_text(raw.strip(), field=field, line=line, limit=None)
             if allowed is not None and word not in allowed:
-                self.reader.fail(f"{word!r} is not one of: {', '.join(allowed)}", field=field, line=line)
+                self.reader.fail(f"{_show(word)} is not one of: {', '.join(allowed)}", field=field, line=line)
             if people is not None and word not in people:
-                self.reader.fail(f"{word!r} is not listed under participants", field=field, line=line)
+                self.reader.fail(f"{_show(word)} is not listed under participants", field=field, line=line)
             if word not in found:
                 found.append(word)
         return tuple(found)
@@ -312,16 +401,40 @@ class _Map:
                 return date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.fail(key, f"{value!r} is not a date (YYYY-MM-DD)" if isinstance(value, str)
+        self.fail(key, f"{_show(value)} is not a date (YYYY-MM-DD)" if isinstance(value, str)
                   else "must be a date (YYYY-MM-DD)")
+
+
+@contextmanager
+def _boundary(path: str | None) -> Iterator[None]:
+    """The loader's boundary: whatever goes wrong reading a bundle leaves as :class:`SourceError`.
+
+    Every failure the checks foresee is already a SourceError with its line and
+    field; this is the last line behind them, so that even an unforeseen one
+    is one line naming the file (and the property tests look for it).
+    """
+    try:
+        yield
+    except (SourceError, DomainError):
+        raise
+    except RecursionError as exc:
+        raise SourceError("nested too deeply to read", path=path) from exc
+    except Exception as exc:  # noqa: BLE001 - the last line, behind the specific checks
+        raise SourceError(f"{UNEXPECTED} ({type(exc).__name__}: {one_line(exc)})", path=path) from exc
 
 
 def parse_bundle(data: Any, *, path: str | None, catalog: Catalog) -> Bundle:
     """Validate a whole bundle document (as loaded from YAML or JSON) into a :class:`Bundle`.
 
-    Raises :class:`SourceError` naming the path, line (for YAML) and field at fault.
+    Raises :class:`SourceError` naming the path, line (for YAML) and field at
+    fault. A bundle it returns imports: every value fits its column and every
+    time the library's range, the checks the database would otherwise make.
     """
-    reader = _Reader(path)
+    with _boundary(path):
+        return _parse(_Reader(path), data, catalog)
+
+
+def _parse(reader: _Reader, data: Any, catalog: Catalog) -> Bundle:
     if not isinstance(data, dict):
         reader.fail("a review bundle must be a mapping with format, version and review", line=1)
     # The format marker and version come before anything else: a newer bundle may
@@ -331,16 +444,16 @@ def parse_bundle(data: Any, *, path: str | None, catalog: Catalog) -> Bundle:
     if marker is None:
         top.fail("format", f"is required ({BUNDLE_FORMAT!r}); is this a Debrief review bundle?")
     if marker != BUNDLE_FORMAT:
-        top.fail("format", f"{marker!r} is not {BUNDLE_FORMAT!r}; this is not a Debrief review bundle")
+        top.fail("format", f"{_show(marker)} is not {BUNDLE_FORMAT!r}; this is not a Debrief review bundle")
     version = top.get("version")
     if version is None:
         top.fail("version", f"is required (this Debrief reads version {BUNDLE_VERSION})")
     if isinstance(version, bool) or not isinstance(version, int):
-        top.fail("version", f"must be a whole number, not {version!r}")
+        top.fail("version", f"must be a whole number, not {_show(version)}")
     if version > BUNDLE_VERSION:
-        top.fail("version", f"version {version} is newer than this Debrief reads ({BUNDLE_VERSION})")
+        top.fail("version", f"version {_show(version)} is newer than this Debrief reads ({BUNDLE_VERSION})")
     if version < 1:
-        top.fail("version", f"version {version} does not exist (versions start at 1)")
+        top.fail("version", f"version {_show(version)} does not exist (versions start at 1)")
     top = _Map(reader, data, "", TOP_KEYS)
 
     if top.get("review") is None:
@@ -358,7 +471,7 @@ def parse_bundle(data: Any, *, path: str | None, catalog: Catalog) -> Bundle:
     )
     actions = tuple(
         BundleAction(title=m.text("title", required=True), description=m.text("description"),
-                     owner=m.text("owner"), due=m.due("due"),
+                     owner=m.text("owner", limit=_OWNER), due=m.due("due"),
                      priority=m.choice("priority", ACTION_PRIORITIES, "medium"),
                      status=m.choice("status", ACTION_STATUSES, "open"), link=m.text("link"))
         for m in (reader.mapping(item, field, ACTION_KEYS, line)
@@ -371,20 +484,22 @@ def parse_bundle(data: Any, *, path: str | None, catalog: Catalog) -> Bundle:
 
 def _parse_review(reader: _Reader, top: _Map, catalog: Catalog) -> tuple[BundleReview, Template]:
     m = reader.mapping(top.get("review"), "review", REVIEW_KEYS, top.line("review"))
-    severity = m.optional_text("severity")
+    severity = m.optional_text("severity", limit=_SEVERITY)
     if severity is not None and catalog.severity(severity) is None:
-        m.fail("severity", f"{severity!r} is not a known severity (known: {', '.join(catalog.severities)})")
-    template_id = m.text("template") or "standard"
+        m.fail("severity", f"{_show(severity)} is not a known severity "
+                           f"(known: {', '.join(catalog.severities)})")
+    template_id = m.text("template", limit=_TEMPLATE) or "standard"
     template = catalog.template(template_id)
     if template is None:
-        m.fail("template", f"{template_id!r} is not a known template (known: {', '.join(catalog.templates)})")
-    zone = m.text("timezone") or "UTC"
+        m.fail("template", f"{_show(template_id)} is not a known template "
+                           f"(known: {', '.join(catalog.templates)})")
+    zone = m.text("timezone", limit=_TIMEZONE) or "UTC"
     try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        m.fail("timezone", f"{zone!r} is not a known IANA timezone name (like Europe/Berlin)")
+        reader.zone = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        m.fail("timezone", f"{_show(zone)} is not a known IANA timezone name (like Europe/Berlin)")
     review = BundleReview(
-        title=m.text("title", required=True),
+        title=m.text("title", required=True, limit=_TITLE),
         summary=m.text("summary"),
         severity=severity,
         kind=m.choice("kind", REVIEW_KINDS, "incident"),
@@ -406,9 +521,9 @@ def _parse_participants(reader: _Reader, top: _Map) -> tuple[BundleParticipant, 
     result: list[BundleParticipant] = []
     for _index, item, field, line in reader.items(top, "participants"):
         m = reader.mapping(item, field, PARTICIPANT_KEYS, line)
-        name = m.text("name", required=True)
+        name = m.text("name", required=True, limit=_NAME)
         if any(p.name == name for p in result):
-            m.fail("name", f"{name!r} is listed twice")
+            m.fail("name", f"{_show(name)} is listed twice")
         context = m.get("context")
         c = reader.mapping({} if context is None else context, m.field("context"), CONTEXT_KEYS,
                            m.line("context"))
@@ -431,7 +546,7 @@ def _parse_timeline(reader: _Reader, top: _Map, names: set[str]) -> tuple[Bundle
         people = m.words("participants", people=names)
         result.append(BundleEvent(at=at, text=m.text("text", required=True),
                                   kind=m.choice("kind", EVENT_KINDS, "observation"),
-                                  source=m.text("source"), approximate=m.flag("approximate"),
+                                  source=m.text("source", limit=_SOURCE), approximate=m.flag("approximate"),
                                   participants=people))
     return tuple(result)
 
@@ -442,19 +557,19 @@ def _parse_notes(reader: _Reader, top: _Map, names: set[str], event_count: int,
     phases = template.phase_ids()
     for _index, item, field, line in reader.items(top, "notes"):
         m = reader.mapping(item, field, NOTE_KEYS, line)
-        phase = m.text("phase", required=True)
+        phase = m.text("phase", required=True, limit=_NOTE_PHASE)
         if phase not in phases:
-            m.fail("phase", f"{phase!r} is not a phase of the template {template.id!r} "
+            m.fail("phase", f"{_show(phase)} is not a phase of the template {template.id!r} "
                             f"(phases: {', '.join(phases)})")
         author = m.optional_text("author")
         if author is not None and author not in names:
-            m.fail("author", f"{author!r} is not listed under participants")
+            m.fail("author", f"{_show(author)} is not listed under participants")
         event = m.get("event")
         if event is not None:
             if isinstance(event, bool) or not isinstance(event, int):
                 m.fail("event", "must be the index of a timeline event (0 is the first)")
             if not 0 <= event < event_count:
-                m.fail("event", f"event {event} is out of range (the timeline has {event_count} "
+                m.fail("event", f"event {_show(event)} is out of range (the timeline has {event_count} "
                                 f"event{'s' if event_count != 1 else ''}, counted from 0)")
         result.append(BundleNote(phase=phase, kind=m.choice("kind", NOTE_KINDS, "observation"),
                                  text=m.text("text", required=True), at=m.time("at"), author=author,
@@ -469,8 +584,13 @@ def _parse_meetings(reader: _Reader, top: _Map) -> tuple[BundleMeeting, ...]:
         phases: list[BundleMeetingPhase] = []
         for _p, phase_item, phase_field, phase_line in reader.items(m, "phases"):
             p = reader.mapping(phase_item, phase_field, PHASE_KEYS, phase_line)
-            phases.append(BundleMeetingPhase(id=p.text("id", required=True),
-                                             started_at=p.time("started_at"), ended_at=p.time("ended_at")))
+            phase_id = p.text("id", required=True, limit=_MEETING_PHASE)
+            if not _PHASE_ID.fullmatch(phase_id):
+                # Not checked against one template: a later meeting (an actions
+                # meeting) walks a template of its own.
+                p.fail("id", f"{_show(phase_id)} is not a phase id (lower-case letters, digits and dashes)")
+            phases.append(BundleMeetingPhase(id=phase_id, started_at=p.time("started_at"),
+                                             ended_at=p.time("ended_at")))
         result.append(BundleMeeting(kind=m.choice("kind", MEETING_KINDS, "review"),
                                     started_at=m.time("started_at"), ended_at=m.time("ended_at"),
                                     phases=tuple(phases)))
@@ -479,27 +599,50 @@ def _parse_meetings(reader: _Reader, top: _Map) -> tuple[BundleMeeting, ...]:
 
 def load_bundle_data(path: Path) -> Any:
     """The raw document of a bundle file (YAML with line numbers, or JSON)."""
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return load_yaml_file(path)
-    if suffix != ".json":
-        kind = f"a {suffix} file" if suffix else "a file without a suffix"
-        raise SourceError(f"a review bundle is a .yaml, .yml or .json file, not {kind}", path=str(path))
+    with _boundary(str(path)):
+        suffix = path.suffix.lower()
+        if suffix not in BUNDLE_SUFFIXES:
+            kind = f"a {_show(suffix)[1:-1]} file" if suffix else "a file without a suffix"
+            raise SourceError(f"a review bundle is a .yaml, .yml or .json file, not {kind}", path=str(path))
+        text = read_text_file(path)
+        if suffix == ".json":
+            return _load_json(text, str(path))
+        return load_yaml_text(text, path=str(path))
+
+
+class _JsonValueError(ValueError):
+    """A value json reads but a bundle cannot hold (NaN, a number of thousands of digits)."""
+
+
+def _json_constant(name: str) -> NoReturn:
+    raise _JsonValueError(f"{name} is not a JSON value")
+
+
+def _json_int(digits: str) -> int:
     try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"not UTF-8 text (byte {exc.start})", path=str(path)) from exc
+        return int(digits)
+    except ValueError:  # more digits than Python converts (4,300 by default)
+        raise _JsonValueError(f"a number of {len(digits.lstrip('-')):,} digits is too long") from None
+
+
+def _load_json(text: str, path: str) -> Any:
     try:
-        return json.loads(text.removeprefix("\ufeff"))
+        return json.loads(text, parse_constant=_json_constant, parse_int=_json_int)
     except json.JSONDecodeError as exc:
-        raise SourceError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=str(path),
+        raise SourceError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=path,
                           line=exc.lineno) from exc
+    except _JsonValueError as exc:
+        raise SourceError(f"not valid JSON: {exc}", path=path) from exc
+    except RecursionError as exc:
+        raise SourceError("not valid JSON: nested too deeply", path=path) from exc
 
 
 def load_bundle_file(path: Path, catalog: Catalog) -> Bundle:
-    """Read and validate a bundle file (``.yaml``, ``.yml`` or ``.json``)."""
+    """Read and validate a bundle file (``.yaml``, ``.yml`` or ``.json``).
+
+    Anything wrong with the file, from its bytes to its values, is a
+    :class:`SourceError` naming the file (and the line and field when known).
+    """
     return parse_bundle(load_bundle_data(path), path=str(path), catalog=catalog)
 
 

@@ -25,12 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from models.yamlsource import LineDict, LineList, SourceError, load_yaml_file, load_yaml_text
+from models.yamlsource import LineDict, LineList, SourceError, load_user_file, load_yaml_text
 
 USER_FILE = "language.yaml"
 PERSON = "{person}"
@@ -51,7 +51,11 @@ PEOPLE_WORDS: tuple[str, ...] = (
     "the team", "the other team",
 )
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: The longest pattern phrase, in characters. Real phrases are a few words; the
+#: pattern trie is built one level per character, so a page-long "phrase" would
+#: only exhaust the stack.
+PHRASE_LIMIT = 100
 _TOKENS = re.compile(r"(\{[^{}]*\}|[\s\-\u2010\u2011]+|['\u2019])")
 _SEPARATOR = r"[\s\-\u2010\u2011]+"
 _APOSTROPHE = "['\u2019]?"
@@ -264,6 +268,9 @@ def _phrases(value: Any, key: str, item: LineDict, path: str | None, where: str)
         if not isinstance(phrase, str) or not any(c.isalnum() for c in phrase):
             raise SourceError("must be a phrase with at least one letter or digit", path=path,
                               line=line, field=f"{where}{key}")
+        if len(phrase.strip()) > PHRASE_LIMIT:
+            raise SourceError(f"is {len(phrase.strip()):,} characters long; a phrase has at most "
+                              f"{PHRASE_LIMIT}", path=path, line=line, field=f"{where}{key}")
         try:
             re.compile(phrase_to_regex(phrase))
         except (ValueError, re.error) as exc:
@@ -302,7 +309,7 @@ def parse_rules(data: Any, *, path: str | None = None, builtin: bool = False) ->
                 raise SourceError(f"unknown key (expected one of: {', '.join(sorted(_RULE_KEYS))})",
                                   path=path, line=item.line_of(key), field=f"{where}{key}")
         rule_id = item.get("id")
-        if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
             raise SourceError("must be lower-case letters, digits and dashes", path=path,
                               line=item.line_of("id"), field=f"{where}id")
         if any(r.id == rule_id for r in result):
@@ -318,7 +325,7 @@ def parse_rules(data: Any, *, path: str | None = None, builtin: bool = False) ->
         if "pattern" not in item:
             raise SourceError("is required", path=path, line=item.line, field=f"{where}pattern")
         exceptions = _phrases(item["except"], "except", item, path, where) if "except" in item else ()
-        result.append(Rule(
+        rule = Rule(
             id=rule_id,
             patterns=_phrases(item["pattern"], "pattern", item, path, where),
             why=_text(item, "why", path, where),
@@ -326,12 +333,23 @@ def parse_rules(data: Any, *, path: str | None = None, builtin: bool = False) ->
             exceptions=exceptions,
             enabled=enabled,
             builtin=builtin,
-        ))
+        )
+        _compiles(rule, path, item.line, f"rules[{index}]")
+        result.append(rule)
     return result
 
 
+def _compiles(rule: Rule, path: str | None, line: int | None, field: str) -> None:
+    """Compile ``rule`` now, so a rule that cannot is a problem of its file, not of the first keystroke."""
+    try:
+        rule.regex()
+    except (ValueError, re.error, RecursionError, OverflowError) as exc:
+        raise SourceError(f"the patterns cannot be used ({exc})", path=path, line=line, field=field) from exc
+
+
+@cache
 def builtin_rules() -> tuple[Rule, ...]:
-    """The rules that ship with Debrief, in file order."""
+    """The rules that ship with Debrief, in file order (parsed once: read-only data)."""
     name = "resources/language.yaml"
     text = resources.files("resources").joinpath("language.yaml").read_text(encoding="utf-8")
     return tuple(parse_rules(load_yaml_text(text, path=name), path=name, builtin=True))
@@ -344,11 +362,12 @@ def load_language_rules(config_folder: Path | None = None) -> LanguageRules:
     if config_folder is not None:
         user_file = config_folder / USER_FILE
         if user_file.exists():
-            try:
-                for rule in parse_rules(load_yaml_file(user_file), path=str(user_file)):
+            found = load_user_file(user_file, lambda data, name: parse_rules(data, path=name))
+            if isinstance(found, str):
+                problems.append(found)
+            else:
+                for rule in found:
                     by_id[rule.id] = rule  # a replaced rule keeps its place in the list
-            except SourceError as exc:
-                problems.append(str(exc))
     rules = tuple(rule for rule in by_id.values() if rule.enabled)
     for rule in rules:  # compile now, not on the first keystroke
         rule.regex()

@@ -8,7 +8,8 @@ byte) is refused on both with the field that holds it.
 * :func:`check_moment`: a time between 1900 and 2200 that also reads in the
   review's timezone. Anything outside is a typo ("999" for "1999") or a
   placeholder ("0001-01-01"), never an incident.
-* :func:`check_text`: no NUL byte (PostgreSQL cannot store one) and no more
+* :func:`check_text`: no NUL byte (PostgreSQL cannot store one), no lone
+  UTF-16 surrogate (no encoding can write one) and no more
   characters than the column holds (``String(300)`` on PostgreSQL refuses a
   longer value; SQLite would have taken it silently).
 * :func:`guard_session`: the last line, run before every flush, so an ORM write
@@ -17,6 +18,7 @@ byte) is refused on both with the field that holds it.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -30,6 +32,7 @@ from models.errors import InvalidFieldError
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 RANGE_TEXT = "1900 to 2200"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def moment_problem(moment: datetime, zone: tzinfo | None = None) -> str | None:
@@ -63,6 +66,10 @@ def text_problem(value: str, limit: int | None = None) -> str | None:
     """Why ``value`` cannot be stored in a column of ``limit`` characters (None when it can)."""
     if "\x00" in value:
         return f"contains a NUL character (at position {value.index(chr(0)) + 1})"
+    surrogate = _SURROGATE.search(value)
+    if surrogate is not None:
+        return (f"contains half of a character (a lone UTF-16 surrogate, U+{ord(surrogate.group()):04X}, "
+                f"at position {surrogate.start() + 1})")
     if limit is not None and len(value) > limit:
         return f"is {len(value):,} characters long; at most {limit:,} fit"
     return None

@@ -21,8 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from models.limits import text_problem
 from models.vocabulary import NOTE_KINDS
-from models.yamlsource import LineDict, LineList, SourceError, load_yaml_file, load_yaml_text
+from models.yamlsource import LineDict, LineList, SourceError, load_user_file, load_yaml_text
 
 #: What the facilitator can do with a prompt; each is one row of the prompt log.
 PROMPT_STATUSES = ("asked", "skipped", "pinned", "unpinned")
@@ -30,7 +31,7 @@ PROMPT_STATUSES = ("asked", "skipped", "pinned", "unpinned")
 BUILTIN_PATH = "resources/prompts.yaml"
 USER_FILE = "prompts.yaml"
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def _texts(value: Any, owner: LineDict, key: str, path: str | None, where: str, 
         if not isinstance(item, str) or not item.strip():
             raise SourceError("must be non-empty text", path=path, line=value.line_of(index),
                               field=f"{where}{key}[{index}]")
+        problem = text_problem(item)  # an asked prompt is recorded: no NUL a library refuses
+        if problem is not None:
+            raise SourceError(problem, path=path, line=value.line_of(index), field=f"{where}{key}[{index}]")
         text = " ".join(item.split())
         result.append(text.lower() if lower else text)
     return tuple(result)
@@ -94,7 +98,7 @@ def _parse_card(item: Any, items: LineList, index: int, path: str | None) -> Car
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise SourceError("is required (text)", path=path, line=item.line_of(key), field=f"{where}{key}")
     card_id = item["id"].strip()
-    if not _ID.match(card_id):
+    if not _ID.fullmatch(card_id):
         raise SourceError("must be lower-case letters, digits and dashes", path=path,
                           line=item.line_of("id"), field=f"{where}id")
     kinds = _texts(item.get("kinds"), item, "kinds", path, where)
@@ -129,9 +133,10 @@ def parse_prompt_bank(data: Any, *, path: str | None = None) -> PromptBank:
             raise SourceError("must be a mapping of phase ids to lists of prompts", path=path,
                               line=data.line_of("phases"), field="phases")
         for phase_id, prompts in phases_data.items():
-            if not _ID.match(phase_id):
+            if not _ID.fullmatch(phase_id):
+                shown = phase_id if phase_id.isprintable() and len(phase_id) <= 60 else repr(phase_id[:60])
                 raise SourceError("phase ids are lower-case letters, digits and dashes", path=path,
-                                  line=phases_data.line_of(phase_id), field=f"phases.{phase_id}")
+                                  line=phases_data.line_of(phase_id), field=f"phases.{shown}")
             phases[phase_id] = merge_prompts(_texts(prompts, phases_data, phase_id, path, "phases."))
     cards: list[Card] = []
     cards_data = data.get("cards")
@@ -172,17 +177,19 @@ def merge_banks(base: PromptBank, extra: PromptBank) -> PromptBank:
 
 
 def load_prompt_bank(config_folder: Path | None = None) -> tuple[PromptBank, tuple[str, ...]]:
-    """The built-in bank overlaid with ``<config_folder>/prompts.yaml``, and the problems found in it."""
+    """The built-in bank overlaid with ``<config_folder>/prompts.yaml``, and the problems found in it.
+
+    Never raises for the user's file: a broken one is the problem reported and the built-in bank is used.
+    """
     bank = builtin_prompt_bank()
     if config_folder is None:
         return bank, ()
     path = config_folder / USER_FILE
     if not path.exists():
         return bank, ()
-    try:
-        extra = parse_prompt_bank(load_yaml_file(path), path=str(path))
-    except SourceError as exc:
-        return bank, (str(exc),)
+    extra = load_user_file(path, lambda data, name: parse_prompt_bank(data, path=name))
+    if isinstance(extra, str):
+        return bank, (extra,)
     return merge_banks(bank, extra), ()
 
 

@@ -16,7 +16,7 @@ from models.bundle import Bundle, import_bundle, load_bundle_file, parse_bundle
 from models.catalog import Catalog
 from models.entities import Review
 from models.snapshot import ReviewDoc, load_review
-from models.store import Library
+from models.store import Library, open_library
 from models.yamlsource import SourceError, load_yaml_file
 
 FULL = Path(__file__).resolve().parent.parent / "data" / "full_bundle.yaml"
@@ -377,3 +377,230 @@ def test_refuses_a_missing_file(catalog: Catalog, tmp_path: Path) -> None:
     """A file that is not there is a SourceError naming it, not a traceback."""
     with pytest.raises(SourceError, match="cannot read the file"):
         load_bundle_file(tmp_path / "nope.yaml", catalog)
+
+
+# ---------------------------------------------------------------- escapes: every one a SourceError line
+
+
+def _full_with(old: str, new: str) -> str:
+    return _edit(FULL.read_text(encoding="utf-8"), old, new)
+
+
+_TITLE = "  title: Checkout errors after config push\n"
+_STARTED = "  started_at: 2026-03-02T09:14:00Z\n"
+_BUNDLE_JSON = '{"format": "debrief.review", "version": 1, "review": {"title": %s}}'
+
+#: Files that once left the loader as a traceback (exit 1), and what is said of each now:
+#: (file name, content, line or None, what the message says).
+ESCAPES: list[tuple[str, str, int | None, str]] = [
+    ("deep.yaml", "review: " + "[" * 1000 + "]" * 1000 + "\n", 1, "nested deeper than 64 levels"),
+    ("deep-block.yaml", "".join("  " * i + f"k{i}:\n" for i in range(600)), 64,
+     "nested deeper than 64 levels"),
+    ("deep.json", "[" * 1000 + "]" * 1000, None, "not valid JSON: nested too deeply"),
+    ("deep-object.json", '{"a": ' * 1000 + "1" + "}" * 1000, None, "not valid JSON: nested too deeply"),
+    ("digits.yaml", _full_with("version: 1\n", "version: " + "9" * 5000 + "\n"), 2,
+     "is not a valid int value"),
+    ("digits.json", _BUNDLE_JSON % ("9" * 5000), None, "a number of 5,000 digits is too long"),
+    ("hex.yaml", _full_with(_TITLE, "  title: 0x" + "f" * 5000 + "\n"), 4, "must be text, not a number"),
+    ("hex-version.yaml", _full_with("version: 1\n", "version: 0x" + "f" * 5000 + "\n"), 2,
+     "version (a number this large) is newer"),
+    ("tag-int.yaml", _full_with("version: 1\n", "version: !!int x\n"), 2, "'x' is not a valid int value"),
+    ("tag-float.yaml", _full_with("version: 1\n", "version: !!float x\n"), 2,
+     "'x' is not a valid float value"),
+    ("tag-bool.yaml", _full_with("version: 1\n", "version: !!bool maybe\n"), 2, "is not a valid bool value"),
+    ("tag-map.yaml", _full_with(_TITLE, "  title: !!map x\n"), 4, "a map tag needs a mapping"),
+    ("tag-seq.yaml", _full_with(_TITLE, "  title: !!seq x\n"), 4, "a seq tag needs a list"),
+    ("plain-0b.yaml", _full_with("version: 1\n", "version: 0b_\n"), 2, "'0b_' is not a valid int value"),
+    ("plain-0x.yaml", _full_with(_TITLE, "  title: 0x_\n"), 4, "'0x_' is not a valid int value"),
+    ("python.yaml", _full_with(_TITLE, "  title: !!python/object:os.system x\n"), 4,
+     "could not determine a constructor"),
+    ("surrogate.yaml", _full_with(_TITLE, '  title: "\\ud800"\n'), 4, "lone surrogate"),
+    ("surrogate.json", _BUNDLE_JSON % '"\\ud800"', None, "review.title: \\ud800 at position 1 is half"),
+    ("low-surrogate.json", _BUNDLE_JSON % '"ok \\udc00"', None, "review.title: \\udc00 at position 4"),
+    ("overflow.yaml", _full_with(_STARTED, "  started_at: 9999-12-31T23:59:59-23:00\n"), 13,
+     "review.started_at: the year 9999 is outside the years 1900 to 2200"),
+    ("underflow.yaml", _full_with(_STARTED, "  started_at: 0001-01-01T00:00:00+01:00\n"), 13,
+     "review.started_at: the year 1 is outside the years 1900 to 2200"),
+    ("recursive.yaml", _full_with(_TITLE, "  title: &a [*a]\n"), 4, "recursive"),
+    ("complex-key.yaml", _full_with(_TITLE, _TITLE + "  ? [a]\n  : b\n"), 5, "a key must be a plain value"),
+    ("nan.json", _BUNDLE_JSON % "NaN", None, "NaN is not a JSON value"),
+    ("control.yaml", _full_with(_TITLE, "  title: a\x01b\n"), 4, "the character U+0001 is not allowed"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "line", "says"), ESCAPES, ids=[e[0] for e in ESCAPES])
+def test_former_escapes_are_one_source_error_line(seeded: Library, catalog: Catalog, tmp_path: Path,
+                                                   name: str, text: str, line: int | None, says: str) -> None:
+    """Each file that used to end in a traceback is refused in one line naming the file and line."""
+    error = _refuse(seeded, catalog, tmp_path, text.encode("utf-8", "surrogatepass"), name=name)
+    assert error.line == line
+    assert says in str(error)
+    assert "\n" not in str(error)
+
+
+@pytest.mark.parametrize(("name", "text", "line", "says"), ESCAPES, ids=[e[0] for e in ESCAPES])
+def test_cli_import_of_a_former_escape_exits_2_with_one_line(
+        db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        name: str, text: str, line: int | None, says: str) -> None:
+    """`debrief import` says what is wrong in one line on stderr, exits 2, and imports nothing."""
+    from app.cli import main
+
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    assert main(["--db", db_url, "import", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1 and err.endswith("\n")
+    assert str(path) in err and says in err
+    library = open_library(db_url)
+    try:
+        assert _count(library) == 0
+    finally:
+        library.close()
+
+
+# ---------------------------------------------------------------- times: in range, in the review's zone
+
+
+#: A line of the fixture holding a time, and the field it is.
+TIME_LINES = [
+    ("  started_at: 2026-03-02T09:14:00Z\n", "review.started_at"),
+    ("  detected_at: 2026-03-02T09:21:30Z\n", "review.detected_at"),
+    ("  mitigated_at: 2026-03-02T09:48:00Z\n", "review.mitigated_at"),
+    ("  resolved_at: 2026-03-02T10:30:00.250000Z\n", "review.resolved_at"),
+    ("- at: 2026-03-02T09:48:00Z\n", "timeline[3].at"),
+    ("  at: 2026-03-04T10:40:00Z\n", "notes[6].at"),
+    ("  started_at: 2026-03-04T10:00:00Z\n", "meetings[0].started_at"),
+    ("  ended_at: 2026-03-04T11:00:00Z\n", "meetings[0].ended_at"),
+    ("    ended_at: 2026-03-04T10:10:00Z\n", "meetings[0].phases[0].ended_at"),
+    ("    started_at: 2026-03-04T10:35:00Z\n", "meetings[0].phases[2].started_at"),
+    ("  started_at: 2026-03-06T14:00:00Z\n", "meetings[1].started_at"),
+]
+
+
+def _replace_line(text: str, old: str, new: str) -> tuple[str, int]:
+    """``text`` with its one line equal to ``old`` replaced by ``new``, and that line's number."""
+    lines = text.splitlines(keepends=True)
+    assert lines.count(old) == 1, f"{old!r} must be exactly one line of the fixture"
+    index = lines.index(old)
+    lines[index] = new
+    return "".join(lines), index + 1
+
+
+@pytest.mark.parametrize(("old", "field"), TIME_LINES)
+@pytest.mark.parametrize(("moment", "zone", "year"), [
+    ("0999-03-02T09:14:00Z", "Europe/Berlin", "999"),
+    ("0001-01-01T00:00:00Z", "America/New_York", "1"),
+    ("1899-12-31T23:59:59Z", "UTC", "1899"),
+    ("2201-01-01T00:00:00Z", "UTC", "2201"),
+    ("9999-12-31T23:59:59Z", "Pacific/Kiritimati", "9999"),
+])
+def test_every_time_outside_the_library_range_is_refused(
+        seeded: Library, catalog: Catalog, tmp_path: Path, old: str, field: str, moment: str, zone: str,
+        year: str) -> None:
+    """Review times, event and note times, meetings and their phases: 1900 to 2200, readable in the zone."""
+    key = old.split(":")[0]
+    text, line = _replace_line(FULL.read_text(encoding="utf-8"), old, f"{key}: {moment}\n")
+    text = _edit(text, "  timezone: Europe/Berlin\n", f"  timezone: {zone}\n")
+    error = _refuse(seeded, catalog, tmp_path, text)
+    assert (error.field, error.line) == (field, line)
+    assert f"the year {year} is outside the years 1900 to 2200" in str(error)
+
+
+def test_the_edges_of_the_range_import(library: Library, catalog: Catalog) -> None:
+    """1900-01-01 and 2200-12-31 are in range, in any zone that can read them."""
+    bundle = parse_bundle(_minimal(started_at="1900-01-01T00:00:00Z", resolved_at="2200-12-31T23:59:59Z",
+                                   timezone="Asia/Tokyo"), path=None, catalog=catalog)
+    doc = _review(library, _import(library, bundle))
+    assert doc.started_at == datetime(1900, 1, 1, tzinfo=UTC)
+    assert doc.resolved_at == datetime(2200, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- text: what PostgreSQL would refuse
+
+
+@pytest.mark.parametrize(("old", "key", "field", "limit"), [
+    (_TITLE, "  title", "review.title", 300),
+    ("- name: Kim\n", "- name", "participants[3].name", 200),
+    ("  source: deploy log\n", "  source", "timeline[0].source", 200),
+    ("  owner: Kim\n", "  owner", "actions[0].owner", 200),
+    ("  severity: SEV2\n", "  severity", "review.severity", 40),
+    ("  timezone: Europe/Berlin\n", "  timezone", "review.timezone", 64),
+    ("  template: standard\n", "  template", "review.template", 80),
+    ("- phase: level-setting\n", "- phase", "notes[0].phase", 40),
+    ("  - id: level-setting\n", "  - id", "meetings[0].phases[0].id", 40),
+])
+def test_text_longer_than_its_column_is_refused(seeded: Library, catalog: Catalog, tmp_path: Path,
+                                                old: str, key: str, field: str, limit: int) -> None:
+    """A value one character longer than its column is refused with the file, line and field."""
+    text, line = _replace_line(FULL.read_text(encoding="utf-8"), old, f"{key}: {'x' * (limit + 1)}\n")
+    error = _refuse(seeded, catalog, tmp_path, text)
+    assert (error.field, error.line) == (field, line)
+    assert f"is {limit + 1} characters long; at most {limit} fit" in str(error)
+
+
+def test_text_as_long_as_its_column_imports(library: Library, catalog: Catalog) -> None:
+    """A title of 300 characters and a name of 200 fit (the limits are inclusive)."""
+    data = {**_minimal(), "participants": [{"name": "n" * 200}]}
+    data["review"] = {"title": "t" * 300}
+    doc = _review(library, _import(library, parse_bundle(data, path=None, catalog=catalog)))
+    assert len(doc.title) == 300 and len(doc.participants[0].name) == 200
+
+
+@pytest.mark.parametrize(("old", "key", "field"), [
+    (_TITLE, "  title", "review.title"),
+    ("  impact: About 12% of checkouts failed; no data lost. Ünïcödé stays as is.\n", "  impact",
+     "review.impact"),
+    ("  - checkout\n", "  - ", "review.services[0]"),
+    ("    brought_in: paged by alert\n", "    brought_in", "participants[0].context.brought_in"),
+    ("  text: Config rolled back\n", "  text", "timeline[3].text"),
+    ("  text: Saved carts were the only path affected\n", "  text", "notes[0].text"),
+    ("- text: Config changes skip the canary stage\n", "- text", "learnings[1].text"),
+    ("  description: A separate SLO for the saved-cart path.\n", "  description", "actions[0].description"),
+    ("  link: https://tracker.example/OPS-1234\n", "  link", "actions[0].link"),
+])
+def test_a_nul_character_is_refused(seeded: Library, catalog: Catalog, tmp_path: Path,
+                                    old: str, key: str, field: str) -> None:
+    """PostgreSQL cannot store NUL: refused in every text field, named, on every backend."""
+    separator = "" if key.endswith(" ") else ": "
+    text, line = _replace_line(FULL.read_text(encoding="utf-8"), old, f'{key}{separator}"before\\0after"\n')
+    error = _refuse(seeded, catalog, tmp_path, text)
+    assert (error.field, error.line) == (field, line)
+    assert "contains a NUL character (at position 7)" in str(error)
+
+
+def test_an_escaped_surrogate_pair_is_one_character(catalog: Catalog, tmp_path: Path) -> None:
+    """"\\ud83d\\ude00" in YAML is the emoji it spells (as JSON reads it), not two halves."""
+    path = tmp_path / "emoji.yaml"
+    path.write_text(_full_with(_TITLE, '  title: "Pager \\ud83d\\ude00"\n'), encoding="utf-8")
+    assert load_bundle_file(path, catalog).review.title == "Pager \U0001f600"
+
+
+# ---------------------------------------------------------------- phase ids
+
+
+def test_a_note_phase_with_a_control_character_is_refused(seeded: Library, catalog: Catalog,
+                                                         tmp_path: Path) -> None:
+    """A phase id must be one of the template's, exactly: "timeline\\x01" is not "timeline"."""
+    original = FULL.read_text(encoding="utf-8")
+    text, line = _replace_line(original, "- phase: level-setting\n", '- phase: "level-setting\\x01"\n')
+    error = _refuse(seeded, catalog, tmp_path, text)
+    assert (error.field, error.line) == ("notes[0].phase", line)
+    assert "'level-setting\\x01' is not a phase of the template 'standard'" in str(error)
+
+
+@pytest.mark.parametrize("bad", ['"level\\x01setting"', "Level-Setting", "level setting", '""'])
+def test_a_meeting_phase_id_must_look_like_one(seeded: Library, catalog: Catalog, tmp_path: Path,
+                                               bad: str) -> None:
+    """A meeting's phase is a phase id (lower-case letters, digits, dashes), never free text."""
+    original = FULL.read_text(encoding="utf-8")
+    text, line = _replace_line(original, "  - id: level-setting\n", f"  - id: {bad}\n")
+    error = _refuse(seeded, catalog, tmp_path, text)
+    assert (error.field, error.line) == ("meetings[0].phases[0].id", line)
+
+
+def test_an_unknown_key_with_a_newline_stays_one_line(seeded: Library, catalog: Catalog,
+                                                      tmp_path: Path) -> None:
+    """A key is named quoted when it is not printable, so the message stays one line."""
+    error = _refuse(seeded, catalog, tmp_path, _full_with(_TITLE, _TITLE + '  "mo\\nod": tense\n'))
+    assert error.field == "review.'mo\\nod'" and "\n" not in str(error)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.catalog import load_catalog
+import pytest
+
+from models.catalog import builtin_severities, builtin_templates, load_catalog
+from tests.models.hostile_documents import HOSTILE_FILES
 
 DESIGN_PHASES = ["level-setting", "timeline", "went-well", "surprises", "learnings", "actions", "wrap-up"]
 
@@ -104,3 +107,84 @@ def test_broken_user_severities_keep_the_builtins(user_dirs: dict[str, Path]) ->
     catalog = load_catalog(user_dirs["config"])
     assert list(catalog.severities) == ["SEV1", "SEV2", "SEV3", "SEV4"]
     assert "line 3" in catalog.problems[0] and "severities[0].colour" in catalog.problems[0]
+
+
+# ---------------------------------------------------------------- any problem: reported and skipped
+
+
+def _place(path: Path, content: str | bytes | None) -> Path:
+    """``content`` at ``path``: text, bytes, or (``None``) a folder of that name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+    return path
+
+
+@pytest.mark.parametrize("where", ["templates/bad.yaml", "severities.yaml"])
+@pytest.mark.parametrize(("name", "content", "line", "says"), HOSTILE_FILES,
+                         ids=[h[0] for h in HOSTILE_FILES])
+def test_a_hostile_user_file_is_one_problem_and_the_builtins_load(
+        user_dirs: dict[str, Path], where: str, name: str, content: str | bytes | None, line: int | None,
+        says: str) -> None:
+    """A bad tag, deep nesting, a huge number, other bytes, a folder: reported with path and line, skipped."""
+    path = _place(user_dirs["config"] / where, content)
+    catalog = load_catalog(user_dirs["config"])
+    assert list(catalog.templates) == list(builtin_templates())
+    assert catalog.severities == builtin_severities()
+    [problem] = catalog.problems
+    assert problem.startswith(f"{path}, line {line}: " if line else f"{path}: ")
+    assert says in problem and "\n" not in problem
+
+
+@pytest.mark.parametrize(("text", "line", "field", "says"), [
+    ("id: mine\nname: 42\nphases: [{id: a, name: [x]}]\n", 3, "phases[0].name", "must be text"),
+    ("id: mine\nname: Mine\nphases: [{id: a, name: A, timebox: 0x" + "f" * 5000 + "}]\n", 3,
+     "phases[0].timebox", "whole number of minutes"),
+    ("id: mine\nname: 0x" + "f" * 5000 + "\nphases: [{id: a, name: A}]\n", 2, "name", "must be text"),
+    ('id: mine\nname: Mine\nphases: [{id: "timeline\\x01", name: A}]\n', 3, "phases[0].id", "lower-case"),
+    ('id: "mine\\n"\nname: Mine\nphases: [{id: a, name: A}]\n', 1, None, None),
+    ("id: mine\nname: Mine\nphases: [{id: " + "a" * 41 + ", name: A}]\n", 3, "phases[0].id",
+     "is 41 characters long; at most 40 fit"),
+    ("id: " + "m" * 61 + "\nname: Mine\nphases: [{id: a, name: A}]\n", 1, "id", "at most 60 fit"),
+    ('id: mine\nname: Mine\nphases: [{id: a, name: A, prompts: ["ok", "a\\0b"]}]\n', 3,
+     "phases[0].prompts[1]", "contains a NUL character"),
+    ("id: mine\nname: Mine\nphases: {a: b}\n", 3, "phases", "non-empty list"),
+    ("id: mine\nname: Mine\nphases: [a]\n", 3, "phases[0]", "must be a mapping"),
+    ("id: mine\nname: Mine\nfor_meetings_only: [x]\nphases: [{id: a, name: A}]\n", 3, "for_meetings_only",
+     "true or false"),
+])
+def test_wrong_types_anywhere_in_a_user_template(user_dirs: dict[str, Path], text: str, line: int,
+                                                 field: str | None, says: str | None) -> None:
+    """Every field checks its type and shape; an id is matched in full (a trailing newline is stripped)."""
+    path = _place(user_dirs["config"] / "templates" / "mine.yaml", text)
+    catalog = load_catalog(user_dirs["config"])
+    if field is None:  # "mine\n" reads as "mine": YAML text is stripped
+        assert catalog.problems == () and "mine" in catalog.templates
+        return
+    [problem] = catalog.problems
+    assert problem.startswith(f"{path}, line {line}: {field}: ") and says in problem
+
+
+@pytest.mark.parametrize(("text", "field", "says"), [
+    ("severities:\n  - {id: " + "S" * 41 + ", name: Long}\n", "severities[0].id", "at most 40 fit"),
+    ('severities:\n  - {id: "SEV\\x01", name: Odd}\n', "severities[0].id", "letters, digits"),
+    ("severities:\n  - {id: SEV0, name: {a: b}}\n", "severities[0].name", "must be text"),
+    ("severities: {SEV0: x}\n", "severities", "must be a list"),
+])
+def test_wrong_values_in_user_severities(user_dirs: dict[str, Path], text: str, field: str,
+                                         says: str) -> None:
+    """A severity id is stored with each review: its column's length, its characters, checked."""
+    path = _place(user_dirs["config"] / "severities.yaml", text)
+    catalog = load_catalog(user_dirs["config"])
+    assert catalog.severities == builtin_severities()
+    [problem] = catalog.problems
+    assert problem.startswith(f"{path}, line ") and f": {field}: " in problem and says in problem
+
+
+def test_an_unlistable_templates_entry_is_not_an_error(user_dirs: dict[str, Path]) -> None:
+    """A file where the templates folder should be: nothing to read, the built-ins as always."""
+    _place(user_dirs["config"] / "templates", "not a folder")
+    catalog = load_catalog(user_dirs["config"])
+    assert catalog.problems == () and list(catalog.templates) == list(builtin_templates())

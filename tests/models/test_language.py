@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from models.language import Rule, builtin_rules, check, load_language_rules, parse_rules
+from models.language import PHRASE_LIMIT, Rule, builtin_rules, check, load_language_rules, parse_rules
 from models.yamlsource import SourceError, load_yaml_text
+from tests.models.hostile_documents import HOSTILE_FILES
 
 PEOPLE = ("Responder A", "Bob Smith")
 
@@ -294,3 +295,57 @@ def test_no_user_file_means_the_builtins_without_problems(user_dirs: dict[str, P
     """With nothing in the config folder, the shipped rules load cleanly."""
     loaded = load_language_rules(user_dirs["config"])
     assert [r.id for r in loaded.rules] == [r.id for r in RULES] and loaded.problems == ()
+
+
+# ---------------------------------------------------------------- any problem: reported and skipped
+
+
+@pytest.mark.parametrize(("name", "content", "line", "says"), HOSTILE_FILES,
+                         ids=[h[0] for h in HOSTILE_FILES])
+def test_a_hostile_user_language_file_is_one_problem(user_dirs: dict[str, Path], name: str,
+                                                     content: str | bytes | None, line: int | None,
+                                                     says: str) -> None:
+    """A bad tag, deep nesting, a huge number, other bytes, a folder: the built-in rules and one problem."""
+    path = user_dirs["config"] / "language.yaml"
+    user_dirs["config"].mkdir(parents=True)
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+    loaded = load_language_rules(user_dirs["config"])
+    assert [r.id for r in loaded.rules] == [r.id for r in RULES]
+    [problem] = loaded.problems
+    assert problem.startswith(f"{path}, line {line}: " if line else f"{path}: ")
+    assert says in problem and "\n" not in problem
+
+
+_RULE = "rules:\n  - id: hero\n    pattern: {pattern}\n    why: W\n    reframe: R?\n"
+
+
+@pytest.mark.parametrize(("text", "line", "field", "says"), [
+    (_RULE.format(pattern="a" * 1500), 3, "rules[0].pattern", f"a phrase has at most {PHRASE_LIMIT}"),
+    (_RULE.format(pattern="[" + ", ".join(["x" * 99 + " y"] * 3) + "]"), 3, "rules[0].pattern", "at most"),
+    (_RULE.format(pattern="{a: b}"), 3, "rules[0].pattern", "a phrase with at least one letter"),
+    (_RULE.format(pattern="0x" + "f" * 5000), 3, "rules[0].pattern", "a phrase"),
+    (_RULE.replace("id: hero", 'id: "hero\\n"').format(pattern="saved it"), 2, "rules[0].id", "lower-case"),
+    (_RULE.replace("why: W", "why: [W]").format(pattern="saved it"), 4, "rules[0].why", "must be text"),
+    (_RULE.replace("reframe: R?", "enabled: maybe\n    reframe: R?").format(pattern="x"), 5,
+     "rules[0].enabled", "true or false"),
+])
+def test_wrong_values_anywhere_in_a_user_rule(user_dirs: dict[str, Path], text: str, line: int, field: str,
+                                              says: str) -> None:
+    """A page-long phrase (it would exhaust the stack when compiled), an id with a newline, wrong types."""
+    path = _write(user_dirs["config"], text)
+    loaded = load_language_rules(user_dirs["config"])
+    assert [r.id for r in loaded.rules] == [r.id for r in RULES]
+    [problem] = loaded.problems
+    assert problem.startswith(f"{path}, line {line}: {field}: ") and says in problem
+
+
+def test_a_phrase_as_long_as_the_limit_works(user_dirs: dict[str, Path]) -> None:
+    """PHRASE_LIMIT characters are still a phrase: compiled and matched."""
+    phrase = ("saved the day " * 10)[:PHRASE_LIMIT].strip()
+    _write(user_dirs["config"], _RULE.format(pattern=phrase))
+    loaded = load_language_rules(user_dirs["config"])
+    assert loaded.problems == ()
+    assert [f.rule_id for f in check(f"He {phrase}.", loaded.rules)] == ["hero"]

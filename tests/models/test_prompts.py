@@ -18,6 +18,7 @@ from models.prompts import (
     load_prompt_bank,
 )
 from models.vocabulary import NOTE_KINDS
+from tests.models.hostile_documents import HOSTILE_FILES
 
 DESIGN_PHASES = ["level-setting", "timeline", "went-well", "surprises", "learnings", "actions", "wrap-up"]
 BLAME = re.compile(r"\b(why did|why didn't|should have|human error|faults?|blam\w*|careless|failed to)\b",
@@ -280,3 +281,46 @@ def test_replaying_the_log_rebuilds_the_deck() -> None:
     deck.pin()
     log = [("A?", "asked"), ("B?", "skipped"), ("C?", "pinned"), ("Gone?", "asked")]
     assert PromptDeck.replay(PROMPTS, log) == deck
+
+
+# ---------------------------------------------------------------- any problem: reported and skipped
+
+
+@pytest.mark.parametrize(("name", "content", "line", "says"), HOSTILE_FILES,
+                         ids=[h[0] for h in HOSTILE_FILES])
+def test_a_hostile_user_prompts_file_is_one_problem(user_dirs: dict[str, Path], name: str,
+                                                    content: str | bytes | None, line: int | None,
+                                                    says: str) -> None:
+    """A bad tag, deep nesting, a huge number, other bytes, a folder: the built-in bank and one problem."""
+    path = user_dirs["config"] / "prompts.yaml"
+    user_dirs["config"].mkdir(parents=True)
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+    bank, problems = load_prompt_bank(user_dirs["config"])
+    assert bank == builtin_prompt_bank()
+    [problem] = problems
+    assert problem.startswith(f"{path}, line {line}: " if line else f"{path}: ")
+    assert says in problem and "\n" not in problem
+
+
+@pytest.mark.parametrize(("text", "line", "field", "says"), [
+    ('phases:\n  "timeline\\x01": [Q]\n', 2, "phases.'timeline\\x01'", "phase ids"),
+    ("phases:\n  timeline: [ok, 0x" + "f" * 5000 + "]\n", 2, "phases.timeline[1]", "non-empty text"),
+    ('phases:\n  timeline: ["a\\0b"]\n', 2, "phases.timeline[0]", "contains a NUL character"),
+    ("cards:\n  - {id: odd, title: Odd, kinds: [question], questions: [{a: b}]}\n", 2,
+     "cards[0].questions[0]", "non-empty text"),
+    ('cards:\n  - {id: "odd\\x01", title: Odd, kinds: [question], questions: [Q]}\n', 2, "cards[0].id",
+     "lower-case"),
+    ("cards:\n  - {id: odd, title: [x], kinds: [question], questions: [Q]}\n", 2, "cards[0].title", "text"),
+    ("cards: {odd: x}\n", 1, "cards", "must be a list"),
+])
+def test_wrong_types_anywhere_in_user_prompts(user_dirs: dict[str, Path], text: str, line: int, field: str,
+                                              says: str) -> None:
+    """Every value is checked for its type; an id with a control character is refused, named."""
+    path = _write_user_file(user_dirs["config"], text)
+    bank, problems = load_prompt_bank(user_dirs["config"])
+    assert bank == builtin_prompt_bank()
+    [problem] = problems
+    assert problem.startswith(f"{path}, line {line}: {field}: ") and says in problem
