@@ -17,6 +17,15 @@ kind is imported as ``observation`` and the preview lists the unknown
 values as a notice: a spreadsheet's own categories should not block an
 import, but nobody should be surprised by them either.
 
+Every time must fall between 1900 and 2200 (:func:`models.limits.check_moment`,
+in the zone it was read in), and a time format must spell a whole date: "%H:%M"
+would date every row 1 January 1900, so it is refused before any row is read.
+Texts, sources and names are checked against their columns (no NUL, no more
+characters than fit) with the row and the column named.
+
+Whatever goes wrong while reading ends as one :class:`SourceError` naming the
+file and, while a row is being read, the row: never a traceback.
+
 Row numbers count as a spreadsheet does: the header is row 1.
 """
 
@@ -36,7 +45,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from models import reviews
-from models.errors import InvalidFieldError
+from models.errors import DomainError, InvalidFieldError
+from models.limits import EARLIEST, LATEST, check_moment
 from models.timeline_import import (
     MAX_NAME,
     MAX_SOURCE,
@@ -48,6 +58,7 @@ from models.timeline_import import (
     drop_repeats,
     event_kind,
     make_preview,
+    value_problem,
 )
 from models.timeparse import parse_time
 from models.vocabulary import EVENT_KINDS
@@ -77,6 +88,15 @@ _PARENTHESISED = re.compile(r"\s*[(\[].*?[)\]]\s*")
 _APPROXIMATE = ("~", "≈")
 _AUTHOR_SPLIT = re.compile(r"[;,]")
 _TIME_HINT = "use ISO 8601 like 2026-03-02T09:14:00+01:00, RFC 2822, or choose a time format"
+
+#: The codes :func:`datetime.strptime` knows (Python 3.11), and those that make up a date.
+_STRPTIME_CODES = frozenset("aAwdbBmyYHIpMSfzjUWcxXGuVZ%")
+_WHOLE_DATE = frozenset("cx")
+_YEAR = frozenset("YyG")
+_MONTH = frozenset("bBm")
+_WEEK = frozenset("UWV")
+_WEEKDAY = frozenset("aAwu")
+_CODE = re.compile(r"%(.?)", re.DOTALL)
 
 
 def normalise_header(name: str) -> str:
@@ -177,6 +197,40 @@ def sniff_delimiter(text: str) -> str:
     return found if found in present else max(present, key=header.count)
 
 
+def time_format_problem(time_format: str) -> str | None:
+    """Why ``time_format`` cannot read a timeline's times (None when it can).
+
+    strptime fills in what a format leaves out with 1900-01-01: "%H:%M" would
+    import every row on 1 January 1900, "%d.%m %H:%M" every row in 1900. A
+    format must spell the year, the month and the day (or a day of the year, a
+    week and weekday, or a whole date like %c, %x), and only codes strptime knows.
+    """
+    if "%" not in time_format:
+        return f"{time_format!r} has no strptime codes; write it like %d/%m/%Y %H:%M"
+    codes: set[str] = set()
+    for match in _CODE.finditer(time_format):
+        code = match.group(1)
+        if not code:
+            return f"{time_format!r} ends with a lone %; write %% for a percent sign"
+        if code not in _STRPTIME_CODES:
+            return f"{time_format!r}: %{code} is not a strptime code"
+        codes.add(code)
+    if codes & _WHOLE_DATE:
+        return None
+    by_week = bool(codes & _WEEK and codes & _WEEKDAY)
+    missing = [part for part, present in (
+        ("day", "d" in codes or "j" in codes or by_week),
+        ("month", bool(codes & _MONTH) or "j" in codes or by_week),
+        ("year", bool(codes & _YEAR)),
+    ) if not present]
+    if not missing:
+        return None
+    what = "date" if len(missing) == 3 else " and ".join(missing)
+    return (f"{time_format!r} has no {what}, so every row would get the same made-up {what} "
+            f"(strptime fills in 1900-01-01); include it, like %d/%m/%Y %H:%M, or map a date column "
+            f"and write the format as date then time")
+
+
 class TimeReader:
     """Reads one time value after another, counting those without an offset."""
 
@@ -186,25 +240,45 @@ class TimeReader:
         self.naive = 0
 
     def read(self, value: str) -> datetime:
-        """``value`` as a UTC instant; ``ValueError`` with the reason when it is not one."""
+        """``value`` as a UTC instant; ``ValueError`` with the reason when it is not one.
+
+        Only instants the library can hold come back: between 1900 and 2200 and
+        readable in the zone (:func:`models.limits.check_moment`).
+        """
         if self.time_format:
             try:
                 moment = datetime.strptime(value, self.time_format)
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise ValueError(f"time {value!r} does not match the time format {self.time_format}") \
                     from None
         else:
             moment = self._automatic(value)
         if moment.utcoffset() is None:
-            moment = self._wall_clock(moment.replace(tzinfo=None), value)
+            naive = moment.replace(tzinfo=None)
+            # Years far outside the range would overflow in the zone arithmetic: refused before it.
+            if not EARLIEST.year - 1 <= naive.year <= LATEST.year + 1:
+                self._in_range(naive.replace(tzinfo=UTC), value)
+            moment = self._in_range(self._wall_clock(naive, value), value)
             self.naive += 1
             return moment
-        return moment.astimezone(UTC)
+        return self._in_range(moment, value)
+
+    def _in_range(self, moment: datetime, value: str) -> datetime:
+        """``moment`` in UTC if the library can hold it; else ``ValueError`` naming the year."""
+        try:
+            utc = moment.astimezone(UTC)
+        except OverflowError:
+            utc = moment
+        try:
+            check_moment(utc, field="time", zone=self.zone)
+        except InvalidFieldError as exc:
+            raise ValueError(f"time {value!r}: {exc.reason}") from None
+        return utc
 
     def _automatic(self, value: str) -> datetime:
         try:
             moment = datetime.fromisoformat(value)
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
         else:
             if len(value) <= 10 and _DATE_ONLY.fullmatch(value):
@@ -214,11 +288,11 @@ class TimeReader:
         if upper.endswith((" UTC", " GMT")):
             try:
                 return datetime.fromisoformat(value[:-4].rstrip()).replace(tzinfo=UTC)
-            except ValueError:
+            except (ValueError, OverflowError):
                 pass
         try:
             moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             raise ValueError(f"time {value!r} is not a date and time ({_TIME_HINT})") from None
         if moment.tzinfo is None and value.rstrip().endswith("-0000"):
             moment = moment.replace(tzinfo=UTC)  # RFC 2822: UTC, local offset unknown
@@ -227,7 +301,7 @@ class TimeReader:
     def _wall_clock(self, naive: datetime, value: str) -> datetime:
         first = naive.replace(tzinfo=self.zone)
         if first.utcoffset() == naive.replace(tzinfo=self.zone, fold=1).utcoffset():
-            return first.astimezone(UTC)
+            return first
         # Skipped or repeated in this zone: parse_time says which, and how to write it instead.
         text = naive.strftime("%Y-%m-%d %H:%M:%S" if naive.second or naive.microsecond else "%Y-%m-%d %H:%M")
         if naive.microsecond:
@@ -235,7 +309,8 @@ class TimeReader:
         try:
             moment = parse_time(text, self.zone, field="time")
         except InvalidFieldError as exc:
-            raise ValueError(exc.reason if text == value else f"time {value!r}: {exc.reason}") from None
+            raise ValueError(f"time: {exc.reason}" if text == value else f"time {value!r}: {exc.reason}") \
+                from None
         assert moment is not None
         return moment
 
@@ -244,17 +319,24 @@ def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
               mapping: Mapping[str, str | int | None] | None = None,
               time_format: str | None = None) -> ParsedTimeline:
     """Read a CSV timeline. Raises ``SourceError`` for a file that cannot be one (empty, not
-    UTF-8, no header); everything wrong with single rows becomes a problem with its row number."""
-    if time_format is not None and time_format.strip() and "%" not in time_format:
-        raise InvalidFieldError("time format", f"{time_format!r} has no strptime codes; "
-                                               "write it like %d/%m/%Y %H:%M")
+    UTF-8, no header); everything wrong with single rows becomes a problem with its row number.
+
+    A time format without a whole date is refused (``InvalidFieldError`` for the
+    field "time format") before the file is read; anything unexpected while
+    reading is a ``SourceError`` naming the file and the row being read.
+    """
+    if time_format is not None and time_format.strip():
+        problem = time_format_problem(time_format.strip())
+        if problem is not None:
+            raise InvalidFieldError("time format", problem)
     time_format = (time_format or "").strip() or None
     text = read_text(path)
-    delimiter = sniff_delimiter(text)
-    # strict: a quote that is never closed is an error, not the rest of the file swallowed into one cell.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = _RowStarts(reader)
+    rows: _RowStarts | None = None
     try:
+        delimiter = sniff_delimiter(text)
+        # strict: a quote that is never closed is an error, not the rest of the file swallowed into one cell.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        rows = _RowStarts(reader)
         header = next(rows, None)
         columns = tuple(cell.strip() for cell in header or ())
         if not any(columns):
@@ -269,25 +351,46 @@ def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
                                   mapping=fields)
         return _read_rows(path, rows, columns, fields, TimeReader(zone, time_format), zone_chosen)
     except csv.Error as exc:
+        assert rows is not None  # the reader exists before it can raise
+        where = f"row {rows.row + 1} (line {rows.next_start})"
         if "unexpected end of data" in str(exc):
-            raise SourceError(f"row {rows.next_start}: a quote (\") opens a value that is never closed, so "
-                              "the rest of the file would become one cell; close or remove that quote",
+            raise SourceError(f"{where}: a quote (\") opens a value that is never closed, so the rest of "
+                              "the file would become one cell; close or remove that quote",
                               path=str(path)) from exc
-        raise SourceError(f"not readable as CSV: {exc}", path=str(path), line=reader.line_num) from exc
+        if "field larger than field limit" in str(exc):
+            raise SourceError(f"{where}: a value is longer than {csv.field_size_limit():,} characters, more "
+                              "than a timeline cell holds (a quote left open swallows the rows after it)",
+                              path=str(path)) from exc
+        raise SourceError(f"{where}: not readable as CSV: {exc}", path=str(path)) from exc
+    except (SourceError, DomainError):
+        raise
+    except Exception as exc:
+        # The last line: a case nobody foresaw still names the file (and the row), never a traceback.
+        where = f"row {rows.row}: " if rows is not None and rows.reading else ""
+        detail = (str(exc).strip().splitlines() or [""])[0]
+        raise SourceError(f"{where}cannot be read ({type(exc).__name__}: {detail})", path=str(path)) from exc
 
 
 class _RowStarts:
-    """Iterates a csv reader and knows the line the next row starts on (rows can span lines)."""
+    """Iterates a csv reader and knows the row last read (header = 1) and the line the next one
+    starts on (rows can span lines); ``reading`` is False once the rows are all read."""
 
     def __init__(self, reader: Iterator[list[str]]) -> None:
         self._reader = reader
         self.next_start = 1
+        self.row = 0
+        self.reading = True
 
     def __iter__(self) -> _RowStarts:
         return self
 
     def __next__(self) -> list[str]:
-        row = next(self._reader)
+        try:
+            row = next(self._reader)
+        except StopIteration:
+            self.reading = False
+            raise
+        self.row += 1
         self.next_start = self._reader.line_num + 1  # type: ignore[attr-defined]
         return row
 
@@ -317,7 +420,9 @@ def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...]
     # distinct cell is worked out once.
     kinds: dict[str, str | None] = {}
     sources: dict[str, str] = {}
+    source_problems: dict[str, str | None] = {}
     people_of: dict[str, tuple[str, ...]] = {}
+    people_problems: dict[str, list[str]] = {}
     for number, cells in enumerate(reader, start=2):
         if not "".join(cells).strip():
             blank += 1
@@ -345,6 +450,8 @@ def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...]
         text = cells[text_at].strip()
         if not text:
             problems.append(ImportProblem(number, f"no text (column {columns[text_at]!r} is empty)"))
+        elif (problem := value_problem(text)) is not None:
+            problems.append(ImportProblem(number, f"text (column {columns[text_at]!r}) {problem}"))
         raw_kind = cells[kind_at].strip() if kind_at is not None else ""
         if raw_kind not in kinds:
             kinds[raw_kind] = event_kind(raw_kind)
@@ -355,16 +462,21 @@ def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...]
         raw_source = cells[source_at] if source_at is not None else ""
         if raw_source not in sources:
             sources[raw_source] = " ".join(raw_source.split())
+            source_problems[raw_source] = value_problem(sources[raw_source], MAX_SOURCE)
         source = sources[raw_source]
-        if len(source) > MAX_SOURCE:
-            problems.append(ImportProblem(number, f"the source is longer than {MAX_SOURCE} characters"))
+        if (problem := source_problems[raw_source]) is not None and source_at is not None:
+            problems.append(ImportProblem(number, f"source (column {columns[source_at]!r}) {problem}"))
         raw_people = cells[author_at] if author_at is not None else ""
         if raw_people not in people_of:
             people_of[raw_people] = tuple(dict.fromkeys(
                 " ".join(name.split()) for name in _AUTHOR_SPLIT.split(raw_people) if name.strip()))
         people = people_of[raw_people]
-        if people and max(len(name) for name in people) > MAX_NAME:
-            problems.append(ImportProblem(number, f"a name is longer than {MAX_NAME} characters"))
+        if raw_people not in people_problems:
+            people_problems[raw_people] = [
+                f"author (column {columns[author_at]!r}) {_short(name)} {problem}"
+                for name in people if author_at is not None
+                and (problem := value_problem(name, MAX_NAME)) is not None]
+        problems.extend(ImportProblem(number, message) for message in people_problems[raw_people])
         if len(problems) == before and at is not None:
             rows.append(ParsedRow(row=number, at=at, text=text, kind=kind, source=source,
                                   participants=people, approximate=approximate,
@@ -408,6 +520,10 @@ def _missing_column(field: str, columns: tuple[str, ...]) -> str:
     names = "/".join(ALIASES[field][:4])
     return (f"no {field} column: none of the columns ({_list(columns)}) is named {names} or similar; "
             f"choose which column holds the {field}")
+
+
+def _short(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 def _list(columns: tuple[str, ...]) -> str:

@@ -23,16 +23,37 @@ messages are housekeeping: they are skipped and the preview says how many.
 Topic and purpose changes are kept: in an incident channel they often carry
 the status ("Mitigated, monitoring").
 A zip is read in memory, member by member, never extracted; one that would
-unpack to more than :data:`MAX_UNPACKED_BYTES` is refused.
+unpack to more than :data:`MAX_UNPACKED_BYTES` is refused (a folder's files
+count against the same budget).
+
+Exports are data from elsewhere, so every value is type-checked before use (a
+``subtype`` that is a list, ``attachments: 5``): a message of an unknown shape
+is read for what it holds or skipped, never a ``TypeError``. A ``ts`` outside
+1900–2200 is a problem naming the day file and message. Files that cannot be
+read (corrupt deflate data, JSON nested a thousand deep, a 5,000-digit number)
+are refused naming the file or zip member; unpaired UTF-16 surrogates in the
+JSON (``"\\ud83d"`` alone, half an emoji) read as "\ufffd" and the preview says
+how many. Anything else unexpected still ends as one :class:`SourceError`
+naming the export and the member (and message) being read.
+
+People: every author becomes a participant, and so does everyone a message
+of the channel mentions (``<@U2>``, also "<@U2> has joined the channel") who
+has a name, so that the review knows everybody its events name and everybody
+who was pulled into the channel. Each participant carries the other names Slack knows them by
+(handle, display name, real name, first name) as ``aliases``: an anonymized
+report hides "@ana" as well as "Ana Lima".
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -40,7 +61,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from models.errors import DomainError, InvalidFieldError
+from models.limits import RANGE_TEXT, check_moment
 from models.timeline_import import (
+    MAX_EXTERNAL_ID,
     MAX_NAME,
     ImportPreview,
     ImportProblem,
@@ -67,6 +91,15 @@ _DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.json")
 _MARKUP = re.compile(r"<([^<>\n]*)>")
 _TOKEN_PARAM = re.compile(r"(?<=[?&])[^=&#]*=xox[a-z]-[^&#]*&?")
 _SCHEMES = ("https://", "http://", "mailto:", "tel:")
+#: An escaped UTF-16 surrogate in raw JSON: only then can a decoded string hold an unpaired one.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SECONDS_PER_YEAR = 365.2425 * 86400
+#: What a zip member can raise while it is inflated: a bad CRC or header, corrupt deflate data,
+#: a compression method Python lacks, an encrypted member, a truncated file.
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError,
+                    ValueError)
 
 
 @dataclass(frozen=True)
@@ -76,10 +109,17 @@ class SlackChannel:
 
 
 class _Export:
-    """The files of an export, from a folder or a zip, by their path inside it ("general/2026-03-02.json")."""
+    """The files of an export, from a folder or a zip, by their path inside it ("general/2026-03-02.json").
+
+    ``where`` names what is being read right now (a member, a message of it), for
+    the message of an error nobody foresaw; ``repaired`` counts the strings whose
+    unpaired surrogates were replaced.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.where = ""
+        self.repaired = 0
         self._zip: zipfile.ZipFile | None = None
         self._members: dict[str, zipfile.ZipInfo] = {}
         self._read_bytes = 0
@@ -107,30 +147,71 @@ class _Export:
         return self.decode_json(name, self.read(name))
 
     def decode_json(self, name: str, data: bytes) -> Any:
+        """``data`` parsed as JSON; ``SourceError`` naming ``name`` for anything that is not usable JSON."""
+        self.where = name
         try:
-            return json.loads(data.decode("utf-8-sig"))
+            value = json.loads(data.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
             raise SourceError(f"{name}: not UTF-8 text (byte {exc.start})", path=str(self.path)) from exc
         except json.JSONDecodeError as exc:
             raise SourceError(f"{name}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                               path=str(self.path)) from exc
+        except RecursionError as exc:
+            raise SourceError(f"{name}: JSON nested too deeply to read (a Slack export nests a few levels)",
+                              path=str(self.path)) from exc
+        except ValueError as exc:  # a number with more digits than Python converts (4,300)
+            reason = _first_line(exc).split(":", 1)[0]
+            raise SourceError(f"{name}: not usable JSON ({reason})", path=str(self.path)) from exc
+        if _ESCAPED_SURROGATE.search(data):
+            value = self._repair(value)
+        return value
+
+    def _repair(self, value: Any) -> Any:
+        """``value`` with unpaired surrogates in its strings replaced by U+FFFD (no recursion)."""
+        def fix(item: Any) -> Any:
+            if isinstance(item, str) and _SURROGATE.search(item):
+                self.repaired += 1
+                return _SURROGATE.sub("\ufffd", item)
+            return item
+
+        value = fix(value)
+        stack = [value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                for index, item in enumerate(node):
+                    node[index] = fix(item)
+                    if isinstance(item, (list, dict)):
+                        stack.append(item)
+            elif isinstance(node, dict):
+                for key, item in node.items():
+                    node[key] = fix(item)
+                    if isinstance(item, (list, dict)):
+                        stack.append(item)
+        return value
 
     def read(self, name: str) -> bytes:
-        """The bytes of member ``name`` (within the zip's unpacking budget)."""
+        """The bytes of member ``name`` (within the export's reading budget, zip or folder)."""
+        self.where = name
+        budget = MAX_UNPACKED_BYTES - self._read_bytes
         if self._zip is None:
             try:
-                return (self.path / name).read_bytes()
+                file = self.path / name
+                if file.stat().st_size > budget:
+                    raise self._too_big()
+                data = file.read_bytes()
             except OSError as exc:
                 raise SourceError(f"{name}: cannot read it: {exc.strerror or exc}", path=str(self.path)) \
                     from exc
-        info = self._members[name]
-        budget = MAX_UNPACKED_BYTES - self._read_bytes
-        try:
-            with self._zip.open(info) as member:
-                # Read one byte past the budget: the sizes in a zip's directory can lie.
-                data = member.read(budget + 1)
-        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:
-            raise SourceError(f"{name}: cannot read it from the zip: {exc}", path=str(self.path)) from exc
+        else:
+            info = self._members[name]
+            try:
+                with self._zip.open(info) as member:
+                    # Read one byte past the budget: the sizes in a zip's directory can lie.
+                    data = member.read(budget + 1)
+            except _ZIP_READ_ERRORS as exc:
+                raise SourceError(f"{name}: cannot read it from the zip ({_first_line(exc)}); the zip is "
+                                  "damaged: download or export it again", path=str(self.path)) from exc
         self._read_bytes += len(data)
         if len(data) > budget:
             raise self._too_big()
@@ -138,6 +219,9 @@ class _Export:
 
     def _too_big(self) -> SourceError:
         limit = MAX_UNPACKED_BYTES // (1024 * 1024)
+        if self._zip is None:
+            return SourceError(f"the export's files hold more than {limit} MB, more than a Slack export "
+                               "import reads; refused", path=str(self.path))
         return SourceError(f"the zip unpacks to more than {limit} MB, more than a Slack export import "
                            "reads; refused (is it a zip bomb?)", path=str(self.path))
 
@@ -158,9 +242,10 @@ class _Export:
     def _zip_names(self, path: Path) -> set[str]:
         try:
             self._zip = zipfile.ZipFile(path)
-        except zipfile.BadZipFile as exc:
-            raise SourceError("not a zip file (a Slack export is a .zip or the folder unpacked from it)",
-                              path=str(path)) from exc
+        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+            # A damaged central directory raises any of these, depending on where the damage is.
+            raise SourceError("not a zip file, or a damaged one (a Slack export is a .zip or the folder "
+                              "unpacked from it)", path=str(path)) from exc
         except OSError as exc:
             raise SourceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from exc
         infos = [i for i in self._zip.infolist()
@@ -183,24 +268,46 @@ class _Export:
 
 def slack_channels(path: Path) -> list[str]:
     """The names of the export's channels that have messages, sorted; ``SourceError`` if it is no export."""
-    export = _Export(path)
-    try:
+    with _opened(path) as export:
         return [c.name for c in _channels(export)]
-    finally:
-        export.close()
 
 
 def parse_slack(path: Path, *, channel: str | None = None) -> ParsedTimeline:
     """Read one channel of a Slack export (the only one if ``channel`` is None)."""
-    export = _Export(path)
-    try:
+    with _opened(path) as export:
         channels = _channels(export)
         chosen = _choose(channels, channel, path)
-        users = _users(export.read_json("users.json"))
+        people = _users(export.read_json("users.json"))
         all_channels = {c.id: c.name for c in _all_channels(export)}
-        return _Reader(export, chosen, users, all_channels, tuple(c.name for c in channels)).read()
+        return _Reader(export, chosen, people, all_channels, tuple(c.name for c in channels)).read()
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[_Export]:
+    """The export at ``path``, closed afterwards; the one boundary of this loader.
+
+    ``SourceError`` and domain errors pass as they are. Anything else is a case
+    the checks above did not foresee: it still becomes one ``SourceError`` naming
+    the export and what was being read, never a traceback.
+    """
+    export: _Export | None = None
+    try:
+        export = _Export(path)
+        yield export
+    except (SourceError, DomainError):
+        raise
+    except Exception as exc:
+        where = f"{export.where}: " if export is not None and export.where else ""
+        raise SourceError(f"{where}cannot be read ({type(exc).__name__}: {_first_line(exc)})",
+                          path=str(path)) from exc
     finally:
-        export.close()
+        if export is not None:
+            export.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def preview_slack(session: Session, review_id: int, path: Path, *,
@@ -218,13 +325,18 @@ class ChannelChoiceError(SourceError):
         self.channels = channels
 
 
-def render_markup(text: str, users: dict[str, str], channels: dict[str, str]) -> str:
-    """Slack's message markup as plain text a person reads."""
+def render_markup(text: str, users: dict[str, str], channels: dict[str, str],
+                  mentions: dict[str, str] | None = None) -> str:
+    """Slack's message markup as plain text a person reads.
+
+    ``mentions``, when given, collects the users mentioned: id → the label the
+    mention carried ("" without one).
+    """
     out: list[str] = []
     last = 0
     for match in _MARKUP.finditer(text):
         out.append(_unescape(text[last:match.start()]))
-        out.append(_render_token(match.group(1), users, channels))
+        out.append(_render_token(match.group(1), users, channels, mentions))
         last = match.end()
     out.append(_unescape(text[last:]))
     return "".join(out)
@@ -236,11 +348,14 @@ def strip_tokens(url: str) -> str:
     return re.sub(r"[?&]+(?=#|$)", "", cleaned)
 
 
-def _render_token(inner: str, users: dict[str, str], channels: dict[str, str]) -> str:
+def _render_token(inner: str, users: dict[str, str], channels: dict[str, str],
+                  mentions: dict[str, str] | None) -> str:
     target, _bar, label = inner.partition("|")
     label = _unescape(label)
     if target.startswith("@"):
         ident = target[1:]
+        if mentions is not None and ident:
+            mentions.setdefault(ident, " ".join(label.lstrip("@").split()))
         return "@" + (users.get(ident) or label.lstrip("@") or ident)
     if target.startswith("#"):
         ident = target[1:]
@@ -284,8 +399,12 @@ def _all_channels(export: _Export) -> list[SlackChannel]:
         if not isinstance(data, list):
             raise SourceError(f"{listing}: should list channels", path=str(export.path))
         for item in data:
-            if isinstance(item, dict) and isinstance(item.get("name"), str) and item.get("name"):
-                found.append(SlackChannel(id=str(item.get("id") or item["name"]), name=item["name"]))
+            if not isinstance(item, dict):
+                continue
+            name, ident = item.get("name"), item.get("id")
+            if isinstance(name, str) and name.strip():
+                found.append(SlackChannel(id=ident if isinstance(ident, str) and ident.strip() else name,
+                                          name=name))
     return found
 
 
@@ -312,21 +431,39 @@ def _choose(channels: list[SlackChannel], wanted: str | None, path: Path) -> Sla
                       f"{', '.join(c.name for c in channels)})", path=str(path))
 
 
-def _users(data: Any) -> dict[str, str]:
-    """User id → the name people know them by, from users.json."""
-    names: dict[str, str] = {}
+def _users(data: Any) -> dict[str, list[str]]:
+    """User id → every name users.json gives them, the one people know them by first.
+
+    The first is the participant's name (real name, else display name, else the
+    handle); the rest become the participant's aliases.
+    """
+    people: dict[str, list[str]] = {}
     if not isinstance(data, list):
-        return names
+        return people
     for user in data:
-        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
             continue
         profile: dict[str, Any] = user["profile"] if isinstance(user.get("profile"), dict) else {}
-        for candidate in (user.get("real_name"), profile.get("real_name"), profile.get("display_name"),
-                          user.get("name")):
-            if isinstance(candidate, str) and candidate.strip():
-                names[user["id"]] = " ".join(candidate.split())
-                break
-    return names
+        names = _names_of(user.get("real_name"), profile.get("real_name"), profile.get("display_name"),
+                          user.get("name"), profile.get("real_name_normalized"),
+                          profile.get("display_name_normalized"), profile.get("first_name"))
+        if names:
+            people[user["id"]] = names
+    return people
+
+
+def _names_of(*candidates: Any) -> list[str]:
+    """The candidates that are names, tidied, each once (any case), in order; then their first names."""
+    names: dict[str, str] = {}
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate.strip():
+            name = " ".join(candidate.split())
+            names.setdefault(name.casefold(), name)
+    for name in list(names.values()):
+        first = name.split(" ", 1)[0]
+        if first != name and len(first) > 1:
+            names.setdefault(first.casefold(), first)
+    return list(names.values())
 
 
 def _parse_ts(value: Any) -> tuple[int, int] | None:
@@ -337,29 +474,58 @@ def _parse_ts(value: Any) -> tuple[int, int] | None:
     return int(seconds), int((fraction + "000000")[:6])
 
 
+def _ts_moment(seconds: int, micros: int) -> datetime:
+    """A ``ts`` as a UTC time; ``InvalidFieldError`` for "ts" when it is outside 1900–2200."""
+    try:
+        moment = _EPOCH + timedelta(seconds=seconds, microseconds=micros)
+    except OverflowError:
+        year = int(1970 + seconds / _SECONDS_PER_YEAR)
+        raise InvalidFieldError("ts", f"the year {year} is outside the years {RANGE_TEXT}") from None
+    return check_moment(moment, field="ts")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _text_value(value: Any) -> str:
+    """``value`` when it is a string, else "" (exports from elsewhere put anything anywhere)."""
+    return value if isinstance(value, str) else ""
+
+
 @dataclass
 class _Message:
     file: str
     position: int
     ts: str
     moment: tuple[int, int]
+    at: datetime
     thread: str | None
     data: dict[str, Any]
+
+    @property
+    def origin(self) -> str:
+        return f"{self.file}, message {self.position}"
 
 
 class _Reader:
     """Reads one channel's day files into rows."""
 
-    def __init__(self, export: _Export, channel: SlackChannel, users: dict[str, str],
+    def __init__(self, export: _Export, channel: SlackChannel, people: dict[str, list[str]],
                  channels: dict[str, str], channel_names: tuple[str, ...]) -> None:
         self.export = export
         self.channel = channel
-        self.users = dict(users)
+        #: User id → the name shown for them; user id → every name they are known by.
+        self.users = {ident: names[0] for ident, names in people.items()}
+        self.known_names = {ident: list(names) for ident, names in people.items()}
         self.channels = channels
         self.channel_names = channel_names
         self.problems: list[ImportProblem] = []
         self.skipped: Counter[str] = Counter()
         self.bot_messages = 0
+        #: Users the imported messages mention: id → the mention's own label ("" without one).
+        self.mentions: dict[str, str] = {}
 
     def read(self) -> ParsedTimeline:
         messages = list(self._messages())
@@ -368,8 +534,14 @@ class _Reader:
         ordered = self._thread_order(messages)
         rows: list[ParsedRow] = []
         seen: set[str] = set()
+        authors: set[str] = set()
         source = f"slack #{self.channel.name}"
+        channel_key = self.channel.id
+        if len(f"slack:{channel_key}:") + 22 > MAX_EXTERNAL_ID:  # 22: the longest ts
+            digest = hashlib.sha1(channel_key.encode("utf-8", "replace"), usedforsecurity=False)
+            channel_key = digest.hexdigest()
         for message in ordered:
+            self.export.where = message.origin
             if message.ts in seen:
                 self.skipped["repeated"] += 1
                 continue
@@ -381,6 +553,7 @@ class _Reader:
             author = self._author(message.data)
             people: tuple[str, ...] = ()
             if author is not None:
+                authors.add(author)
                 people = (names.get(author) or author,)
             elif bot := _bot_name(message.data):
                 text = f"{bot}: {text}"
@@ -389,15 +562,39 @@ class _Reader:
                 text = REPLY_MARK + text
             if isinstance(message.data.get("edited"), dict):
                 text += EDITED_MARK
-            seconds, micros = message.moment
-            at = datetime.fromtimestamp(seconds, UTC) + timedelta(microseconds=micros)
-            rows.append(ParsedRow(row=len(rows) + 1, at=at, text=text, kind="communication", source=source,
-                                  participants=people, reply=reply,
-                                  external_id=f"slack:{self.channel.id}:{message.ts}"))
+            rows.append(ParsedRow(row=len(rows) + 1, at=message.at, text=text, kind="communication",
+                                  source=source, participants=people, reply=reply,
+                                  external_id=f"slack:{channel_key}:{message.ts}", origin=message.origin))
+        self.export.where = ""
+        mentioned = self._mentioned(names, authors)
+        fields: dict[str, dict[str, Any]] = {}
+        for ident in (*sorted(authors), *mentioned):
+            name = names.get(ident) or self.users.get(ident) or ident
+            aliases = [alias for alias in self.known_names.get(ident, ()) if alias != name]
+            if aliases:
+                fields[name] = {"aliases": aliases}
         return ParsedTimeline(path=self.export.path, kind="slack", rows=tuple(rows),
                               problems=tuple(self.problems), notices=tuple(self._notices(rows)),
                               skipped=sum(self.skipped.values()), channels=self.channel_names,
-                              channel=self.channel.name)
+                              channel=self.channel.name, participant_fields=fields,
+                              mentioned=tuple(names.get(i) or self.users[i] for i in mentioned))
+
+    def _mentioned(self, names: dict[str, str], authors: set[str]) -> list[str]:
+        """Ids of the people the channel's messages mention (joins included) who wrote none of the
+        imported ones and have a name.
+
+        A mention of an id nobody named ("<@U9>", rendered "@U9") names nobody: it adds no participant.
+        """
+        found: list[str] = []
+        for ident, label in self.mentions.items():
+            if ident in authors:
+                continue
+            if ident not in self.users and label:
+                self.users[ident] = label
+                self.known_names[ident] = [label]
+            if ident in self.users and self.users[ident] != ident:
+                found.append(ident)
+        return found
 
     def _messages(self) -> Iterator[_Message]:
         prefix = self.channel.name + "/"
@@ -412,36 +609,51 @@ class _Reader:
                 self.problems.append(ImportProblem(None, f"{name}: should list messages"))
                 continue
             for position, item in enumerate(data, start=1):
+                self.export.where = f"{name}, message {position}"
                 if not isinstance(item, dict) or item.get("type", "message") != "message":
                     continue
                 subtype = item.get("subtype")
-                if subtype in HOUSEKEEPING:
-                    self.skipped[str(subtype)] += 1
+                if isinstance(subtype, str) and subtype in HOUSEKEEPING:
+                    self.skipped[subtype] += 1
+                    # "<@U2> has joined the channel": who was pulled into the channel is someone the
+                    # review should know, even when the join itself is not an event.
+                    self._render(_text_value(item.get("text")))
                     continue
                 moment = _parse_ts(item.get("ts"))
                 if moment is None:
                     self.problems.append(ImportProblem(
-                        None, f"{name}, message {position}: ts {item.get('ts')!r} is not a Slack time"))
+                        None, f"{name}, message {position}: ts {_short(item.get('ts'))} is not a Slack time"))
+                    continue
+                try:
+                    at = _ts_moment(*moment)
+                except InvalidFieldError as exc:
+                    self.problems.append(ImportProblem(
+                        None, f"{name}, message {position}: ts {item['ts']!r}: {exc.reason}"))
                     continue
                 thread = item.get("thread_ts") if isinstance(item.get("thread_ts"), str) else None
-                yield _Message(name, position, item["ts"], moment, thread, item)
+                yield _Message(name, position, item["ts"], moment, at, thread, item)
 
     def _prefer_profiles(self, messages: list[_Message]) -> None:
-        """Names from the messages' own profiles (the latest wins) over users.json."""
+        """Names from the messages' own profiles (the latest wins) over users.json; all of them are kept
+        as names the person is known by."""
         for message in sorted(messages, key=lambda m: m.moment):
             profile = message.data.get("user_profile")
             user = message.data.get("user")
-            if isinstance(profile, dict) and isinstance(user, str):
-                for candidate in (profile.get("display_name"), profile.get("real_name")):
-                    if isinstance(candidate, str) and candidate.strip():
-                        self.users[user] = " ".join(candidate.split())
-                        break
+            if not isinstance(profile, dict) or not isinstance(user, str) or not user:
+                continue
+            names = _names_of(profile.get("display_name"), profile.get("real_name"), profile.get("name"),
+                              profile.get("first_name"))
+            if names:
+                self.users[user] = names[0]
+                known = self.known_names.setdefault(user, [])
+                folded = {n.casefold() for n in known}
+                known.extend(n for n in names if n.casefold() not in folded)
 
     def _unique_names(self) -> dict[str, str]:
         """User id → participant name; two people with one name get their ids added."""
         counts = Counter(name.casefold() for name in self.users.values())
         return {
-            ident: (name if counts[name.casefold()] == 1 else f"{name} ({ident})")[:MAX_NAME]
+            ident: (name if counts[name.casefold()] == 1 else f"{name} ({ident})")[:MAX_NAME].strip()
             for ident, name in self.users.items()
         }
 
@@ -472,34 +684,39 @@ class _Reader:
             user = comment.get("user")
         else:
             user = data.get("user")
-        if not isinstance(user, str) or not user:
+        if not isinstance(user, str) or not user.strip():
             return None
         if user not in self.users:
-            self.users[user] = user
+            # Known only by id: the id is the name (tidied: a participant's name has no stray spaces).
+            self.users[user] = " ".join(user.split())
         return user
 
     def _text(self, data: dict[str, Any]) -> str:
-        text = data.get("text")
-        rendered = self._render(text).strip() if isinstance(text, str) else ""
+        rendered = self._render(_text_value(data.get("text"))).strip()
         if rendered:
             return rendered
         parts: list[str] = []
-        for attachment in data.get("attachments") or ():
+        attachments = data.get("attachments")
+        for attachment in attachments if isinstance(attachments, list) else ():
             if not isinstance(attachment, dict):
                 continue
-            own = [self._render(attachment[key]).strip() for key in ("pretext", "title", "text")
-                   if isinstance(attachment.get(key), str) and attachment[key].strip()]
-            if not own and isinstance(attachment.get("fallback"), str):
-                own = [self._render(attachment["fallback"]).strip()]
+            own = [self._render(_text_value(attachment.get(key))).strip()
+                   for key in ("pretext", "title", "text")]
+            if not any(own):
+                own = [self._render(_text_value(attachment.get("fallback"))).strip()]
             parts.extend(p for p in own if p)
         files: list[Any] = data["files"] if isinstance(data.get("files"), list) else [data.get("file")]
         if not parts:
-            parts.extend(f"shared a file: {f.get('title') or f.get('name')}" for f in files
-                         if isinstance(f, dict) and (f.get("title") or f.get("name")))
+            for file in files:
+                if isinstance(file, dict):
+                    title = _text_value(file.get("title")) or _text_value(file.get("name"))
+                    title = " ".join(title.split())
+                    if title:
+                        parts.append(f"shared a file: {title}")
         return "\n".join(parts)
 
     def _render(self, text: str) -> str:
-        return render_markup(text, self.users, self.channels)
+        return render_markup(text, self.users, self.channels, self.mentions) if text else ""
 
     def _notices(self, rows: list[ParsedRow]) -> list[str]:
         notices: list[str] = []
@@ -519,6 +736,9 @@ class _Reader:
         if replies:
             notices.append(f"thread replies, placed after their parent and marked {REPLY_MARK.strip()}: "
                            f"{replies}")
+        if self.export.repaired:
+            notices.append(f"texts with broken characters (unpaired UTF-16 surrogates, half an emoji), "
+                           f"shown as \ufffd: {self.export.repaired}")
         if not rows and not self.problems:
             notices.append(f"#{self.channel.name} has no messages to import")
         return notices

@@ -14,32 +14,50 @@ stable for the same input ("csv:<sha1>", "slack:<channel id>:<ts>",
 "bundle:<sha1>"), stored on the event under a unique (review, external id)
 index. An event already in the timeline with the same time and text (typed by
 hand, or imported with the review bundle) also counts as already there.
+
+Every row of every importer passes :func:`row_problems` in :func:`make_preview`:
+the time range of :mod:`models.limits` in the review's timezone, and the text
+limits of the columns (no NUL, no unpaired surrogate, no more characters than
+the column holds). A row that fails is a problem at preview time, named by its
+row (or Slack file and message) and field, so SQLite and PostgreSQL refuse the
+same files and nothing reaches the database that the flush guard would refuse
+half-way through a write.
+
+Participants come with the other names the source knows them by
+(``aliases``: a Slack handle, display name, first name), and people a source
+names without being an author (a Slack ``<@U123>`` mention) are added too:
+an anonymized report can only hide the names the review knows.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from models import reviews
+from models.base import sqlite_time
 from models.bundle import BUNDLE_SUFFIXES, load_bundle_file
 from models.catalog import Catalog
 from models.entities import Participant, TimelineEvent, event_participants
 from models.errors import DomainError, InvalidFieldError
+from models.limits import check_moment, column_limit, text_problem
 from models.vocabulary import EVENT_KINDS, LABELS
 
 SourceKind = Literal["csv", "slack", "bundle"]
 
 #: Column widths of the schema: a longer value is a row problem, never cut silently.
-MAX_SOURCE = 200
-MAX_NAME = 200
+MAX_SOURCE: int = column_limit(TimelineEvent, "source") or 200
+MAX_NAME: int = column_limit(Participant, "name") or 200
+MAX_EXTERNAL_ID: int = column_limit(TimelineEvent, "external_id") or 200
+MAX_KIND: int = column_limit(TimelineEvent, "kind") or 20
 
 SLACK_SUFFIXES = (".zip",)
 _SEPARATOR = "\x1f"  # the ASCII unit separator: never typed into a cell
@@ -64,6 +82,9 @@ class ParsedRow:
     approximate: bool = False
     #: A Slack thread reply (its text starts with "↳ ").
     reply: bool = False
+    #: Where the row came from when ``row`` alone does not say it ("incident/2026-03-02.json,
+    #: message 4"); problems with the row name this instead of the row number.
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,8 +109,12 @@ class ParsedTimeline:
     notices: tuple[str, ...] = ()
     #: Rows or messages left out on purpose (blank rows, joins, repeats), with the reason.
     skipped: int = 0
-    #: Fields for participants the import creates, by name (bundles know roles and context).
+    #: Fields for participants the import creates, by name (bundles know roles and context;
+    #: ``aliases``, the other names a person is known by, are added to existing participants too).
     participant_fields: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: People the events' text names who are no event's participant (a Slack mention): the
+    #: review gets them as participants too, so that an anonymized report can hide them.
+    mentioned: tuple[str, ...] = ()
     #: CSV: the header's columns and the column index used for each field.
     columns: tuple[str, ...] = ()
     mapping: Mapping[str, int] = field(default_factory=dict)
@@ -190,24 +215,110 @@ _KIND_KEYS = {
 }
 
 
+def value_problem(value: str, limit: int | None = None) -> str | None:
+    """Why ``value`` cannot be stored in a column of ``limit`` characters (None when it can).
+
+    :func:`models.limits.text_problem`: NUL, an unpaired UTF-16 surrogate
+    (JSON's ``"\\ud800"``, which neither database driver can encode), length.
+    """
+    return text_problem(value, limit)
+
+
+def row_problems(row: ParsedRow, zone: tzinfo | None = None,
+                 known: dict[str, str | None] | None = None) -> list[str]:
+    """What keeps ``row`` out of the library, each as "field: reason"; empty when it fits.
+
+    The checks the library runs before every flush (:mod:`models.limits`), made
+    while previewing, with the review's ``zone``: a file is then refused with its
+    rows named, never half-way through the write, and on SQLite exactly as on
+    PostgreSQL. ``known`` remembers the verdict on sources and names, which
+    repeat from row to row (50,000 rows preview in well under a second).
+    """
+    if known is None:
+        known = {}
+    found: list[str] = []
+    try:
+        check_moment(row.at, field="time", zone=zone)
+    except InvalidFieldError as exc:
+        found.append(str(exc))
+    if row.kind not in EVENT_KINDS:
+        found.append(f"kind: {row.kind[:40]!r} is not an event kind")
+    for name, value, limit in (("text", row.text, None), ("external id", row.external_id, MAX_EXTERNAL_ID)):
+        if (problem := value_problem(value, limit)) is not None:
+            found.append(f"{name}: {problem}")
+    if row.source:
+        key = "source\x1f" + row.source
+        if key not in known:
+            known[key] = value_problem(row.source, MAX_SOURCE)
+        if (problem := known[key]) is not None:
+            found.append(f"source: {problem}")
+    for person in row.participants:
+        if person not in known:
+            known[person] = name_problem(person)
+        if (problem := known[person]) is not None:
+            found.append(f"participant {_short(person)}: {problem}")
+    return found
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a participant's name (None when it can): empty, untrimmed or too long."""
+    if not name.strip():
+        return "a name is empty"
+    if name != name.strip():
+        return "a name starts or ends with a space"
+    return value_problem(name, MAX_NAME)
+
+
+def check_rows(parsed: ParsedTimeline, zone: tzinfo | None) -> ParsedTimeline:
+    """``parsed`` with every row that :func:`row_problems` refuses turned into problems."""
+    problems: list[ImportProblem] = []
+    kept: list[ParsedRow] = []
+    known: dict[str, str | None] = {}
+    for row in parsed.rows:
+        found = row_problems(row, zone, known)
+        if not found:
+            kept.append(row)
+        for message in found:
+            problems.append(ImportProblem(None, f"{row.origin}: {message}") if row.origin
+                            else ImportProblem(row.row, message))
+    mentioned: list[str] = []
+    for person in parsed.mentioned:
+        if (problem := name_problem(person)) is None:
+            mentioned.append(person)
+        else:
+            problems.append(ImportProblem(None, f"participant {_short(person)}: {problem}"))
+    if not problems:
+        return parsed
+    # File-level problems first, then by row, each row's problems in the order they were found.
+    ordered = sorted((*parsed.problems, *problems), key=lambda p: -1 if p.row is None else p.row)
+    return replace(parsed, rows=tuple(kept), problems=tuple(ordered), mentioned=tuple(mentioned))
+
+
+def review_zone(name: str) -> tzinfo | None:
+    """The review's timezone, or None when this machine does not know it (checked then in UTC only)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def make_preview(session: Session, review_id: int, parsed: ParsedTimeline) -> ImportPreview:
-    """Compare ``parsed`` with the review's timeline: what is new, what is already there."""
+    """Compare ``parsed`` with the review's timeline: what is new, what is already there.
+
+    Every row is checked first (:func:`check_rows`), whichever importer read it.
+    """
     review = reviews.get_or_raise(session, review_id)
+    parsed = check_rows(parsed, review_zone(review.timezone))
     rows, duplicates = _new_rows(session, review_id, parsed.rows)
-    known = {name.casefold() for name in session.scalars(
+    known = {_key(name) for name in session.scalars(
         select(Participant.name).where(Participant.review_id == review_id))}
     new_people: list[str] = []
-    for row in rows:
-        for name in row.participants:
-            if name.casefold() not in known:
-                known.add(name.casefold())
-                new_people.append(name)
+    for name in _names(rows, parsed.mentioned):
+        if _key(name) not in known:
+            known.add(_key(name))
+            new_people.append(name)
     return ImportPreview(review_id=review_id, review_timezone=review.timezone, parsed=parsed,
                          rows=tuple(rows), duplicates=duplicates, new_participants=tuple(new_people))
-
-
-#: How SQLAlchemy's DateTime stores a (naive UTC) time in SQLite; stored times must match it.
-_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def import_events(session: Session, review_id: int, preview: ImportPreview) -> int:
@@ -222,11 +333,19 @@ def import_events(session: Session, review_id: int, preview: ImportPreview) -> i
     if preview.review_id != review_id:
         raise InvalidFieldError("review", f"this preview was made for review {preview.review_id}, "
                                           f"not {review_id}")
-    reviews.get_or_raise(session, review_id)
+    review = reviews.get_or_raise(session, review_id)
     rows, _duplicates = _new_rows(session, review_id, preview.rows)
+    # A preview is a plain value anyone can build: its rows are checked again before the first write.
+    refused = check_rows(replace(preview.parsed, rows=tuple(rows), problems=()),
+                         review_zone(review.timezone))
+    if refused.problems:
+        first = refused.problems[0]
+        where = f"{preview.path}, row {first.row}" if first.row is not None else str(preview.path)
+        raise ImportRefusedError(f"{where}: {first.message}; nothing was imported")
+    people = _participant_ids(session, review_id, _names(rows, preview.parsed.mentioned),
+                              preview.parsed.participant_fields)
     if not rows:
         return 0
-    people = _participant_ids(session, review_id, rows, preview.parsed.participant_fields)
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # The driver's executemany with values prepared here: SQLAlchemy's per-row
@@ -235,8 +354,8 @@ def import_events(session: Session, review_id: int, preview: ImportPreview) -> i
         session.connection().exec_driver_sql(
             "INSERT INTO timeline_events (review_id, at, text, kind, source, approximate, external_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(review_id, r.at.astimezone(UTC).strftime(_SQLITE_TIME), r.text, r.kind, r.source,
-              int(r.approximate), r.external_id) for r in rows],
+            [(review_id, sqlite_time(r.at), r.text, r.kind, r.source, int(r.approximate), r.external_id)
+             for r in rows],
         )
     else:
         session.execute(insert(_EVENTS), [
@@ -249,11 +368,11 @@ def import_events(session: Session, review_id: int, preview: ImportPreview) -> i
         select(_EVENTS.c.external_id, _EVENTS.c.id)
         .where(_EVENTS.c.review_id == review_id, _EVENTS.c.external_id.is_not(None))
     ).all())
-    links = [
-        (ids[r.external_id], people[name.casefold()])
+    links = list(dict.fromkeys(
+        (ids[r.external_id], people[_key(name)])
         for r in rows
         for name in r.participants
-    ]
+    ))
     if links and sqlite:
         session.connection().exec_driver_sql(
             "INSERT INTO event_participants (event_id, participant_id) VALUES (?, ?)", links)
@@ -332,14 +451,55 @@ def _new_rows(session: Session, review_id: int,
     return fresh, len(rows) - len(fresh)
 
 
-def _participant_ids(session: Session, review_id: int, rows: Sequence[ParsedRow],
+def _key(name: str) -> str:
+    """How two names are the same person: any case, any spacing ("Ana  Lima" is "ana lima")."""
+    return " ".join(name.split()).casefold()
+
+
+def _short(name: str) -> str:
+    return repr(name if len(name) <= 40 else name[:40] + "…")
+
+
+def _names(rows: Iterable[ParsedRow], mentioned: Iterable[str]) -> list[str]:
+    """Everyone the import names: the events' participants in order, then the people only mentioned."""
+    names = [name for row in rows for name in row.participants]
+    return list(dict.fromkeys([*names, *mentioned]))
+
+
+def _participant_ids(session: Session, review_id: int, names: Iterable[str],
                      fields: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
-    """Participant ids by casefolded name, creating the ones ``rows`` name that are missing."""
-    people = {p.name.casefold(): p.id for p in session.scalars(
+    """Participant ids by :func:`_key`, creating the people ``names`` lists that are missing.
+
+    Their ``aliases`` (from ``fields``) go onto new and existing participants alike:
+    a person typed in by hand before a Slack import still gets their handle known.
+    """
+    people = {_key(p.name): p for p in session.scalars(
         select(Participant).where(Participant.review_id == review_id))}
-    for row in rows:
-        for name in row.participants:
-            if name.casefold() not in people:
-                extra = dict(fields.get(name, {}))
-                people[name.casefold()] = reviews.add_participant(session, review_id, name=name, **extra).id
-    return people
+    for name in names:
+        extra = dict(fields.get(name, {}))
+        aliases = extra.pop("aliases", None) or ()
+        participant = people.get(_key(name))
+        if participant is None:
+            participant = reviews.add_participant(session, review_id, name=name, **extra)
+            people[_key(name)] = participant
+        _add_aliases(participant, aliases)
+    return {key: p.id for key, p in people.items()}
+
+
+def _add_aliases(participant: Participant, aliases: Iterable[Any]) -> None:
+    """``aliases`` added to the participant's, each once, never their own name; unusable ones left out.
+
+    Aliases are extra knowledge: one the library could not store (a NUL, too long)
+    is dropped rather than refusing the import over it.
+    """
+    current = list(participant.aliases or [])
+    seen = {_key(participant.name), *(_key(a) for a in current)}
+    for alias in aliases:
+        if not isinstance(alias, str):
+            continue
+        alias = " ".join(alias.split())
+        if alias and _key(alias) not in seen and value_problem(alias, MAX_NAME) is None:
+            seen.add(_key(alias))
+            current.append(alias)
+    if current != list(participant.aliases or []):
+        participant.aliases = current

@@ -5,6 +5,12 @@ UTC. A wall-clock time is read in the review's timezone; one that the zone
 skipped (spring forward) or repeated (autumn fold) is refused with a message
 that says which offset to add, never guessed at. :func:`candidates` lists the
 moments a text may mean, so a form can offer the choice instead.
+
+Every moment either returns goes through :func:`models.limits.check_moment`
+with the zone it was read in: the event dialog and the timeline editor refuse
+"0999-03-02 10:14" (a typo for 1999) exactly as an import or a bundle does,
+and a time at the very edge of what Python can hold ("0001-01-01 00:00+01:00")
+is refused with the field, never an ``OverflowError``.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from models.errors import InvalidFieldError
+from models.limits import EARLIEST, LATEST, check_moment
 
 _FORMATS_HINT = "use YYYY-MM-DD HH:MM, optionally with an offset such as +01:00 or Z"
 
@@ -43,8 +50,8 @@ def parse_time(text: str, zone: ZoneInfo, *, field: str, default_date: date | No
         return None
     naive, offset = _read(text, field, default_date)
     if offset is not None:
-        return naive.replace(tzinfo=offset).astimezone(UTC)
-    return _wall_clock(naive, zone, text, field).astimezone(UTC)
+        return _in_range(naive.replace(tzinfo=offset), zone, text, field)
+    return _in_range(_wall_clock(naive, zone, text, field), zone, text, field)
 
 
 def candidates(text: str, zone: ZoneInfo, *, field: str = "at",
@@ -62,14 +69,14 @@ def candidates(text: str, zone: ZoneInfo, *, field: str = "at",
         raise InvalidFieldError(field, f"no time given ({_FORMATS_HINT})")
     naive, offset = _read(text, field, default_date)
     if offset is not None:
-        return [naive.replace(tzinfo=offset).astimezone(UTC)]
+        return [_in_range(naive.replace(tzinfo=offset), zone, text, field)]
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)
     if first.utcoffset() == second.utcoffset():
-        return [first.astimezone(UTC)]
+        return [_in_range(first, zone, text, field)]
     if _skipped(naive, zone):
         return []
-    return sorted({first.astimezone(UTC), second.astimezone(UTC)})
+    return sorted({_in_range(first, zone, text, field), _in_range(second, zone, text, field)})
 
 
 def format_offset(offset: timedelta | None) -> str:
@@ -94,6 +101,20 @@ def format_local(moment: datetime | None, zone: tzinfo) -> str:
     if naive.replace(tzinfo=zone, fold=0).utcoffset() != naive.replace(tzinfo=zone, fold=1).utcoffset():
         text += _format_offset(local.utcoffset())
     return text
+
+
+def _in_range(moment: datetime, zone: tzinfo, text: str, field: str) -> datetime:
+    """``moment`` in UTC when the library can hold it in ``zone``; else the range, named for ``field``."""
+    try:
+        # The UTC year in the message: "1900-01-01 00:30" in Berlin is 1899 in UTC, and says so.
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = moment
+    try:
+        check_moment(utc, field=field, zone=zone)
+    except InvalidFieldError as exc:
+        raise InvalidFieldError(field, f"{text}: {exc.reason}") from None
+    return moment.astimezone(UTC)
 
 
 def _wall_clock(naive: datetime, zone: ZoneInfo, text: str, field: str) -> datetime:
@@ -137,6 +158,11 @@ def _read(text: str, field: str, default_date: date | None) -> tuple[datetime, t
         offset = _offset(match["offset"])
     except ValueError as exc:
         raise InvalidFieldError(field, f"{text} is not a date and time ({_FORMATS_HINT})") from exc
+    # Before any zone arithmetic: year 1 or 9999 would overflow in it. The exact check (in the
+    # zone, in UTC) follows once the moment is known; a year either side of the range can still
+    # be in it with an offset ("1899-12-31 23:30-05:00"), so only years beyond those stop here.
+    if not EARLIEST.year - 1 <= naive.year <= LATEST.year + 1:
+        _in_range(naive.replace(tzinfo=UTC), UTC, text, field)
     return naive, offset
 
 

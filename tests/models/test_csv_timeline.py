@@ -340,3 +340,157 @@ def test_an_unclosed_quote_is_refused_naming_its_row(tmp_path: Path) -> None:
         parse_csv(path, zone=ZoneInfo("UTC"))
     assert "row 3" in str(caught.value) and "never closed" in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+# Issue 8: one time range, one boundary, the columns' text limits, named by row and field.
+
+def _problems(library: Library, review_id: int, path: Path,
+              **options: object) -> list[tuple[int | None, str]]:
+    """The preview's problems; the library is checked to be left as it was."""
+    before = _count(library)
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path, **options)  # type: ignore[arg-type]
+        with pytest.raises(ImportRefusedError):
+            import_events(session, review_id, preview)
+    assert _count(library) == before
+    return [(p.row, p.message) for p in preview.problems]
+
+
+@pytest.mark.parametrize(("value", "year"), [
+    ("0999-03-02T09:14:00Z", "999"),          # was imported and stored as "999-03-02 …"
+    ("0001-01-01T00:00:00+01:00", "1"),       # was an OverflowError
+    ("0001-01-01 00:30", "1"),                # naive: overflowed in the review's zone
+    ("9999-12-31T23:59:59-05:00", "9999"),    # overflowed the other way
+    ("2201-01-01T00:00:00Z", "2201"),
+    ("1900-01-01 00:30", "1899"),             # Berlin wall-clock before 1900-01-01 UTC
+])
+def test_a_time_outside_1900_to_2200_is_a_problem_naming_row_and_field(library: Library, tmp_path: Path,
+                                                                       value: str, year: str) -> None:
+    """Row 3's time is refused with its value and the range; row 2 alone would have imported."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", f"time,text\n2026-03-02T09:14Z,fine\n{value},typo\n")
+    assert _problems(library, review_id, path) == [
+        (3, f"time {value!r}: the year {year} is outside the years 1900 to 2200")]
+
+
+def test_a_time_format_reads_times_in_range_only(library: Library, tmp_path: Path) -> None:
+    """A chosen format's year 0999 is refused like an ISO one (strptime reads it happily)."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "time,text\n02.03.0999 10:14,typo\n")
+    assert _problems(library, review_id, path, time_format="%d.%m.%Y %H:%M") == [
+        (2, "time '02.03.0999 10:14': the year 999 is outside the years 1900 to 2200")]
+
+
+def test_a_data_row_that_overflows_is_not_taken_for_a_header(tmp_path: Path) -> None:
+    """The header check reads times too: a year-1 time with an offset was an OverflowError there."""
+    path = _write(tmp_path / "t.csv", "0001-01-01T00:00:00+01:00,b\n")
+    parsed = parse_csv(path, zone=BERLIN)
+    assert [p.message.split(":")[0] for p in parsed.problems] == ["no time column", "no text column"]
+
+
+@pytest.mark.parametrize(("time_format", "missing"), [
+    ("%H:%M", "date"),                 # imported every row on 1900-01-01
+    ("%H:%M:%S %z", "date"),
+    ("%d.%m %H:%M", "year"),           # every row in 1900
+    ("%d %H:%M", "month and year"),
+    ("%m/%Y %H:%M", "day"),
+    ("%Y %H:%M", "day and month"),
+    ("%W %H:%M", "date"),              # a week without a weekday or year
+])
+def test_a_time_format_without_a_whole_date_is_refused(library: Library, tmp_path: Path, time_format: str,
+                                                       missing: str) -> None:
+    """strptime fills in 1900-01-01 for what a format leaves out: such a format is refused up front."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "time,text\n09:14,a\n")
+    with pytest.raises(InvalidFieldError) as caught, library.begin() as session:
+        preview_csv(session, review_id, path, time_format=time_format)
+    assert caught.value.field == "time format"
+    assert caught.value.reason.startswith(f"{time_format!r} has no {missing}, so every row would get")
+    assert _count(library) == 0
+
+
+@pytest.mark.parametrize(("time_format", "message"), [
+    ("%d/%m/%Y %Q", "%Q is not a strptime code"),
+    ("%d/%m/%Y %H:%M %", "ends with a lone %"),
+])
+def test_a_time_format_with_a_bad_code_is_refused(tmp_path: Path, time_format: str, message: str) -> None:
+    """Codes strptime does not know are refused before any row, not as a problem on every row."""
+    path = _write(tmp_path / "t.csv", "time,text\n02/03/2026 09:14,a\n")
+    with pytest.raises(InvalidFieldError, match=message):
+        parse_csv(path, zone=BERLIN, time_format=time_format)
+
+
+@pytest.mark.parametrize(("time_format", "value"), [
+    ("%d/%m/%Y %H:%M", "02/03/2026 10:14"),
+    ("%Y-%j %H:%M", "2026-061 10:14"),
+    ("%c", "Mon Mar  2 10:14:00 2026"),
+    ("%x %X", "03/02/26 10:14:00"),
+    ("%G-W%V-%u %H:%M", "2026-W10-1 10:14"),
+    ("%d %B %Y, %I:%M %p", "02 March 2026, 10:14 AM"),
+    ("100%% %d/%m/%Y %H:%M", "100% 02/03/2026 10:14"),
+])
+def test_time_formats_with_a_whole_date_are_read(tmp_path: Path, time_format: str, value: str) -> None:
+    """Day, month and year in any of the ways strptime spells them."""
+    path = _write(tmp_path / "t.csv", f'time,text\n"{value}",a\n')
+    parsed = parse_csv(path, zone=BERLIN, time_format=time_format)
+    assert parsed.problems == ()
+    assert parsed.rows[0].at == datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
+
+
+def test_a_cell_over_the_csv_field_limit_names_its_row(tmp_path: Path) -> None:
+    """A 140,000-character cell on row 4 (which starts on line 5: row 3 spans two lines) names row 4."""
+    path = _write(tmp_path / "t.csv", 'time,text\n2026-03-02T09:14Z,a\n2026-03-02T09:15Z,"two\nlines"\n'
+                  f"2026-03-02T09:16Z,{'y' * 140_000}\n")
+    with pytest.raises(SourceError) as caught:
+        parse_csv(path, zone=BERLIN)
+    assert str(caught.value).startswith(f"{path}: row 4 (line 5): a value is longer than 131,072 characters")
+
+
+def test_a_nul_in_a_cell_is_a_problem_naming_row_and_column(library: Library, tmp_path: Path) -> None:
+    """PostgreSQL cannot store NUL; SQLite could: both refuse it at preview, with row and column."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "when,what,via,who\n2026-03-02T09:14Z,a\x00b,chat,Ana\n"
+                  "2026-03-02T09:15Z,c,ch\x00at,Ana\n2026-03-02T09:16Z,d,chat,B\x00en\n")
+    assert _problems(library, review_id, path) == [
+        (2, "text (column 'what') contains a NUL character (at position 2)"),
+        (3, "source (column 'via') contains a NUL character (at position 3)"),
+        (4, "author (column 'who') 'B\\x00en' contains a NUL character (at position 2)"),
+    ]
+
+
+def test_a_source_or_name_longer_than_its_column_is_a_problem(library: Library, tmp_path: Path) -> None:
+    """Source and participant names are String(200): 201 characters are refused with row and column."""
+    review_id = _review(library)
+    long = "x" * 201
+    path = _write(tmp_path / "t.csv", f"time,text,source,author\n2026-03-02T09:14Z,a,{long},Ana\n"
+                  f"2026-03-02T09:15Z,b,chat,{long}\n2026-03-02T09:16Z,c,{'y' * 200},{'z' * 200}\n")
+    assert _problems(library, review_id, path) == [
+        (2, "source (column 'source') is 201 characters long; at most 200 fit"),
+        (3, f"author (column 'author') '{'x' * 40}…' is 201 characters long; at most 200 fit"),
+    ]
+
+
+def test_one_person_named_twice_in_a_row_is_linked_once(library: Library, tmp_path: Path) -> None:
+    """"Ana; ana" is one participant on the event (two links to her broke the write)."""
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", 'time,text,author\n2026-03-02T09:14Z,a,"Ana; ana;  ANA "\n')
+    assert _import(library, review_id, path) == 1
+    with library.begin() as session:
+        event = session.scalars(select(TimelineEvent)).one()
+        assert [p.name for p in event.participants] == ["Ana"]
+
+
+def test_an_unforeseen_error_names_the_file_and_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last line: anything unexpected while reading row 3 is one SourceError naming file and row."""
+    from models import csv_timeline
+
+    def broken(value: str) -> str | None:
+        if value == "boom":
+            raise KeyError("surprise")
+        return "observation"
+
+    monkeypatch.setattr(csv_timeline, "event_kind", broken)
+    path = _write(tmp_path / "t.csv", "time,text,kind\n2026-03-02T09:14Z,a,\n2026-03-02T09:15Z,b,boom\n")
+    with pytest.raises(SourceError) as caught:
+        parse_csv(path, zone=BERLIN)
+    assert str(caught.value) == f"{path}: row 3: cannot be read (KeyError: 'surprise')"

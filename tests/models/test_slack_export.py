@@ -294,3 +294,249 @@ def test_the_real_export_never_shows_file_tokens(tmp_path: Path) -> None:
     assert folder_rows == zip_rows and len(zip_rows) == 51
     assert not any("xox" in r.text for r in zip_rows)
     assert any(r.text.endswith("(edited)") for r in zip_rows)
+
+
+# Issue 8: one time range, type checks and one boundary for exports, the people the review must know.
+
+def _one_day(messages: list[Any], users: Any = None) -> dict[str, Any]:
+    """An export with one channel, #incident-42 (id C1), and one day file of ``messages``."""
+    return {"users.json": USERS if users is None else users, "channels.json": CHANNELS[:1],
+            "incident-42/2026-03-02.json": messages}
+
+
+def _preview_problems(library: Library, export: Path) -> list[str]:
+    """The preview's problems as the command line shows them; nothing may be written."""
+    review_id = _review(library)
+    with library.begin() as session:
+        preview = preview_slack(session, review_id, export)
+        first = preview.first_problem()
+        if first is None:
+            import_events(session, review_id, preview)
+    assert first is not None and _count(library) == 0
+    return [str(p) for p in preview.problems]
+
+
+@pytest.mark.parametrize(("ts", "year"), [("999999999999", "33658"), ("7289654400", "2201"),
+                                          ("7258118400.5", "2200")])
+def test_a_ts_outside_1900_to_2200_names_file_message_and_field(library: Library, tmp_path: Path,
+                                                                 ts: str, year: str) -> None:
+    """A ts in the year 33658 was a ValueError escaping the loader; now it is a problem with its place."""
+    messages = [{"type": "message", "user": "U1", "text": "ok", "ts": _ts(9, 0)},
+                {"type": "message", "user": "U1", "text": "far future", "ts": ts}]
+    export = _folder(tmp_path / "export", _one_day(messages))
+    if year == "2200":  # 2200-01-01 00:00:00.5 UTC is inside the range
+        assert parse_slack(export).problems == ()
+        return
+    assert _preview_problems(library, export) == [
+        f"incident-42/2026-03-02.json, message 2: ts {ts!r}: the year {year} is outside the years "
+        "1900 to 2200"]
+
+
+@pytest.mark.parametrize("message", [
+    {"subtype": ["channel_join"], "text": "a list as subtype"},     # was TypeError: unhashable type
+    {"subtype": {"x": 1}, "text": "a dict as subtype"},
+    {"text": "", "attachments": 5, "files": [{"title": "log.txt"}]},   # was TypeError: not iterable
+    {"text": "", "attachments": "yes", "file": {"name": "log.txt"}},
+    {"text": "", "attachments": [5, None, {"title": 7, "fallback": "log.txt"}], "files": "no"},
+    {"text": 42, "attachments": [{"text": ["x"], "pretext": "log.txt"}]},
+    {"text": "", "files": [{"title": {"a": 1}, "name": "log.txt"}, 3]},
+    {"text": "log.txt", "user_profile": [], "edited": 5, "thread_ts": 5, "bot_profile": 5},
+    {"text": "log.txt", "user_profile": {"display_name": ["x"], "real_name": 5}},
+    {"text": "log.txt", "comment": "x", "subtype": "file_comment"},
+])
+def test_messages_of_any_shape_are_read_for_what_they_hold(tmp_path: Path, message: dict[str, Any]) -> None:
+    """Values of the wrong type are ignored, never a TypeError: the message keeps what it has."""
+    data = {"type": "message", "user": "U1", "ts": _ts(9, 0), **message}
+    parsed = parse_slack(_folder(tmp_path / "export", _one_day([data])))
+    assert parsed.problems == ()
+    assert [r.text.removeprefix("shared a file: ") for r in parsed.rows] == ["log.txt"] or \
+        [r.text for r in parsed.rows] in (["a list as subtype"], ["a dict as subtype"])
+
+
+def _corrupt_member(path: Path, member: str) -> Path:
+    """``path`` with the deflate data of ``member`` overwritten (its header and CRC left alone)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for index in range(start, start + min(info.compress_size, 16)):
+        data[index] ^= 0xA5
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_zip_with_corrupt_deflate_data_names_the_member(tmp_path: Path) -> None:
+    """zlib.error escaped the loader; now the member and the damage are named."""
+    files = _one_day([{"type": "message", "user": "U1", "text": "x" * 2000, "ts": _ts(9, 0)}])
+    path = _corrupt_member(_zip(tmp_path / "export.zip", files), "incident-42/2026-03-02.json")
+    with pytest.raises(SourceError) as caught:
+        parse_slack(path)
+    assert str(caught.value).startswith(f"{path}: incident-42/2026-03-02.json: cannot read it from the zip (")
+    assert "damaged" in str(caught.value)
+
+
+def test_a_zip_with_a_damaged_directory_is_refused(tmp_path: Path) -> None:
+    """A zip cut short inside its central directory: refused naming the file."""
+    path = _zip(tmp_path / "export.zip", _files())
+    data = path.read_bytes()
+    path.write_bytes(data[:-30])
+    with pytest.raises(SourceError, match=r"export\.zip: not a zip file, or a damaged one"):
+        slack_channels(path)
+
+
+@pytest.mark.parametrize(("users", "message"), [
+    ("[" * 1000 + "]" * 1000, "users.json: JSON nested too deeply to read"),      # was RecursionError
+    ("[" + "9" * 5000 + "]", "users.json: not usable JSON (Exceeds the limit"),   # was ValueError
+])
+def test_users_json_that_json_cannot_hold_is_refused_naming_it(tmp_path: Path, users: str,
+                                                               message: str) -> None:
+    """Deep or huge JSON in users.json is one SourceError naming the export and the file."""
+    files = {**_one_day([{"type": "message", "user": "U1", "text": "x", "ts": _ts(9, 0)}]),
+             "users.json": users}
+    for export in (_folder(tmp_path / "export", files), _zip(tmp_path / "export.zip", files)):
+        with pytest.raises(SourceError) as caught:
+            parse_slack(export)
+        assert str(caught.value).startswith(f"{export}: {message}")
+
+
+def test_a_deep_day_file_is_a_problem_naming_it(tmp_path: Path) -> None:
+    """A day file nested a thousand deep is that file's problem, not a crash."""
+    files = {**_one_day([]), "incident-42/2026-03-02.json": "[" * 1000 + "]" * 1000}
+    parsed = parse_slack(_folder(tmp_path / "export", files))
+    assert [p.message for p in parsed.problems] == [
+        "incident-42/2026-03-02.json: JSON nested too deeply to read (a Slack export nests a few levels)"]
+
+
+def test_a_folder_export_too_big_to_read_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder's files count against the reading budget too (a huge users.json is not read whole)."""
+    monkeypatch.setattr(slack_export, "MAX_UNPACKED_BYTES", 4096)
+    users = [{"id": f"U{i}", "name": f"user{i}", "real_name": f"User {i}"} for i in range(200)]
+    export = _folder(tmp_path / "export", _one_day([{"type": "message", "user": "U1", "text": "x",
+                                                     "ts": _ts(9, 0)}], users=users))
+    with pytest.raises(SourceError, match=r"the export's files hold more than 0 MB"):
+        parse_slack(export)
+
+
+def test_lone_surrogates_read_as_replacement_characters(library: Library, tmp_path: Path) -> None:
+    """Half an emoji ("\\ud83d" alone) would fail the database write; it reads as U+FFFD with a notice."""
+    day = '[{"type": "message", "user": "U1", "text": "on it \\ud83d", "ts": "' + _ts(9, 0) + '"}]'
+    users = '[{"id": "U1", "name": "ana", "real_name": "Ana \\udc00Lima"}]'
+    export = _folder(tmp_path / "export", {**_one_day([]), "incident-42/2026-03-02.json": day,
+                                           "users.json": users})
+    review_id = _review(library)
+    with library.begin() as session:
+        preview = preview_slack(session, review_id, export)
+        assert preview.problems == ()
+        assert import_events(session, review_id, preview) == 1
+    assert [(r.text, r.participants) for r in preview.rows] == [("on it \ufffd", ("Ana \ufffdLima",))]
+    assert "texts with broken characters (unpaired UTF-16 surrogates, half an emoji), shown as \ufffd: 2" \
+        in preview.notices
+
+
+def test_a_nul_in_a_message_is_a_problem_naming_file_message_and_field(library: Library,
+                                                                       tmp_path: Path) -> None:
+    """PostgreSQL cannot store NUL: refused at preview on SQLite too, with the message's place."""
+    messages = [{"type": "message", "user": "U1", "text": "a\u0000b", "ts": _ts(9, 0)}]
+    assert _preview_problems(library, _folder(tmp_path / "export", _one_day(messages))) == [
+        "incident-42/2026-03-02.json, message 1: text: contains a NUL character (at position 2)"]
+
+
+def test_a_channel_name_too_long_for_the_source_column_is_a_problem(library: Library,
+                                                                    tmp_path: Path) -> None:
+    """"slack #<name>" must fit the source column (200): a longer one is refused, never cut."""
+    name = "c" * 200
+    files = {"users.json": USERS, "channels.json": [{"id": "C1", "name": name}],
+             f"{name}/2026-03-02.json": [{"type": "message", "user": "U1", "text": "x", "ts": _ts(9, 0)}]}
+    assert _preview_problems(library, _folder(tmp_path / "export", files)) == [
+        f"{name}/2026-03-02.json, message 1: source: is 207 characters long; at most 200 fit"]
+
+
+def test_a_long_channel_id_still_gives_a_stable_external_id(library: Library, tmp_path: Path) -> None:
+    """A channel id too long for the external id column is hashed; importing twice adds nothing."""
+    files = {"users.json": USERS, "channels.json": [{"id": "C" * 300, "name": "incident-42"}],
+             "incident-42/2026-03-02.json": [{"type": "message", "user": "U1", "text": "x", "ts": _ts(9, 0)}]}
+    export = _folder(tmp_path / "export", files)
+    review_id = _review(library)
+    for expected in (1, 0):
+        with library.begin() as session:
+            preview = preview_slack(session, review_id, export)
+            assert preview.problems == ()
+            assert import_events(session, review_id, preview) == expected
+    assert len(preview.parsed.rows[0].external_id) <= 200
+
+
+def test_an_unforeseen_error_names_the_export_member_and_message(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last line: a bug while reading message 2 is one SourceError naming where it happened."""
+    def broken(data: dict[str, Any]) -> str:
+        raise ZeroDivisionError("surprise")
+
+    monkeypatch.setattr(slack_export, "_bot_name", broken)
+    messages = [{"type": "message", "user": "U1", "text": "fine", "ts": _ts(9, 0)},
+                {"type": "message", "subtype": "bot_message", "text": "alert", "ts": _ts(9, 1)}]
+    export = _zip(tmp_path / "export.zip", _one_day(messages))
+    with pytest.raises(SourceError) as caught:
+        parse_slack(export)
+    assert str(caught.value) == (f"{export}: incident-42/2026-03-02.json, message 2: "
+                                 "cannot be read (ZeroDivisionError: surprise)")
+
+
+def _participants(library: Library, review_id: int) -> dict[str, list[str]]:
+    with library.begin() as session:
+        return {p.name: list(p.aliases) for p in session.scalars(
+            select(Participant).where(Participant.review_id == review_id).order_by(Participant.position))}
+
+
+def test_people_only_mentioned_become_participants_with_their_aliases(library: Library,
+                                                                       tmp_path: Path) -> None:
+    """U3 is mentioned, never writes: a participant all the same; everyone carries their other names
+    (each once in any case: "ana" covers "Ana"); an id nobody named (U8) adds nobody."""
+    review_id = _review(library)
+    users = [*USERS, {"id": "U3", "name": "cleo", "real_name": "Cleo Park",
+                      "profile": {"display_name": "cp", "real_name": "Cleo Park", "first_name": "Cleo"}}]
+    files = {**_files(), "users.json": users, "incident-42/2026-03-04.json": [
+        {"type": "message", "user": "U1", "text": "looping in <@U3> and <@U9|dana>, not <@U8>",
+         "ts": _ts(11, 0)}]}
+    folder = _folder(tmp_path / "export", files)
+    with library.begin() as session:
+        preview = preview_slack(session, review_id, folder, channel="incident-42")
+        assert preview.new_participants == ("Ana Lima", "benno", "Cleo Park", "dana")
+        import_events(session, review_id, preview)
+    assert _participants(library, review_id) == {
+        "Ana Lima": ["ana"],
+        "benno": ["Ben Ode", "ben"],
+        "Cleo Park": ["cp", "cleo"],
+        "dana": [],
+    }
+
+
+def test_aliases_join_a_participant_typed_by_hand(library: Library, export: Path) -> None:
+    """Ana was added by hand before the import: she gets her Slack names, and no second Ana appears."""
+    review_id = _review(library)
+    with library.begin() as session:
+        reviews.add_participant(session, review_id, name="ana lima")
+    with library.begin() as session:
+        preview = preview_slack(session, review_id, export, channel="incident-42")
+        assert preview.new_participants == ("benno",)
+        import_events(session, review_id, preview)
+    assert _participants(library, review_id)["ana lima"] == ["ana"]
+
+
+@pytest.mark.skipif(not REAL_EXPORT.is_dir(), reason=f"the shared fixtures are not here ({REAL_EXPORT})")
+def test_the_real_export_tells_the_review_who_people_are(library: Library) -> None:
+    """#traveling-sailor: authors carry their handles and first names; heroeshannibal, only ever
+    named by a mention ("<@U0BMM2FEH> has joined the channel"), is a participant too."""
+    review_id = _review(library)
+    with library.begin() as session:
+        preview = preview_slack(session, review_id, REAL_EXPORT, channel="traveling-sailor")
+        assert preview.problems == ()
+        assert "heroeshannibal" in preview.new_participants
+        import_events(session, review_id, preview)
+    people = _participants(library, review_id)
+    assert people["Harry Potter"] == ["abilinski", "Harry"]
+    assert people["Hermione Granger"] == ["doubledeez", "Hermione"]
+    assert people["Hamza Faran"] == ["hamza"]
+    assert people["heroeshannibal"] == []
+    with library.begin() as session:
+        linked = {p.name for e in session.scalars(select(TimelineEvent)) for p in e.participants}
+    assert "heroeshannibal" not in linked   # known to the review, on no event

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from models.errors import InvalidFieldError
-from models.timeparse import format_local, parse_time
+from models.timeparse import candidates, format_local, parse_time
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -131,3 +131,41 @@ def test_format_local_refuses_naive_moment() -> None:
     """A naive datetime is a caller bug, refused rather than guessed at."""
     with pytest.raises(ValueError, match="naive"):
         format_local(datetime(2026, 3, 2, 9, 14), BERLIN)
+
+
+# Issue 8: one valid time range for times typed in the window (event dialog, timeline editor).
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("0999-03-02 10:14", "999"),             # a typo for 1999: stored as "999-…" it broke the review
+    ("0001-01-01 00:00+01:00", "1"),         # overflowed (OverflowError) converting to UTC
+    ("0001-01-01 00:30", "1"),               # overflowed in the zone arithmetic
+    ("9999-12-31 23:59-01:00", "9999"),      # overflowed the other way
+    ("2201-01-02 10:00Z", "2201"),
+    ("1900-01-01 00:30", "1899"),            # Berlin wall-clock: 1899 in UTC
+])
+def test_times_outside_1900_to_2200_are_refused_naming_the_field(text: str, year: str) -> None:
+    """parse_time and candidates refuse with the field and the year, never an OverflowError."""
+    for read in (parse_time, candidates):
+        with pytest.raises(InvalidFieldError) as caught:
+            read(text, BERLIN, field="at")
+        assert caught.value.field == "at"
+        assert caught.value.reason == f"{text}: the year {year} is outside the years 1900 to 2200"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1899-12-31 23:30-05:00", datetime(1900, 1, 1, 4, 30, tzinfo=UTC)),   # the offset brings it in
+    ("2200-12-31 23:59", datetime(2200, 12, 31, 22, 59, tzinfo=UTC)),
+    ("1900-01-01 01:00", datetime(1900, 1, 1, 0, 0, tzinfo=UTC)),
+])
+def test_the_edges_of_the_range_are_kept(text: str, expected: datetime) -> None:
+    """The first and last moments of the range read, whatever the offset that brings them there."""
+    assert parse_time(text, BERLIN, field="at") == expected
+    assert candidates(text, BERLIN, field="at") == [expected]
+
+
+def test_a_bare_clock_time_on_a_default_day_is_checked_too() -> None:
+    """The timeline editor's "HH:MM" on the event's own day goes through the same range."""
+    with pytest.raises(InvalidFieldError, match="the year 1899 is outside"):
+        parse_time("00:30", BERLIN, field="at", default_date=date(1900, 1, 1))
+    assert parse_time("10:30", BERLIN, field="at", default_date=date(1900, 1, 1)) == \
+        datetime(1900, 1, 1, 9, 30, tzinfo=UTC)
