@@ -18,7 +18,7 @@ import csv
 import io
 from pathlib import Path
 
-from exports.common import clean, write_atomic
+from exports.common import clean, write_atomic, xml_safe
 from models.snapshot import ReviewDoc, ReviewReport
 from models.vocabulary import label
 
@@ -51,5 +51,6 @@ def write_actions_csv(source: ReviewReport | ReviewDoc, path: Path | str) -> Non
 
 
 def safe_cell(text: str) -> str:
-    """``text``, with a leading apostrophe when a spreadsheet would read it as a formula."""
+    """``text`` XML-safe as in every export, with a leading apostrophe where a spreadsheet sees a formula."""
+    text = xml_safe(text)
     return f"'{text}" if text.startswith(_FORMULA_START) else text

@@ -4,18 +4,24 @@
 ``models/bundle.py`` reads back; export, import, export gives the same
 document. Optional fields that are empty (None, "", [], false) are left out,
 always the same way, so documents compare equal. Times are UTC with ``Z``.
+Every string goes through :func:`exports.common.xml_safe`, as in the reports:
+a control character the library holds is dropped rather than written (JSON
+and YAML tools differ in what they accept), and a lone surrogate, which UTF-8
+cannot encode, becomes U+FFFD. Cleaning twice changes nothing, so a bundle
+still reads back as the same document.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from exports.common import write_atomic
+from exports.common import write_atomic, xml_safe
 from models.bundle import BUNDLE_FORMAT, BUNDLE_VERSION
 from models.snapshot import ReviewDoc
 
@@ -127,14 +133,47 @@ def to_bundle(review: ReviewDoc, *, include_private: bool = True) -> dict[str, A
     _put(doc, "learnings", learnings)
     _put(doc, "actions", actions)
     _put(doc, "meetings", meetings)
-    return doc
+    cleaned: dict[str, Any] = _xml_safe_tree(doc)
+    return cleaned
 
 
-class _BundleDumper(yaml.SafeDumper):
-    """SafeDumper that writes times and dates bare and multi-line text as blocks."""
+def _xml_safe_tree(value: Any) -> Any:
+    """``value`` with every string in it (keys too) through :func:`xml_safe`."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {_xml_safe_tree(key): _xml_safe_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe_tree(item) for item in value]
+    return value
+
+
+#: Line breaks PyYAML writes as they are but reads back as a newline or a space (NEL; LS and PS to be safe).
+_FOLDED_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _represent_exact(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """``value`` as a scalar that reads back as the same text: double-quoted (escaped) when it holds a
+    line break PyYAML would otherwise change."""
+    if _FOLDED_BREAKS.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+class TextDumper(yaml.SafeDumper):
+    """SafeDumper whose strings always read back as written (the Markdown report's front matter uses it)."""
+
+
+TextDumper.add_representer(str, _represent_exact)
+
+
+class _BundleDumper(TextDumper):
+    """TextDumper that writes times and dates bare and multi-line text as blocks."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _FOLDED_BREAKS.search(value):
+        return _represent_exact(dumper, value)
     # A string that reads as a YAML timestamp is tagged as one, so the emitter
     # leaves it unquoted (``at: 2026-03-02T09:14:00Z``, as in the design);
     # Debrief's loader keeps timestamps as text, so it reads back unchanged.

@@ -7,6 +7,11 @@ hold the same content in the same order.
 
 Times are shown in the review's timezone with the zone's abbreviation
 (``2026-03-02 10:14 CET``); a time that was never recorded reads "unknown".
+
+Text reaches every format through one cleaner, :func:`xml_safe`: the blocks
+are cleaned where they are made, and the few strings a format writes beside
+them (Word's document properties, Markdown's front matter, the bundle, the
+actions CSV) call it themselves. A review the library can hold always exports.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from models.catalog import Template
 from models.meetings import PhaseTime, Pulse
 from models.metrics import (
     UNKNOWN,
+    against_plan,
     describe,
     duration_between,
     format_duration,
@@ -46,9 +52,14 @@ CHART_CAPTION = ("Each event is a mark in the lane of everyone named on it, and 
 CHART_SUFFIX = "-who-knew-what-when.png"
 EVENT_NOTE = "↳ "
 
-# Characters XML 1.0 cannot hold: a pasted terminal escape or NUL would make
-# python-docx refuse the whole document, so they are dropped for every format.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: What stands in for a lone surrogate (half of a UTF-16 pair): UTF-8 cannot encode one.
+REPLACEMENT = "\ufffd"
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline and carriage
+# return; U+FFFE, U+FFFF): a pasted terminal escape or NUL makes python-docx
+# refuse the whole document, Python-Markdown mistakes \x02/\x03 for its own
+# placeholders, and a surrogate cannot be written as UTF-8 at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -123,11 +134,24 @@ class ReportOptions:
 
 # ---------------------------------------------------------------- text helpers
 
+def xml_safe(text: str) -> str:
+    """``text`` with only characters XML 1.0 allows: the one cleaner every export's text goes through.
+
+    Control characters other than tab, newline and carriage return, U+FFFE
+    and U+FFFF are dropped; a lone surrogate becomes U+FFFD. Everything else
+    (right-to-left text, emoji, private-use characters) is kept as typed. The
+    library can hold all of these (only NUL is refused on the way in), so
+    every format cleans rather than fails.
+    """
+    text = _NOT_XML.sub("", text)
+    return text if text.isascii() else _SURROGATE.sub(REPLACEMENT, text)
+
+
 def clean(text: str | None) -> str:
-    """``text`` with unified line ends, without characters no document format can hold."""
+    """``text`` with unified line ends and no outer blanks, XML-safe (:func:`xml_safe`)."""
     if not text:
         return ""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return xml_safe(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -466,11 +490,10 @@ def phase_time_text(report: ReviewReport, time: PhaseTime, template: Template | 
     phase = (template or report.template).phase(time.phase)
     name = phase.name if phase is not None else time.phase
     minutes = meetings.whole_minutes(time.actual)
-    planned = f" of {time.planned_minutes} planned" if time.planned_minutes is not None else ""
+    actual, planned = against_plan(minutes, time.planned_minutes)
     if time.in_progress and minutes == 0:
-        return f"{name}: in progress" + (f", {time.planned_minutes} planned"
-                                         if time.planned_minutes is not None else "")
-    text = f"{name}: {minutes} min{planned}"
+        return f"{name}: in progress" + (f", {planned} planned" if planned is not None else "")
+    text = f"{name}: {actual}" + (f" of {planned} planned" if planned is not None else "")
     return f"{text}, still in progress" if time.in_progress else text
 
 
@@ -533,10 +556,31 @@ def report_blocks(report: ReviewReport, *, include_private: bool = False,
     participants by role, meetings; the chart, timeline and meetings can each be
     left out.
     Summary: see :func:`summary_blocks`.
+
+    Every text in the blocks is XML-safe (:func:`xml_safe_block`), whichever
+    helper made it: vocabulary ids, phase ids and time zones come from the
+    library as stored, and no format has to remember to clean them.
     """
     options = options or ReportOptions(include_private=include_private)
-    if options.audience == "summary":
-        return summary_blocks(report)
+    blocks = summary_blocks(report) if options.audience == "summary" else _full_report(report, options)
+    return [xml_safe_block(block) for block in blocks]
+
+
+def xml_safe_block(block: Block) -> Block:
+    """``block`` with every text in it through :func:`xml_safe` (a picture's bytes are left alone)."""
+    if isinstance(block, Heading):
+        return Heading(block.level, xml_safe(block.text))
+    if isinstance(block, Paragraph):
+        return Paragraph(xml_safe(block.text), block.italic)
+    if isinstance(block, BulletList):
+        return BulletList(tuple(Bullet(xml_safe(item.text), xml_safe(item.lead)) for item in block.items))
+    if isinstance(block, Table):
+        return Table(tuple(xml_safe(text) for text in block.header),
+                     tuple(tuple(xml_safe(text) for text in row) for row in block.rows), block.weights)
+    return Picture(block.png, xml_safe(block.alt))
+
+
+def _full_report(report: ReviewReport, options: ReportOptions) -> list[Block]:
     review = report.review
     notes = visible_notes(review, include_private=options.include_private)
     blocks: list[Block] = [Heading(0, report_title(review))]
@@ -567,6 +611,7 @@ def summary_blocks(report: ReviewReport) -> list[Block]:
     """The one-page executive summary: title, summary, key facts, top learnings, actions (if any).
 
     No notes at all, so private notes never reach it whatever the options say.
+    Formats get it through :func:`report_blocks`, which makes its text XML-safe.
     """
     review = report.review
     blocks: list[Block] = [Heading(0, report_title(review))]

@@ -37,6 +37,7 @@ from exports.common import (
     report_blocks,
     report_title,
     write_atomic,
+    xml_safe,
 )
 from models.snapshot import ReviewReport
 from models.vocabulary import label
@@ -47,6 +48,9 @@ BULLET_STYLE = "List Bullet"
 SUBTITLE_STYLE = "Subtitle"
 TOC_FIELD = 'TOC \\o "1-2" \\h \\z \\u'
 TOC_PLACEHOLDER = "Right-click to update the table of contents"
+#: Characters a Word core property (title, subject, comments...) holds at most.
+PROPERTY_LIMIT = 255
+ELLIPSIS = "…"
 
 _TC, _P, _R, _T, _BR = (qn(tag) for tag in ("w:tc", "w:p", "w:r", "w:t", "w:br"))
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -108,26 +112,42 @@ def title_line(report: ReviewReport) -> str:
     if facilitators:
         noun = "Facilitator" if len(facilitators) == 1 else "Facilitators"
         parts.append(f"{noun}: {', '.join(facilitators)}")
-    return " · ".join(parts)
+    return xml_safe(" · ".join(parts))
 
 
 def _facilitators(report: ReviewReport) -> list[str]:
     return [clean(p.name) for p in report.review.participants if "facilitator" in p.roles]
 
 
+def property_text(text: str) -> str:
+    """``text`` as a document property holds it: XML-safe, one line, at most 255 characters.
+
+    Word's core properties (title, subject, keywords, comments...) hold 255
+    characters and python-docx refuses a longer value, which would fail the
+    whole export over a long summary; the report itself keeps the full text.
+    """
+    text = " ".join(clean(text).split())
+    if len(text) <= PROPERTY_LIMIT:
+        return text
+    return text[:PROPERTY_LIMIT - len(ELLIPSIS)].rstrip() + ELLIPSIS
+
+
 def _set_properties(doc: WordDocument, report: ReviewReport) -> None:
     review = report.review
     props = doc.core_properties
-    props.title = report_title(review)
     kind = f"{label(review.kind)} review"
-    props.subject = f"{kind} · {review.severity}" if review.severity else kind
-    props.category = kind
-    props.keywords = ", ".join(clean(t) for t in review.tags)
-    props.comments = clean(review.summary)[:1000]
     # python-docx's own template names "python-docx" as author and a company
     # template names whoever made it; the report names who ran the review.
-    props.author = ", ".join(_facilitators(report)) or "Debrief"
-    props.last_modified_by = "Debrief"
+    for name, value in (
+        ("title", report_title(review)),
+        ("subject", f"{kind} · {review.severity}" if review.severity else kind),
+        ("category", kind),
+        ("keywords", ", ".join(clean(t) for t in review.tags)),
+        ("comments", review.summary),
+        ("author", ", ".join(_facilitators(report)) or "Debrief"),
+        ("last_modified_by", "Debrief"),
+    ):
+        setattr(props, name, property_text(value))
     props.content_status = ""
     props.created = review.created_at.astimezone(UTC)
     props.modified = review.updated_at.astimezone(UTC)

@@ -221,6 +221,9 @@ class _Renderer:
         # Raw HTML in a note is text to show, not markup: "<div> was empty" keeps its "<div>".
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
+        # A line like "[1]: https://..." (or an anonymized "[name]: https://...") would be
+        # taken as a link definition and vanish from the report; typed text is always shown.
+        self._md.parser.blockprocessors.deregister("reference")
         self._cache: dict[str, str] = {}
 
     def block(self, text: str) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import yaml
 
+from exports.bundle import TextDumper
 from exports.common import (
     CHART_TITLE,
     Bullet,
@@ -30,6 +31,7 @@ from exports.common import (
     report_blocks,
     report_title,
     write_atomic_many,
+    xml_safe,
 )
 from models.snapshot import ReviewReport
 
@@ -103,10 +105,10 @@ def _front_matter(report: ReviewReport) -> str:
     zone = review.zone()
     facts: dict[str, Any] = {
         "title": report_title(review),
-        "severity": review.severity,
-        "status": review.status,
-        "kind": review.kind,
-        "timezone": review.timezone,
+        "severity": xml_safe(review.severity) if review.severity is not None else None,
+        "status": xml_safe(review.status),
+        "kind": xml_safe(review.kind),
+        "timezone": xml_safe(review.timezone),
         "started": iso_time(review.started_at, zone),
         "detected": iso_time(review.detected_at, zone),
         "mitigated": iso_time(review.mitigated_at, zone),
@@ -114,7 +116,8 @@ def _front_matter(report: ReviewReport) -> str:
         "services": [clean(s) for s in review.services],
         "tags": [clean(t) for t in review.tags],
     }
-    dumped = yaml.safe_dump(facts, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+    dumped = yaml.dump(facts, Dumper=TextDumper, sort_keys=False, allow_unicode=True,
+                       default_flow_style=False, width=1000)
     return f"---\n{dumped}---"
 
 

@@ -110,11 +110,15 @@ def time_is_approximate(doc: ReviewDoc, field: str) -> bool:
 
 
 def format_duration(span: timedelta) -> str:
-    """``8 min``, ``1 h 16 min``, ``2 d 3 h``: minutes up to a day, hours beyond.
+    """``8 min``, ``1 h 16 min``, ``1 d 0 h 11 min``: always to the minute, however long.
 
-    A zero span is "0 min"; a span shorter than a minute either way is "< 1 min"
-    (a detection 20 s after the start is not a zero). A negative span keeps its
-    sign: it means the recorded times contradict each other.
+    The one way Debrief states a duration (key metrics, meeting and phase
+    times, pauses), so a report never rounds 34 h 15 min down to "1 d 10 h".
+    Units past the largest are all shown ("1 d 0 h 11 min"); trailing zero
+    units are left out ("1 h", "2 d 3 h", "2 d"). A zero span is "0 min"; a
+    span shorter than a minute either way is "< 1 min" (a detection 20 s after
+    the start is not a zero). A negative span keeps its sign: it means the
+    recorded times contradict each other.
     """
     seconds = span.total_seconds()
     if seconds == 0:
@@ -122,14 +126,41 @@ def format_duration(span: timedelta) -> str:
     if abs(seconds) < _MINUTE:
         return "< 1 min"
     sign = MINUS if seconds < 0 else ""
-    minutes = _round_half_up(abs(seconds) / _MINUTE)
-    if minutes >= _DAY_MINUTES:
-        days, hours = divmod(_round_half_up(minutes / 60), 24)
-        return sign + (f"{days} d {hours} h" if hours else f"{days} d")
-    hours, minutes = divmod(minutes, 60)
-    if not hours:
-        return f"{sign}{minutes} min"
-    return sign + (f"{hours} h {minutes:02d} min" if minutes else f"{hours} h")
+    return sign + format_minutes(_round_half_up(abs(seconds) / _MINUTE))
+
+
+def format_minutes(minutes: int) -> str:
+    """A whole number of minutes (not negative) as :func:`format_duration` states it: ``1 d 0 h 11 min``."""
+    days, rest = divmod(minutes, _DAY_MINUTES)
+    hours, minutes = divmod(rest, 60)
+    if not days and not hours:
+        return f"{minutes} min"
+    parts = [f"{days} d"] if days else []
+    if hours or minutes:
+        parts.append(f"{hours} h")
+    if minutes:
+        parts.append(f"{minutes:02d} min")
+    return " ".join(parts)
+
+
+def against_plan(actual_minutes: int, planned_minutes: int | None) -> tuple[str, str | None]:
+    """How long a phase ran and was planned to run, as a meeting record states them.
+
+    ``(32, 25)`` → ``("32 min", "25")``: "32 min of 25 planned"; the plan drops
+    its unit only when both are plain minutes, so ``(1455, 25)`` reads
+    "1 d 0 h 15 min of 25 min planned" and ``(95, 90)`` "1 h 35 min of 1 h 30 min planned".
+    """
+    actual = format_minutes(actual_minutes)
+    if planned_minutes is None:
+        return actual, None
+    planned = format_minutes(planned_minutes)
+    if _plain_minutes(actual) and _plain_minutes(planned):
+        planned = planned.removesuffix(" min")
+    return actual, planned
+
+
+def _plain_minutes(text: str) -> bool:
+    return text.endswith(" min") and " " not in text.removesuffix(" min")
 
 
 def describe(metric: Metric) -> str:

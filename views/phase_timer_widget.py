@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app.meeting_controller import MeetingController, TimerState
 from models.meetings import WELL_OVER
+from models.metrics import format_minutes
 
 #: Start, pause or resume the meeting clock from anywhere in the window.
 #: Ctrl+Space is taken by the system on some machines (macOS maps it to
@@ -135,8 +136,8 @@ class PhaseTimerWidget(QWidget):
             self._controller.template is not None and state.phase_id is not None) else None
         if level >= WELL_OVER and phase is not None:
             self.notice_label.setText(
-                self.tr("%1 is %2 min over: move on or agree to extend")
-                .replace("%1", phase.name).replace("%2", str(over_seconds // 60)))
+                self.tr("%1 is %2 over: move on or agree to extend")
+                .replace("%1", phase.name).replace("%2", format_minutes(max(0, over_seconds) // 60)))
             self.notice_label.show()
         else:
             self.notice_label.hide()

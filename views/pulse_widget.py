@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.meeting_controller import MeetingController, TimerState
 from models.errors import DomainError
 from models.meetings import PULSE_MAX, PhaseTime, Pulse, whole_minutes
+from models.metrics import against_plan
 
 #: A spin box at this value shows a dash: the question was not asked.
 NOT_ASKED = -1
@@ -156,12 +157,13 @@ class PulseWidget(QWidget):
             self.times_label.setText(text)
 
     def _time_line(self, time: PhaseTime, name: str) -> str:
-        minutes = str(whole_minutes(time.actual))
-        if time.planned_minutes is None:
-            line = self.tr("%1: %2 min").replace("%1", name).replace("%2", minutes)
+        # The report's wording and units ("32 min of 25 planned", "1 d 0 h 11 min"), from one function.
+        actual, planned = against_plan(whole_minutes(time.actual), time.planned_minutes)
+        if planned is None:
+            line = self.tr("%1: %2").replace("%1", name).replace("%2", actual)
         else:
-            line = (self.tr("%1: %2 min of %3 planned").replace("%1", name).replace("%2", minutes)
-                    .replace("%3", str(time.planned_minutes)))
+            line = (self.tr("%1: %2 of %3 planned").replace("%1", name).replace("%2", actual)
+                    .replace("%3", planned))
         return line + self.tr(" (now)") if time.in_progress else line
 
     def _set_error(self, error: bool) -> None:

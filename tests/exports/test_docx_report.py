@@ -460,3 +460,25 @@ def test_a_pause_still_open_reads_paused_since() -> None:
     """A report made during a break says since when the meeting is paused."""
     paused = held_meeting(ended_at=None, pauses=(MeetingPauseRow(at(10, 40, day=4), None),))
     assert meeting_text(paused)[2] == "Paused since 2026-03-04 11:40 CET."
+
+
+def test_durations_past_a_day_keep_their_minutes() -> None:
+    """Issue 8: 24 h 11 min read "1 d" and 34 h 15 min "1 d 10 h" in the facts and the meeting record."""
+    review = make_review(detected_at=at(9, 25, day=3), resolved_at=at(19, 29, day=3))
+    long_meeting = held_meeting(ended_at=at(20, 15, day=5), pauses=(), phases=(
+        MeetingPhaseRow("timeline", at(10, 0, day=4), at(10, 11, day=5)),
+        MeetingPhaseRow("wrap-up", at(10, 11, day=5), at(20, 15, day=5))))
+    document = read(to_docx(ReviewReport.build(dataclasses.replace(review, meetings=(long_meeting,)),
+                                               load_catalog())))
+    document_facts = facts(document)
+    assert (document_facts["Time to detect"], document_facts["Time to resolve"]) == (
+        "1 d 0 h 11 min", "1 d 10 h 15 min")
+    text = meeting_text_of(document)
+    assert "(duration 1 d 10 h 15 min)" in text[1]
+    assert text[2:4] == ["Timeline walkthrough: 1 d 0 h 11 min of 25 min planned",
+                         "Wrap-up: 10 h 04 min of 5 min planned"]
+
+
+def meeting_text_of(document: WordDocument) -> list[str]:
+    paragraphs = [p.text for p in document.paragraphs]
+    return paragraphs[paragraphs.index("Meetings") + 1:]

@@ -218,3 +218,12 @@ class _DirOfText(HTMLParser):
         for needle in self.needles:
             if needle in data:
                 self.found[needle] = self.found.get(needle, True) and any(self._stack)
+
+
+def test_a_line_that_looks_like_a_link_definition_is_still_shown() -> None:
+    """"[1]: https://..." in a note was taken as a Markdown link definition and vanished from the report."""
+    notes = (note(300, "timeline", "observation", "[1]: https://status.example/incident"),
+             note(301, "timeline", "observation", "[name]: https://files.example/x\nsee above"))
+    text = "".join(parse(to_html(make_report(notes=notes))).text)
+    assert "[1]: https://status.example/incident" in text
+    assert "[name]: https://files.example/x" in text

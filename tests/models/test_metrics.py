@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.metrics import (
     METRIC_IDS,
     Metric,
+    against_plan,
     describe,
     duration_between,
     format_duration,
@@ -18,6 +22,7 @@ from models.metrics import (
     time_is_approximate,
 )
 from models.snapshot import EventRow, ReviewDoc
+from tests.conftest import EXAMPLES
 
 
 def at(hour: int, minute: int, second: int = 0, *, day: int = 2) -> datetime:
@@ -50,15 +55,54 @@ def review(**changes: object) -> ReviewDoc:
     (timedelta(minutes=65), "1 h 05 min"),
     (timedelta(hours=1, minutes=16), "1 h 16 min"),
     (timedelta(hours=23, minutes=59, seconds=40), "1 d"),
-    (timedelta(days=2, hours=3, minutes=20), "2 d 3 h"),
-    (timedelta(days=2, hours=3, minutes=40), "2 d 4 h"),
-    (timedelta(days=1, hours=23, minutes=45), "2 d"),
+    (timedelta(days=2, hours=3), "2 d 3 h"),
+    (timedelta(days=2, hours=3, minutes=20), "2 d 3 h 20 min"),
+    (timedelta(days=2, hours=3, minutes=40), "2 d 3 h 40 min"),
+    (timedelta(days=1, hours=23, minutes=45), "1 d 23 h 45 min"),
+    (timedelta(days=3, minutes=5), "3 d 0 h 05 min"),
     (timedelta(minutes=-5), "−5 min"),
     (timedelta(hours=-1, minutes=-16), "−1 h 16 min"),
+    (-timedelta(hours=34, minutes=15), "−1 d 10 h 15 min"),
 ])
 def test_format_duration(span: timedelta, expected: str) -> None:
-    """Minutes up to a day, then days and hours; a minus sign for negative spans."""
+    """Minutes, hours and days, always to the minute; a minus sign for negative spans."""
     assert format_duration(span) == expected
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    (timedelta(hours=24, minutes=11), "1 d 0 h 11 min"),
+    (timedelta(hours=34, minutes=15), "1 d 10 h 15 min"),
+    (timedelta(hours=24), "1 d"),
+    (timedelta(days=400, minutes=1), "400 d 0 h 01 min"),
+])
+def test_format_duration_keeps_the_minutes_past_a_day(span: timedelta, expected: str) -> None:
+    """Issue 8: 24 h 11 min read "1 d" and 34 h 15 min "1 d 10 h"; past a day the minutes stay."""
+    assert format_duration(span) == expected
+
+
+@pytest.mark.fuzz
+@settings(max_examples=EXAMPLES)
+@given(st.integers(min_value=-10**7, max_value=10**7))
+def test_format_duration_reads_back_to_the_minute(minutes: int) -> None:
+    """Whatever the span in whole minutes, the text adds up to exactly that many minutes."""
+    text = format_duration(timedelta(minutes=minutes))
+    sign = -1 if text.startswith("−") else 1
+    units = {"d": 24 * 60, "h": 60, "min": 1}
+    numbers = re.findall(r"(\d+) (d|h|min)", text)
+    assert sign * sum(int(n) * units[unit] for n, unit in numbers) == minutes
+    assert [unit for _n, unit in numbers] == sorted((unit for _n, unit in numbers), key=list(units).index)
+
+
+@pytest.mark.parametrize(("actual", "planned", "expected"), [
+    (32, 25, ("32 min", "25")),
+    (8, None, ("8 min", None)),
+    (95, 90, ("1 h 35 min", "1 h 30 min")),
+    (24 * 60 + 15, 25, ("1 d 0 h 15 min", "25 min")),
+    (20, 90, ("20 min", "1 h 30 min")),
+])
+def test_against_plan(actual: int, planned: int | None, expected: tuple[str, str | None]) -> None:
+    """A phase's time beside its plan: "32 min of 25 planned"; the plan keeps its unit when they differ."""
+    assert against_plan(actual, planned) == expected
 
 
 @pytest.mark.parametrize(("metric", "expected"), [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,18 @@ def test_roles_instead_of_names(qtbot: QtBot, services: Services, review_id: int
     assert name in dialog.preview.toPlainText()
     dialog.roles_check.setChecked(True)
     qtbot.waitUntil(lambda: name not in dialog.preview.toPlainText())
+
+
+def test_roles_hide_first_names_addresses_and_links_in_the_preview(qtbot: QtBot, services: Services,
+                                                                   review_id: int) -> None:
+    """Issue 8: the preview with roles kept first names, addresses and links that carry a handle."""
+    services.capture.add_note(review_id, phase="timeline",
+                              text="Sam thanked noor.k@corp.example for https://files.slack.com/files-pri/"
+                                   "T1-F1/x/noor/trace.txt")
+    dialog = _dialog(qtbot, services, review_id)
+    assert "Sam thanked" in dialog.preview.toPlainText()
+    dialog.roles_check.setChecked(True)
+    qtbot.waitUntil(lambda: "Facilitator thanked [email] for [link]" in dialog.preview.toPlainText())
+    text = dialog.preview.toPlainText()
+    for secret in ("Sam", "Noor", "Kim", "Responder A", "files.slack.com"):
+        assert not re.search(rf"\b{re.escape(secret)}\b", text, re.IGNORECASE), secret

@@ -94,3 +94,19 @@ def test_the_phase_clock_shows_in_the_room(window: MainWindow, qtbot: QtBot) -> 
     window.services.meeting.start()
     assert window.room.timer_label.text() != ""
     assert window.room.timer_label.text() == window.review_page.room_timer_text()
+
+
+def test_roles_instead_of_names_hide_first_names_addresses_and_links(window: MainWindow) -> None:
+    """Issue 8: with roles shown the projector said "thanks Ravi", an address and a link with a handle."""
+    review_id = window.review_page.review_id
+    assert review_id is not None
+    services = window.services
+    ravi = services.reviews.add_participant(review_id, name="Ravi Kumar", roles=["incident-commander"])
+    services.settings.set("show_roles", True)
+    services.capture.add_note(review_id, phase="level-setting", author_id=ravi,
+                              text="thanks ravi; kumar.r@corp.example has https://files.slack.com/files-pri/"
+                                   "T1-F1/x/kumar.r/log.txt")
+    text = _room_text(window)
+    assert "thanks Incident commander; [email] has [link]" in text
+    assert "— Incident commander" in window.room.notes_label.text()
+    assert "ravi" not in text.lower() and "kumar" not in text.lower()
