@@ -320,7 +320,6 @@ def _cmd_export(args: argparse.Namespace, db_url: str | None) -> int:
     library = _open(db_url)
     try:
         if not to_stdout:
-            _refuse_library_file(output, library)
             export_review(library, catalog, args.review_id, args.fmt, output,
                           anonymize=args.anonymize, options=options)
         else:
@@ -353,26 +352,6 @@ def _export_to_stdout(library: Library, catalog: Catalog, args: argparse.Namespa
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
-
-
-def _refuse_library_file(output: Path, library: Library) -> None:
-    """Refuse an output that is the open library, its -wal/-shm files or one of its backups."""
-    path = library.sqlite_path()
-    if path is None:
-        return
-    target = Path(os.path.realpath(output))
-    real = Path(os.path.realpath(path))
-    own = {real, real.with_name(real.name + "-wal"), real.with_name(real.name + "-shm"),
-           real.with_name(real.name + "-journal")}
-    is_backup = target.parent == real.parent and target.name.startswith(f"{real.name}.before-") \
-        and target.name.endswith(".bak")
-    same_file = False
-    try:
-        same_file = target.exists() and os.path.samefile(target, real)
-    except OSError:
-        pass
-    if target in own or is_backup or same_file:
-        raise UserError(f"{output}: is the library itself (or its journal or a backup); choose another file")
 
 
 def _cmd_list(args: argparse.Namespace, db_url: str | None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from exports.docx_report import ReportTemplateError as ReportTemplateError
 from exports.docx_report import check_template
 from models.anonymize import anonymize as anonymized
 from models.catalog import Catalog
-from models.errors import NotFoundError
+from models.errors import InvalidFieldError, NotFoundError
 from models.snapshot import ReviewDoc, ReviewReport, load_review
 from models.store import Library
 
@@ -85,10 +86,33 @@ def export_review(library: Library, catalog: Catalog, review_id: int, fmt: str, 
     here (the export modules stay free of Qt); Markdown writes it beside the
     report, HTML inlines it.
     """
+    refuse_library_files(library, path)
     writer = _writer(fmt, docx_template)
     options = options or ReportOptions(include_private=include_private)
     writer(_report(library, catalog, review_id, anonymize=anonymize,
                    chart=fmt in CHART_FORMATS and options.shows_chart), path, options)
+
+
+def refuse_library_files(library: Library, output: Path) -> None:
+    """Refuse an ``output`` that is the open library, its -wal/-shm/-journal files or one of its backups.
+
+    Writing a report there would replace the library with the report.
+    """
+    path = library.sqlite_path()
+    if path is None:
+        return
+    target = Path(os.path.realpath(output))
+    real = Path(os.path.realpath(path))
+    own = {real.with_name(real.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
+    backup = (target.parent == real.parent and target.name.startswith(f"{real.name}.before-")
+              and target.name.endswith(".bak"))
+    try:
+        same = target.exists() and os.path.samefile(target, real)
+    except OSError:
+        same = False
+    if target in own or backup or same:
+        raise InvalidFieldError("output", f"{output} is the library itself (or its journal or a backup); "
+                                          "choose another file")
 
 
 def preview_html(library: Library, catalog: Catalog, review_id: int, *, options: ReportOptions | None = None,

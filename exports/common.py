@@ -16,9 +16,12 @@ actions CSV) call it themselves. A review the library can hold always exports.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import secrets
+import stat
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -663,12 +666,14 @@ def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
     try:
         for given, data in files:
             target = _real_target(given)
+            remove_stale_temps(target)
             temp = _new_temp(target)
             temps.append((temp, target))
             with open(temp, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            _keep_mode(target, temp)
         for temp, target in temps:
             os.replace(temp, target)
     except BaseException:
@@ -689,10 +694,59 @@ def _real_target(path: Path) -> Path:
     return resolved
 
 
+def _keep_mode(target: Path, temp: Path) -> None:
+    """Give ``temp`` the permissions of the ``target`` it replaces (a 0600 report stays 0600)."""
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return
+    os.chmod(temp, mode)
+
+
+#: A temporary file of ours: ".<target>.<pid>.<random>.tmp" (the pid tells a live writer from a killed one).
+_TEMP_NAME = re.compile(r"\.(?P<target>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp")
+
+
+def remove_stale_temps(target: Path) -> list[Path]:
+    """Remove the temporary files a killed export left beside ``target``; returns what was removed.
+
+    Only files of our own naming whose writing process no longer runs are
+    touched: an export still running in another process keeps its file.
+    """
+    removed: list[Path] = []
+    try:
+        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for candidate in candidates:
+        match = _TEMP_NAME.fullmatch(candidate.name)
+        if match is None or match["target"] != target.name or _running(int(match["pid"])):
+            continue
+        try:
+            candidate.unlink()
+            removed.append(candidate)
+        except OSError:
+            pass
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid() or sys.platform == "win32":
+        # On Windows os.kill(pid, 0) would end the process: never judge there.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process (or not ours to judge): leave its file alone
+    return True
+
+
 def _new_temp(target: Path) -> Path:
     """A new, empty file beside ``target``, with the usual permissions (umask), not tempfile's 0600."""
     while True:
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             # "x" rather than tempfile: the file gets the usual permissions once it becomes the report.
             open(temp, "xb").close()
