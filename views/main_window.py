@@ -103,6 +103,12 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._update_title()
 
+    def save_elsewhere(self) -> Path | None:
+        """The open review, with notes not yet stored, as a bundle where the user chooses."""
+        if self.review_page.review_id is None:
+            return None
+        return self.review_page.save_elsewhere()
+
     def export_current(self) -> Path | None:
         if self.review_page.review_id is not None:
             self.review_page.level_setting.commit_pending()  # what is on screen goes into the report
@@ -321,6 +327,10 @@ class MainWindow(QMainWindow):
         self.import_slack_folder_action = self._action(file_menu, self.tr("Import &Slack export folder…"),
                                                        "Ctrl+Shift+O", self.import_slack_folder)
         self.export_action = self._action(file_menu, self.tr("&Export…"), "Ctrl+E", self.export_current)
+        # Works from what is on screen (and the notes waiting to be stored), so it works when the
+        # library itself cannot be read: gone, full, read-only.
+        self.save_elsewhere_action = self._action(file_menu, self.tr("Save this review &elsewhere…"),
+                                                  "Ctrl+Shift+S", self.save_elsewhere)
         file_menu.addSeparator()
         self.library_action = self._action(file_menu, self.tr("Back to &library"), "Ctrl+W",
                                            self.show_library)

@@ -118,3 +118,18 @@ def test_closing_with_notes_not_in_the_library_asks_first(window: MainWindow, qt
     assert len(questions) == 2 and "1 note" in questions[0] and "is gone" in questions[0]
     assert page.capture.pending() == ("The config push had no canary",)
     monkeypatch.setattr(page, "confirm", lambda _title, _text: True)  # pytest-qt may close it now
+
+
+def test_save_elsewhere_is_in_the_file_menu_with_keys(
+        window: MainWindow, qtbot: QtBot, library: Library, catalog: Catalog, tmp_path: Path) -> None:
+    """File ▸ Save this review elsewhere… (Ctrl+Shift+S) reaches the same rescue when the banner's button
+    is off screen or the mouse is out of reach."""
+    page = window.review_page
+    _delete_library(library)
+    _say(window, qtbot, "Typed after the library went")
+    target = tmp_path / "from-the-menu.yaml"
+    page.ask_rescue_path = lambda suggested: str(target)  # type: ignore[method-assign]
+    assert window.save_elsewhere_action.shortcut().toString() == "Ctrl+Shift+S"
+    window.save_elsewhere_action.trigger()
+    texts = [note.text for note in load_bundle_file(target, catalog).notes]
+    assert "Typed after the library went" in texts
