@@ -64,9 +64,26 @@ def qsettings_dir(tmp_path: Path) -> Iterator[Path]:
     yield folder
 
 
+@pytest.fixture(scope="session")
+def migrated_library_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty library migrated once per test session (Alembic costs ~0.2 s a library)."""
+    path = tmp_path_factory.mktemp("template") / "library.db"
+    open_library(f"sqlite:///{path}").close()
+    return path
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'library.db'}"
+def db_url(tmp_path: Path, migrated_library_file: Path) -> str:
+    """A new library for one test: a copy of the session's migrated empty library.
+
+    Tests of migrating from scratch (tests/models/test_store.py,
+    test_migration_safety.py) make their own files.
+    """
+    import shutil
+
+    target = tmp_path / "library.db"
+    shutil.copyfile(migrated_library_file, target)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture
