@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from exports.headless_qt import HEADLESS_PLATFORMS
 from models.catalog import Catalog, load_catalog
 from models.errors import DomainError
 from models.store import Library, LibraryError, config_dir, open_library
@@ -29,8 +30,6 @@ PROG = "debrief"
 EXPORT_FORMATS = ("docx", "md", "yaml", "json", "html", "actions-csv", "pdf")
 NO_DISPLAY = ("debrief: no display found, so the window cannot open. "
               "The command line works without one: try 'debrief --help'.")
-# Qt platforms that draw without an X11 or Wayland server.
-HEADLESS_PLATFORMS = frozenset(("offscreen", "minimal", "vnc", "eglfs", "linuxfb"))
 
 
 class UserError(Exception):

@@ -20,20 +20,14 @@ def local_zone_name() -> str:
     in the room lived them.
     """
     import os
-    from pathlib import Path
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
-        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
-    except OSError:
-        pass
-    try:
-        target = str(Path("/etc/localtime").resolve())
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    except OSError:
-        pass
+    from PySide6.QtCore import QTimeZone
+
+    # Qt reads the platform's own setting: TZ and /etc/localtime on Linux, the
+    # registry (mapped to IANA names) on Windows, the system preference on macOS.
+    system = bytes(QTimeZone.systemTimeZoneId().data()).decode("utf-8", "replace")
+    candidates = [os.environ.get("TZ", "").lstrip(":"), system]
     known = available_timezones()
     for name in candidates:
         if name and name in known:

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exports.common import ReportOptions as ReportOptions
-from exports.docx_report import ReportTemplateError as ReportTemplateError
-from exports.docx_report import check_template
+from exports.errors import ReportTemplateError as ReportTemplateError
 from models.anonymize import anonymize as anonymized
 from models.catalog import Catalog
 from models.errors import InvalidFieldError, NotFoundError
@@ -147,4 +146,6 @@ def render_chart(doc: ReviewDoc) -> bytes | None:
 
 def check_report_template(path: Path) -> None:
     """Raise ``ReportTemplateError`` (naming the file) unless ``path`` is a usable Word template."""
+    from exports.docx_report import check_template  # python-docx loads when it is needed, not at start
+
     check_template(path)

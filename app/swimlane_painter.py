@@ -198,11 +198,6 @@ class SwimlaneGeometry:
     def lane_centre(self, lane: int) -> float:
         return self.lane_tops[lane] + self.lane_heights[lane] / 2
 
-    def lane_at(self, y: float) -> int | None:
-        """The lane at height ``y``, or None outside the lanes."""
-        return next((i for i, (top, height) in enumerate(zip(self.lane_tops, self.lane_heights, strict=True))
-                     if top <= y < top + height), None)
-
     def mark_at(self, pos: QPointF, slop: float = 3.0) -> PlacedMark | None:
         """The mark under ``pos`` (the nearest, if marks overlap), or None."""
         best: tuple[float, PlacedMark] | None = None

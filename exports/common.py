@@ -199,10 +199,6 @@ def format_span(start: datetime | None, end: datetime | None) -> str:
     return UNKNOWN if span is None else format_duration(span)
 
 
-def yes_no(value: bool | None) -> str:
-    return UNKNOWN if value is None else ("yes" if value else "no")
-
-
 def severity_text(report: ReviewReport) -> str:
     """``SEV2 — Major: <definition>``; the bare id when the definition is not known here."""
     review = report.review

@@ -39,6 +39,7 @@ from exports.common import (
     write_atomic,
     xml_safe,
 )
+from exports.errors import ReportTemplateError as ReportTemplateError
 from models.snapshot import ReviewReport
 from models.vocabulary import label
 
@@ -55,10 +56,6 @@ ELLIPSIS = "…"
 _TC, _P, _R, _T, _BR = (qn(tag) for tag in ("w:tc", "w:p", "w:r", "w:t", "w:br"))
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _STYLE, _STYLE_ID, _VAL, _SECT_PR = (qn(tag) for tag in ("w:style", "w:styleId", "w:val", "w:sectPr"))
-
-
-class ReportTemplateError(ValueError):
-    """The chosen company template cannot be used as a Word template."""
 
 
 def to_docx(report: ReviewReport, *, include_private: bool = False, template: Path | None = None,

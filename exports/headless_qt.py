@@ -10,9 +10,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QGuiApplication
-
 #: Qt platforms that draw without an X11 or Wayland server.
 HEADLESS_PLATFORMS = frozenset(("offscreen", "minimal", "vnc", "eglfs", "linuxfb"))
 
@@ -27,6 +24,10 @@ def gui_application() -> Iterator[None]:
     It is shut down afterwards, so that a process that later makes its own
     QApplication (a test run, the window) still can.
     """
+    # Imported here: the command line reads HEADLESS_PLATFORMS without loading Qt.
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
+
     if QCoreApplication.instance() is not None:
         yield
         return

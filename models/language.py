@@ -104,9 +104,6 @@ class Rule:
         """The compiled pattern: once per rule, and once per set of people for ``{person}`` rules."""
         return self._regexes(people)[0]
 
-    def except_regex(self, people: tuple[str, ...] = ()) -> re.Pattern[str] | None:
-        return self._regexes(people)[1]
-
     def _regexes(self, people: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
         key = people if self.uses_people else ()
         found = self._compiled.get(key)

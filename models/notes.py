@@ -16,7 +16,6 @@ from models.snapshot import ActionRow, LearningRow, NoteRow, action_row, learnin
 from models.vocabulary import ACTION_PRIORITIES, ACTION_STATUSES, LEARNING_CATEGORIES, NOTE_KINDS
 
 NOTE_FIELDS = frozenset(("text", "kind", "phase", "said_at", "author_id", "event_id", "private"))
-LEARNING_FIELDS = frozenset(("text", "category"))
 ACTION_FIELDS = frozenset(("title", "description", "owner", "due", "priority", "status", "link"))
 
 

@@ -25,7 +25,6 @@ REVIEW_FIELDS = frozenset(
     (*REVIEW_TEXT_FIELDS, *REVIEW_TIME_FIELDS, "severity", "kind", "status", "timezone", "template",
      "services", "tags")
 )
-PARTICIPANT_FIELDS = frozenset(("name", "roles", "on_call", "brought_in", "worked_with_team_before"))
 
 
 def check_timezone(name: str) -> str:

@@ -16,11 +16,6 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 
-try:  # the C loader is several times faster where libyaml is present
-    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - depends on the wheel
-    _BaseLoader = yaml.SafeLoader
-
 
 class LineDict(dict[str, Any]):
     """A dict that also knows the source line of each key (and of itself)."""
@@ -308,7 +303,3 @@ def load_user_file(path: Path, parse: Callable[[Any, str], T]) -> T | str:
     except Exception as exc:  # noqa: BLE001 - the last line: a user file never stops the app
         return f"{path}: unexpected problem reading the file ({type(exc).__name__}: {one_line(exc)})"
 
-
-def fast_load(text: str) -> Any:
-    """Parse trusted YAML (our own resources) with the C loader when available."""
-    return yaml.load(text, Loader=_BaseLoader)  # noqa: S506 - a SafeLoader

@@ -68,3 +68,16 @@ def test_the_report_is_the_same_in_every_machine_timezone(tmp_path: Path) -> Non
     reports = {zone: _export(zone, tmp_path) for zone in MACHINE_ZONES}
     differing = [zone for zone in MACHINE_ZONES if reports[zone] != reports["UTC"]]
     assert differing == []
+
+
+def test_the_local_zone_is_the_one_qt_reads_from_the_platform(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A new review starts in the machine's zone, as Qt reads it on every platform (TZ first)."""
+    from PySide6.QtCore import QTimeZone
+
+    from app.clock import local_zone_name
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    assert local_zone_name() == "Asia/Kolkata"
+    monkeypatch.setenv("TZ", "Not/A_Zone")
+    system = bytes(QTimeZone.systemTimeZoneId().data()).decode()
+    assert local_zone_name() in (system, "UTC")
