@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.bootstrap import open_services
@@ -29,6 +30,8 @@ def run(db_url: str | None) -> int:
         return 2
     window = MainWindow(services)
     window.show()
+    # After the first paint: the language coach's patterns compile while the room settles in.
+    QTimer.singleShot(300, services.language_rules.warm)
     for problem in services.catalog.problems:
         print(f"debrief: warning: {problem}", file=sys.stderr)
     return app.exec()
