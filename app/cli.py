@@ -323,6 +323,8 @@ def _cmd_export(args: argparse.Namespace, db_url: str | None) -> int:
                           anonymize=args.anonymize, options=options)
         else:
             _export_to_stdout(library, catalog, args, options)
+    except BrokenPipeError:
+        raise  # the reader went away (``| head``): main() ends quietly
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:

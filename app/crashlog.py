@@ -27,6 +27,13 @@ def log_path() -> Path:
     return log_dir() / LOG_NAME
 
 
+class _Handler(logging.handlers.RotatingFileHandler):
+    """A rotating file whose write errors reach the caller (logging would print them to stderr)."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        raise OSError("the crash log cannot be written")
+
+
 def _crash_logger(path: Path) -> logging.Logger:
     global _logger
     handler_path = getattr(_logger, "debrief_path", None) if _logger is not None else None
@@ -39,8 +46,7 @@ def _crash_logger(path: Path) -> logging.Logger:
         logger.removeHandler(old)
         old.close()
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                                   encoding="utf-8")
+    handler = _Handler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
     logger.debrief_path = path  # type: ignore[attr-defined]

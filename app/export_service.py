@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -105,10 +106,15 @@ def refuse_library_files(library: Library, output: Path) -> None:
     own = {real.with_name(real.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
     backup = (target.parent == real.parent and target.name.startswith(f"{real.name}.before-")
               and target.name.endswith(".bak"))
-    try:
-        same = target.exists() and os.path.samefile(target, real)
-    except OSError:
-        same = False
+    same = False
+    if target.exists():
+        # Case-insensitive disks (macOS, Windows): compare files, not spellings.
+        siblings = [*own, *real.parent.glob(f"{glob.escape(real.name)}.before-*.bak")]
+        for sibling in siblings:
+            try:
+                same = same or (sibling.exists() and os.path.samefile(target, sibling))
+            except OSError:
+                pass
     if target in own or backup or same:
         raise InvalidFieldError("output", f"{output} is the library itself (or its journal or a backup); "
                                           "choose another file")

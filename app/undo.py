@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.capture_service import CaptureService
+from app.lock_wait import brief_waits
 from app.review_service import ReviewService
 from models.errors import DomainError, NotFoundError
 from models.notes import DeletedNote
@@ -70,6 +71,10 @@ def _value(row: EventRow, field: str) -> Any:
     return list(value) if field == "participants" else value
 
 
+#: How long an undo or redo from the stack may wait for another program's lock, in ms.
+UNDO_WAIT_MS = 250
+
+
 class ServiceCommand(QUndoCommand):
     """Base of all commands: the review, ``redo``/``undo`` as service calls, and error reporting.
 
@@ -89,10 +94,14 @@ class ServiceCommand(QUndoCommand):
         if self._written_ahead:
             self._written_ahead = False
             return
-        self._attempt(self._redo)
+        with brief_waits(UNDO_WAIT_MS):
+            self._attempt(self._redo)
 
     def undo(self) -> None:
-        self._attempt(self._undo)
+        # Ctrl+Z while another program holds the lock: a short wait, then the reason shown
+        # (the step is dropped from the stack; the library keeps what it had), never a 5 s freeze.
+        with brief_waits(UNDO_WAIT_MS):
+            self._attempt(self._undo)
 
     def write(self) -> bool:
         """Do the first redo now, outside any stack; whether it went through.

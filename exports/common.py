@@ -22,6 +22,7 @@ import re
 import secrets
 import stat
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -665,11 +666,11 @@ def write_atomic_many(files: Iterable[tuple[Path, bytes]]) -> None:
             remove_stale_temps(target)
             temp = _new_temp(target)
             temps.append((temp, target))
+            _keep_mode(target, temp)  # before the data: a private report is never readable on the way
             with open(temp, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            _keep_mode(target, temp)
         for temp, target in temps:
             os.replace(temp, target)
     except BaseException:
@@ -716,14 +717,28 @@ def remove_stale_temps(target: Path) -> list[Path]:
         return removed
     for candidate in candidates:
         match = _TEMP_NAME.fullmatch(candidate.name)
-        if match is None or match["target"] != target.name or _running(int(match["pid"])):
+        if match is None or match["target"] != target.name:
             continue
         try:
+            age = time.time() - candidate.stat().st_mtime
+        except OSError:
+            continue
+        # An hour-old temp is a leftover wherever it came from (another machine on a shared
+        # folder, Windows where no pid is checked); a younger one only when its writer is gone here.
+        if age < STALE_TEMP_SECONDS and _running(int(match["pid"])):
+            continue
+        try:
+            if sys.platform == "win32":
+                os.chmod(candidate, stat.S_IWRITE)  # a read-only file cannot be removed there
             candidate.unlink()
             removed.append(candidate)
         except OSError:
             pass
     return removed
+
+
+#: How old a temporary file must be to be removed whoever wrote it (seconds).
+STALE_TEMP_SECONDS = 3600
 
 
 def _running(pid: int) -> bool:

@@ -134,7 +134,13 @@ class Library:
             with self.sessions.begin() as session:
                 yield session
         except (DBAPIError, DisconnectionError) as exc:
-            raise storage_error(exc, self.describe_short()) from exc
+            error = storage_error(exc, self.describe_short())
+            if error.reason == "missing" and self.sqlite_path() is not None and self._still_there():
+                # SQLite says "unable to open database file" for a file it may not write beside
+                # (its journal): the file is there, so the medium or folder is read-only.
+                error = StorageError("read-only", f"{self.describe_short()} cannot be written: its "
+                                                  f"folder or medium is read-only ({error.message})")
+            raise error from exc
         except StatementError as exc:
             # A value our own code refused while binding (a naive time, a bad text): the original.
             if isinstance(exc.orig, Exception):
@@ -153,6 +159,13 @@ class Library:
                                           "unmounted") from None
         if (stat.st_dev, stat.st_ino) != self._identity:
             raise StorageError("missing", f"the library {path} was replaced by another file while open")
+
+    def _still_there(self) -> bool:
+        try:
+            self.check_file()
+        except StorageError:
+            return False
+        return True
 
     def sqlite_path(self) -> Path | None:
         """The library's file, for an SQLite library on disk; None otherwise."""
@@ -204,6 +217,9 @@ def create_library_engine(url: str, *, create_folder: bool = False) -> Engine:
             raise LibraryError(f"library URL {url!r} is an in-memory database, which would be lost at "
                                "exit; give a file, e.g. sqlite:///path/to/library.db")
         if not database.startswith("file:"):
+            if database.startswith("~"):  # SQLite would open a folder literally named "~"
+                database = str(Path(database).expanduser())
+                parsed = parsed.set(database=database)
             folder = Path(database).expanduser().absolute().parent
             if create_folder:
                 try:
@@ -217,6 +233,10 @@ def create_library_engine(url: str, *, create_folder: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
+        if parsed.get_backend_name() == "postgresql":
+            # Whatever the server's defaults: ISO dates the driver can read, and UTC.
+            return create_engine(parsed, pool_pre_ping=True,
+                                 connect_args={"options": "-c datestyle=ISO,YMD -c timezone=UTC"})
         return create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, ImportError) as exc:
         raise LibraryError(f"library URL {parsed.render_as_string()}: {exc}") from exc
@@ -278,6 +298,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             return
         if current is not None and current not in REVISIONS:
             raise NewerLibraryError(where, current)
+        if current is None and sa_inspect(connection).get_table_names():
+            # Tables but no Debrief revision: another program's database. Never add ours to it.
+            raise LibraryError(f"{where} is not a Debrief library (it holds another program's tables); "
+                               "nothing was changed: choose another file")
         if current is not None:
             _backup_sqlite(engine, current)
         command.upgrade(_alembic_config(connection), revision)

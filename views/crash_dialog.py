@@ -29,6 +29,7 @@ class CrashReporter:
     def __init__(self, parent: Callable[[], QWidget | None] = lambda: None) -> None:
         self._parent = parent
         self._showing = False
+        self._shown: set[tuple[str, str, int]] = set()
         #: Dialogs shown (tests read it; the dialog itself is modal and offscreen there).
         self.reports: list[str] = []
         self.show_dialog: Callable[[QWidget | None, str, str], None] = _show
@@ -40,7 +41,7 @@ class CrashReporter:
         log = record_crash(kind, error, tb)
         if isinstance(error, StorageError):
             message = (f"Debrief could not use its library: {error}\n\nWhat is on screen is kept; "
-                       "you can save the review elsewhere with File ▸ Export….")
+                       "File ▸ Save this review elsewhere… (Ctrl+Shift+S) writes it to a file.")
         else:
             where = f"The details are in {log}." if log is not None else "No log could be written."
             message = (f"Something went wrong inside Debrief: {type(error).__name__}: {error}\n\n"
@@ -48,13 +49,22 @@ class CrashReporter:
         self.reports.append(message)
         print(f"debrief: internal error: {type(error).__name__}: {error} "
               f"(details in {log})", file=sys.stderr)
-        if self._showing:
-            return
+        place = _where(kind, tb)
+        if self._showing or place in self._shown:
+            return  # logged; one dialog per place, so an error on every repaint cannot loop
+        self._shown.add(place)
         self._showing = True
         try:
             self.show_dialog(self._parent(), message, "".join(traceback.format_exception(kind, error, tb)))
         finally:
             self._showing = False
+
+
+def _where(kind: type[BaseException], tb: TracebackType | None) -> tuple[str, str, int]:
+    """The exception's type and the innermost place it was raised."""
+    frames = traceback.extract_tb(tb) if tb is not None else []
+    last = frames[-1] if frames else None
+    return (kind.__name__, last.filename if last else "", last.lineno or 0 if last else 0)
 
 
 def _show(parent: QWidget | None, message: str, details: str) -> None:

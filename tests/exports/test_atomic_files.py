@@ -84,3 +84,23 @@ def test_export_refuses_the_library_itself_in_the_window_too(tmp_path: Path, db_
         export_review(library, load_catalog(), 1, "md", tmp_path / "library.db")
     library.close()
     assert (tmp_path / "library.db").read_bytes() == before
+
+
+def test_a_private_report_is_never_readable_while_it_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The temporary file gets the target's 0600 before the data goes in, not after."""
+    import exports.common as common
+
+    target = tmp_path / "report.md"
+    target.write_text("old")
+    os.chmod(target, 0o600)
+    modes: list[int] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    monkeypatch.setattr(common.os, "fsync", spy)
+    write_atomic(target, b"secret")
+    assert modes == [0o600]

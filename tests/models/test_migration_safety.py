@@ -279,3 +279,24 @@ def test_an_explicit_library_in_a_missing_folder_is_refused_but_the_default_fold
     library = open_library()
     assert (user_dirs["data"] / "library.db").exists()
     library.close()
+
+
+def test_another_programs_database_is_refused_untouched(tmp_path: Path) -> None:
+    """--db pointing at some other SQLite file: refused, not given Debrief's tables."""
+    path = tmp_path / "bookmarks.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE bookmarks (url TEXT)")
+        connection.execute("INSERT INTO bookmarks VALUES ('https://example.org')")
+    connection.close()
+    with pytest.raises(LibraryError, match="is not a Debrief library"):
+        open_library(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    connection.close()
+    assert tables == ["bookmarks"]
+
+
+def test_a_tilde_in_the_url_means_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    open_library("sqlite:///~/tilde.db").close()
+    assert (tmp_path / "tilde.db").exists()

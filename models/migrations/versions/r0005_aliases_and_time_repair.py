@@ -97,9 +97,15 @@ def _repair(bind: sa.Connection, table: str, column: str, action: str) -> None:
     else:
         where = (f"{column} IS NOT NULL AND ({column} < TIMESTAMPTZ '1900-01-01 00:00:00+00' "
                  f"OR {column} >= TIMESTAMPTZ '2201-01-01 00:00:00+00')")
-    rows = bind.execute(sa.text(f"SELECT id, CAST({column} AS TEXT) FROM {table} WHERE {where}")).all()
+    if dialect == "sqlite":
+        query = f"SELECT id, {column}, 0 FROM {table} WHERE {where}"
+    else:
+        # The text in UTC whatever the server's TimeZone and DateStyle; the direction from the value.
+        query = (f"SELECT id, to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC', "
+                 f"{column} >= TIMESTAMPTZ '2201-01-01 00:00:00+00' FROM {table} WHERE {where}")
+    rows = bind.execute(sa.text(query)).all()
     now = _stored(datetime.now(UTC), dialect)
-    for ident, raw in rows:
+    for ident, raw, late in rows:
         said = str(raw).strip()
         if action == "drop":
             bind.execute(sa.text(f"DELETE FROM {table} WHERE id = :id"), {"id": ident})
@@ -115,8 +121,8 @@ def _repair(bind: sa.Connection, table: str, column: str, action: str) -> None:
                 f"THEN :line ELSE summary || :sep || :line END WHERE id = :id"),
                 {"line": line, "sep": "\n\n", "id": ident})
         else:  # clamp-and-say
-            year = _bad_year(raw) or 0
-            moment = _LATEST if year > _LAST_YEAR else _EARLIEST
+            late = bool(late) if dialect != "sqlite" else (_bad_year(raw) or 0) > _LAST_YEAR
+            moment = _LATEST if late else _EARLIEST
             bind.execute(sa.text(
                 f"UPDATE {table} SET {column} = :v, approximate = :yes, "
                 f"text = :prefix || text WHERE id = :id"),
