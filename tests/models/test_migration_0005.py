@@ -60,7 +60,7 @@ def test_sqlite_times_outside_the_range_are_repaired_and_good_ones_kept(tmp_path
 
 
 def test_postgresql_repairs_to_the_right_end_whatever_the_server_zone(pg_url: str) -> None:
-    """A server in Los Angeles with DMY dates: late times still go to 2200, early ones to 1900, text in UTC."""
+    """A server in Los Angeles with DMY dates: late times go to 2200, early ones to 1900, text in UTC."""
     engine = create_library_engine(pg_url)
     name = make_url(pg_url).database
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
