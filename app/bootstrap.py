@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoStack
 
 from app.capture_service import CaptureService
 from app.clock import Clock, system_clock
+from app.library_watch import LibraryWatch
 from app.meeting_controller import MeetingController
 from app.prompt_deck_controller import PromptDeckController
 from app.review_service import ReviewService
@@ -42,6 +43,8 @@ class Services:
     imports: TimelineImportService
     undo: QUndoStack
     prompts: PromptDeckController
+    #: Changes other programs make to the library (started by the window, see app/library_watch.py).
+    watch: LibraryWatch
     #: What was wrong with the user's prompts.yaml (the built-in bank is used without it).
     prompt_problems: tuple[str, ...] = ()
     #: The blameless language coach's rules, and what was wrong with the user's language.yaml.
@@ -56,6 +59,10 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
     if bank is None:
         bank, prompt_problems = load_prompt_bank(config_dir())
     reviews = ReviewService(library, catalog, parent, clock=clock)
+    watch = LibraryWatch(library, parent)
+    # Changes from elsewhere take the paths our own writes take: the same signals, the same refreshes.
+    watch.library_changed.connect(reviews.library_changed)
+    watch.review_changed.connect(reviews.notify_changed)
     return Services(
         library=library,
         catalog=catalog,
@@ -66,6 +73,7 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
         imports=TimelineImportService(library, catalog, reviews, parent),
         undo=create_undo_stack(parent),
         prompts=PromptDeckController(library, catalog, bank, clock, parent),
+        watch=watch,
         prompt_problems=prompt_problems,
         language_rules=load_language_rules(config_dir()),
     )

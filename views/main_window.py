@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self.review_page.restore_layout()
         self.show_library()
+        # What the command line or a colleague writes shows here within a couple of seconds.
+        services.watch.start()
 
     # actions
     def new_review(self) -> int | None:
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
 
     def open_review(self, review_id: int) -> None:
         if self.review_page.open_review(review_id):
+            self.services.watch.watch_review(review_id)
             self.pages.setCurrentWidget(self.review_page)
             self.review_page.capture.focus_note()  # only a visible widget can take focus
             self._update_actions()
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
             self.library_page.select(self.review_page.review_id)
         self.review_page.level_setting.commit_pending()
         self.review_page.review_id = None
+        self.services.watch.watch_review(None)
         self.services.meeting.close()
         # Undo steps belong to the review that was open: Ctrl+Z in the library must not
         # change a review nobody is looking at.
@@ -449,6 +453,7 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/geometry", self.saveGeometry())
         self.review_page.save_layout(settings)
         self.room.hide()
+        self.services.watch.stop()
         super().closeEvent(event)
 
 
