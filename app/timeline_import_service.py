@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from app.background import Operation, OperationContext
 from app.review_service import ReviewService
 from models import csv_timeline, slack_export
 from models.catalog import Catalog
@@ -22,6 +23,9 @@ class TimelineImportService(QObject):
     writes a preview without problems in one transaction. Refusals of a whole
     file are ``SourceError`` (naming the file), a bad option is
     ``InvalidFieldError``, and an unknown review ``NotFoundError``.
+    :meth:`preview_in_background` and :meth:`import_in_background` do the same
+    on a worker thread, each with its own session (the dialog uses them; the
+    command line uses the models directly).
 
     Signals:
         events_imported(int, int): review id, number of events added (after the commit).
@@ -62,6 +66,43 @@ class TimelineImportService(QObject):
         with self._library.begin() as session:
             return preview_bundle(session, review_id, path, self._catalog)
 
+    def preview_in_background(self, review_id: int, path: Path, *, channel: str | None = None,
+                              mapping: Mapping[str, str | int | None] | None = None,
+                              time_format: str | None = None,
+                              timezone: str | None = None) -> Operation[ImportPreview]:
+        """:meth:`preview` as an operation to start; a CSV reports rows read, and a cancel discards it."""
+        kind = file_kind(path)
+
+        def work(context: OperationContext) -> ImportPreview:
+            with self._library.begin() as session:
+                if kind == "slack":
+                    preview = slack_export.preview_slack(session, review_id, path, channel=channel)
+                elif kind == "bundle":
+                    preview = preview_bundle(session, review_id, path, self._catalog)
+                else:
+                    preview = csv_timeline.preview_csv(session, review_id, path, mapping=mapping,
+                                                       time_format=time_format, timezone=timezone,
+                                                       progress=context.report)
+            context.check()
+            return preview
+
+        return Operation(work)
+
+    def import_in_background(self, review_id: int, preview: ImportPreview) -> Operation[int]:
+        """:meth:`commit` as an operation to start: its result is the number of events added.
+
+        Cancelled before the commit, the transaction is rolled back and nothing
+        is written; the signals follow a commit on the UI thread even when the
+        one who started it is gone.
+        """
+        def work(context: OperationContext) -> int:
+            with self._library.begin() as session:
+                added = import_events(session, review_id, preview)
+                context.check()  # the last moment a cancel can still roll the whole import back
+            return added
+
+        return Operation(work, finish=lambda added: self._announce(review_id, added))
+
     def slack_channels(self, path: Path) -> list[str]:
         """The channels of a Slack export that have messages, by name."""
         return slack_export.slack_channels(path)
@@ -73,8 +114,12 @@ class TimelineImportService(QObject):
         """
         with self._library.begin() as session:
             added = import_events(session, review_id, preview)
+        self._announce(review_id, added)
+        return added
+
+    # private
+    def _announce(self, review_id: int, added: int) -> None:
         if added:
             self.events_imported.emit(review_id, added)
             if self._reviews is not None:
                 self._reviews.notify_changed(review_id)
-        return added

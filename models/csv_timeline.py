@@ -35,7 +35,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from operator import attrgetter
@@ -87,6 +87,10 @@ _DATE_ONLY = re.compile(r"\d{4}-?\d{2}-?\d{2}")
 _PARENTHESISED = re.compile(r"\s*[(\[].*?[)\]]\s*")
 _APPROXIMATE = ("~", "≈")
 _AUTHOR_SPLIT = re.compile(r"[;,]")
+#: How often (in rows) a reader's progress callback hears how far it got.
+PROGRESS_EVERY = 1000
+#: A progress callback: the number of rows read so far.
+Progress = Callable[[int], None]
 _TIME_HINT = "use ISO 8601 like 2026-03-02T09:14:00+01:00, RFC 2822, or choose a time format"
 
 #: The codes :func:`datetime.strptime` knows (Python 3.11), and those that make up a date.
@@ -317,13 +321,16 @@ class TimeReader:
 
 def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
               mapping: Mapping[str, str | int | None] | None = None,
-              time_format: str | None = None) -> ParsedTimeline:
+              time_format: str | None = None, progress: Progress | None = None) -> ParsedTimeline:
     """Read a CSV timeline. Raises ``SourceError`` for a file that cannot be one (empty, not
     UTF-8, no header); everything wrong with single rows becomes a problem with its row number.
 
     A time format without a whole date is refused (``InvalidFieldError`` for the
     field "time format") before the file is read; anything unexpected while
     reading is a ``SourceError`` naming the file and the row being read.
+    ``progress`` is called with the number of rows read every
+    :data:`PROGRESS_EVERY` rows; whatever it raises that is not an ``Exception``
+    (a cancellation) ends the reading unchanged.
     """
     if time_format is not None and time_format.strip():
         problem = time_format_problem(time_format.strip())
@@ -349,7 +356,7 @@ def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
             problems = tuple(ImportProblem(None, _missing_column(f, columns)) for f in missing)
             return ParsedTimeline(path=path, kind="csv", rows=(), problems=problems, columns=columns,
                                   mapping=fields)
-        return _read_rows(path, rows, columns, fields, TimeReader(zone, time_format), zone_chosen)
+        return _read_rows(path, rows, columns, fields, TimeReader(zone, time_format), zone_chosen, progress)
     except csv.Error as exc:
         assert rows is not None  # the reader exists before it can raise
         where = f"row {rows.row + 1} (line {rows.next_start})"
@@ -397,17 +404,17 @@ class _RowStarts:
 
 def preview_csv(session: Session, review_id: int, path: Path, *,
                 mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
-                timezone: str | None = None) -> ImportPreview:
+                timezone: str | None = None, progress: Progress | None = None) -> ImportPreview:
     """Read ``path`` for ``review_id``: naive times in ``timezone``, else in the review's timezone."""
     review = reviews.get_or_raise(session, review_id)
     zone_name = reviews.check_timezone(timezone.strip()) if timezone and timezone.strip() else review.timezone
     parsed = parse_csv(path, zone=ZoneInfo(zone_name), zone_chosen=bool(timezone and timezone.strip()),
-                       mapping=mapping, time_format=time_format)
+                       mapping=mapping, time_format=time_format, progress=progress)
     return make_preview(session, review_id, parsed)
 
 
 def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...], fields: dict[str, int],
-               times: TimeReader, zone_chosen: bool) -> ParsedTimeline:
+               times: TimeReader, zone_chosen: bool, progress: Progress | None = None) -> ParsedTimeline:
     rows: list[ParsedRow] = []
     problems: list[ImportProblem] = []
     unknown_kinds: Counter[str] = Counter()
@@ -424,6 +431,8 @@ def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...]
     people_of: dict[str, tuple[str, ...]] = {}
     people_problems: dict[str, list[str]] = {}
     for number, cells in enumerate(reader, start=2):
+        if progress is not None and (number - 1) % PROGRESS_EVERY == 0:
+            progress(number - 1)  # data rows, this one included
         if not "".join(cells).strip():
             blank += 1
             continue

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.background import Operation
 from app.bootstrap import Services
 from models.errors import DomainError
 from models.timeline_import import ImportPreview, ParsedRow, file_kind
@@ -58,6 +61,11 @@ class TimelineImportDialog(QDialog):
     pressed; Import is disabled while the preview has problems or nothing new.
     For a CSV file the columns, time format and timezone can be chosen, for a
     Slack export the channel; each change makes the preview again.
+
+    Reading and importing run in the background (the window stays responsive):
+    meanwhile a progress row says what is happening, with rows read so far,
+    and its Cancel stops the work; an import cancelled before its commit
+    writes nothing. Closing the dialog cancels whatever runs.
     """
 
     PREVIEW_ROWS = 50
@@ -75,8 +83,11 @@ class TimelineImportDialog(QDialog):
         self._preview: ImportPreview | None = None
         self._refreshing = False
         self._shown_options: tuple[object, ...] = ()
+        self._op: Operation[Any] | None = None
         #: The number of events added once Import succeeded.
         self.added: int | None = None
+        #: Why the file could not be read at all (the first preview failed); the dialog then closes.
+        self.failure: Exception | None = None
         doc = services.reviews.get(review_id)
         if doc is None:
             raise DomainError(f"no review with id {review_id}")
@@ -91,6 +102,7 @@ class TimelineImportDialog(QDialog):
         self.timezone = QLineEdit(self)
         self.channel = QComboBox(self)
         options = self._build_options(doc.timezone)
+        self._options_box = options
         for unused in ((self.channel,) if self._kind != "slack" else ()) + (
                 (self.time_format, self.timezone) if self._kind != "csv" else ()):
             unused.hide()
@@ -141,6 +153,30 @@ class TimelineImportDialog(QDialog):
         self.buttons.accepted.connect(self.import_now)
         self.buttons.rejected.connect(self.reject)
 
+        self.busy_row = QWidget(self)
+        self.busy_row.setObjectName("busyRow")
+        self.progress = QProgressBar(self.busy_row)
+        self.progress.setObjectName("progress")
+        self.progress.setRange(0, 0)  # busy: the total is not known before the file is read
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(160)
+        self.status = QLabel(self.busy_row)
+        self.status.setObjectName("status")
+        self.cancel_work_button = QPushButton(self.tr("Cancel"), self.busy_row)
+        self.cancel_work_button.setObjectName("cancelWork")
+        self.cancel_work_button.setAutoDefault(False)
+        self.cancel_work_button.clicked.connect(self.cancel_work)
+        busy_layout = QHBoxLayout(self.busy_row)
+        busy_layout.setContentsMargins(0, 0, 0, 0)
+        busy_layout.addWidget(self.progress)
+        busy_layout.addWidget(self.status, 1)
+        busy_layout.addWidget(self.cancel_work_button)
+        # Its space is kept while hidden: showing it must not lay out (and repaint) the table again.
+        policy = self.busy_row.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.busy_row.setSizePolicy(policy)
+        self.busy_row.hide()
+
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         if options is not None:
@@ -150,6 +186,7 @@ class TimelineImportDialog(QDialog):
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problems)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.busy_row)
         layout.addWidget(self.buttons)
 
         self._refresh(initial=True)
@@ -165,9 +202,13 @@ class TimelineImportDialog(QDialog):
                                 .replace("%1", str(exc)))
             return None
         try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+            accepted = dialog.failure is None and dialog.exec() == QDialog.DialogCode.Accepted
+            if dialog.failure is not None:
+                QMessageBox.warning(parent, QCoreApplication.translate(_CONTEXT, "Import timeline"),
+                                    QCoreApplication.translate(_CONTEXT, "Nothing was imported.\n\n%1")
+                                    .replace("%1", str(dialog.failure)))
                 return None
-            return dialog.added
+            return dialog.added if accepted else None
         finally:
             dialog.deleteLater()
 
@@ -176,24 +217,57 @@ class TimelineImportDialog(QDialog):
         """The preview shown (None when the file or the choices could not be read)."""
         return self._preview
 
+    @property
+    def busy(self) -> bool:
+        """True while the file is being read or imported."""
+        return self._op is not None and self._op.running
+
     def import_now(self) -> None:
-        """Write the preview (one transaction) and close; a failure is shown and nothing is written."""
-        if self._preview is None or not self.import_button.isEnabled():
+        """Write the preview (one transaction, in the background) and close once written.
+
+        A failure is shown and nothing is written; so is a cancel before the commit.
+        """
+        if self._preview is None or not self.import_button.isEnabled() or self.busy:
             return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.added = self._imports.commit(self._review_id, self._preview)
-        except (DomainError, SQLAlchemyError) as exc:
-            QApplication.restoreOverrideCursor()
+        op = self._imports.import_in_background(self._review_id, self._preview)
+
+        def imported(added: int) -> None:
+            self._set_busy(None)
+            self.added = added
+            self.accept()
+
+        def failed(exc: Exception) -> None:
+            self._set_busy(None)
+            if not isinstance(exc, DomainError | SQLAlchemyError):
+                raise exc
             QMessageBox.warning(self, self.tr("Import timeline"),
                                 self.tr("Nothing was imported.\n\n%1").replace("%1", str(exc)))
-            return
-        QApplication.restoreOverrideCursor()
-        self.accept()
+
+        def cancelled() -> None:
+            self._set_busy(None)
+            self.summary.setText(self.tr("The import was cancelled: nothing was imported.")
+                                 + "\n" + self._summary(self._preview))
+
+        self._op = op.owned_by(self).on_success(imported).on_failure(failed).on_cancel(cancelled)
+        self._set_busy(self.tr("Importing %1 events…").replace("%1", self._number(self._preview.new)))
+        op.start()
 
     def refresh(self) -> None:
-        """Read the file again with the choices made."""
+        """Read the file again with the choices made (in the background; a read under way is cancelled)."""
         self._refresh(initial=False)
+
+    def cancel_work(self) -> None:
+        """Stop the reading or importing under way (an import cancelled before its commit writes nothing)."""
+        if self._op is not None and self._op.running:
+            self._op.cancel()
+            self.status.setText(self.tr("Cancelling…"))
+            self.cancel_work_button.setEnabled(False)
+
+    def done(self, result: int) -> None:
+        """Closing the dialog in any way cancels the work under way."""
+        if self._op is not None:
+            self._op.cancel()
+        super().done(result)
 
     # private
     def _build_options(self, review_timezone: str) -> QGroupBox | None:
@@ -248,24 +322,72 @@ class TimelineImportDialog(QDialog):
         return {field: combo.currentData() for field, combo in self.field_combos.items()}
 
     def _refresh(self, *, initial: bool) -> None:
+        if self._op is not None:
+            self._op.cancel()  # its outcome is ignored: only the latest read is shown
         self._shown_options = self._options()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            preview = self._imports.preview(
-                self._review_id, self._path,
-                channel=self.channel.currentData() if self._kind == "slack" else None,
-                mapping=None if initial else self._mapping(),
-                time_format=self.time_format.text().strip() or None,
-                timezone=self.timezone.text().strip() or None,
-            )
-        except (SourceError, DomainError) as exc:
+        op = self._imports.preview_in_background(
+            self._review_id, self._path,
+            channel=self.channel.currentData() if self._kind == "slack" else None,
+            mapping=None if initial else self._mapping(),
+            time_format=self.time_format.text().strip() or None,
+            timezone=self.timezone.text().strip() or None,
+        )
+
+        def previewed(preview: ImportPreview) -> None:
+            if op is self._op:
+                self._set_busy(None)
+                self._show(preview, None)
+
+        def failed(exc: Exception) -> None:
+            if op is not self._op:
+                return
+            self._set_busy(None)
+            if not isinstance(exc, SourceError | DomainError):
+                raise exc
             if initial:
-                raise
+                self.failure = exc
+                self.reject()
+                return
             self._show(None, str(exc))
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._show(preview, None)
+
+        def cancelled() -> None:
+            if op is not self._op:
+                return
+            self._set_busy(None)
+            if initial:
+                self.reject()
+                return
+            self._show(None, None)
+            self.summary.setText(self.tr("Reading was cancelled; change a choice to read the file again."))
+
+        def read(rows: int) -> None:
+            if op is self._op:
+                self.status.setText(self.tr("Reading… %1 rows").replace("%1", self._number(rows)))
+
+        self._op = (op.owned_by(self).on_success(previewed).on_failure(failed).on_cancel(cancelled)
+                    .on_progress(read))
+        self._set_busy(self.tr("Reading…"))
+        op.start()
+
+    def _set_busy(self, text: str | None) -> None:
+        """Show the progress row with ``text`` and lock the choices and Import, or (None) unlock them."""
+        busy = text is not None
+        self.busy_row.setVisible(busy)
+        self.status.setText(text or "")
+        self.cancel_work_button.setEnabled(busy)
+        if self._options_box is not None:
+            self._options_box.setEnabled(not busy)
+        if busy:
+            self.import_button.setEnabled(False)
+        else:
+            self.import_button.setEnabled(self._can_import(self._preview))
+
+    def _number(self, n: int) -> str:
+        return QLocale().toString(n)
+
+    @staticmethod
+    def _can_import(preview: ImportPreview | None) -> bool:
+        return preview is not None and not preview.problems and preview.new > 0
 
     def _show(self, preview: ImportPreview | None, error: str | None) -> None:
         self._preview = preview
@@ -283,8 +405,8 @@ class TimelineImportDialog(QDialog):
         self.notices.setText("\n".join(f"• {n}" for n in preview.notices) if preview else "")
         self.notices.setVisible(bool(preview and preview.notices))
         self.summary.setText(self._summary(preview))
-        can_import = preview is not None and not preview.problems and preview.new > 0
-        self.import_button.setEnabled(can_import)
+        can_import = self._can_import(preview)
+        self.import_button.setEnabled(can_import and not self.busy)
         self.import_button.setText(self.tr("Import %1 events").replace("%1", str(preview.new))
                                    if can_import and preview is not None else self.tr("Import"))
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services, build_services
 from models.catalog import Catalog
 from models.store import Library
-from models.timeline_import import ImportRefusedError
+from models.timeline_import import ImportPreview, ImportRefusedError
 
 FULL = Path(__file__).resolve().parents[1] / "data" / "full_bundle.yaml"
 
@@ -82,3 +83,46 @@ def test_the_preview_dispatches_bundles(services: Services, review_id: int) -> N
     """A .yaml file is read as a review bundle's timeline."""
     preview = services.imports.preview(review_id, FULL)
     assert (preview.kind, preview.new) == ("bundle", 4)
+
+
+def test_a_background_preview_reports_rows_read_and_arrives_on_the_ui_thread(
+        services: Services, review_id: int, tmp_path: Path, qtbot: QtBot) -> None:
+    """2,500 rows: progress at 1,000 and 2,000 rows read, then the preview, all on the UI thread."""
+    rows = "".join(f"2026-03-02T09:{i // 60 % 60:02d}:{i % 60:02d}Z,e{i},\n" for i in range(2500))
+    path = _csv(tmp_path, rows)
+    ui = QThread.currentThread()
+    seen: list[object] = []
+    op = services.imports.preview_in_background(review_id, path).on_progress(seen.append)
+    op.on_failure(seen.append)
+    op.on_success(lambda preview: seen.extend([preview, QThread.currentThread() == ui])).start()
+    qtbot.waitUntil(lambda: not op.running, timeout=5000)
+    assert seen[:2] == [1000, 2000]
+    preview = seen[2]
+    assert isinstance(preview, ImportPreview) and preview.new == 2500 and seen[3] is True
+
+
+def test_a_background_import_cancelled_before_its_commit_writes_nothing(
+        services: Services, review_id: int, tmp_path: Path, qtbot: QtBot) -> None:
+    """Cancelled before it starts: no events, no signals, on_cancel called."""
+    preview = services.imports.preview(review_id, _csv(tmp_path, "2026-03-02T09:14Z,a,Ana\n"))
+    cancelled: list[bool] = []
+    op = services.imports.import_in_background(review_id, preview).on_cancel(lambda: cancelled.append(True))
+    with qtbot.assertNotEmitted(services.imports.events_imported):
+        op.start()
+        op.cancel()
+        qtbot.waitUntil(lambda: not op.running, timeout=5000)
+    assert cancelled == [True]
+    doc = services.reviews.get(review_id)
+    assert doc is not None and doc.events == () and doc.participants == ()
+
+
+def test_a_background_import_announces_after_its_commit(services: Services, review_id: int, tmp_path: Path,
+                                                        qtbot: QtBot) -> None:
+    """events_imported and review_changed follow the commit; the result is the number added."""
+    path = _csv(tmp_path, "2026-03-02T09:14Z,a,\n2026-03-02T09:15Z,b,\n")
+    preview = services.imports.preview(review_id, path)
+    added: list[int] = []
+    with qtbot.waitSignal(services.reviews.review_changed, timeout=5000), \
+            qtbot.waitSignal(services.imports.events_imported, timeout=5000) as imported:
+        services.imports.import_in_background(review_id, preview).on_success(added.append).start()
+    assert imported.args == [review_id, 2] and added == [2]

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session
 
+from app import timeline_import_service
 from app.bootstrap import Services, build_services
+from models import csv_timeline
 from models.catalog import Catalog
+from models.errors import StorageError
 from models.store import Library
+from models.timeline_import import ImportPreview, import_events
 from views.main_window import MainWindow
 from views.timeline_import_dialog import TimelineImportDialog
 
@@ -36,7 +43,13 @@ def review_id(services: Services) -> int:
 def _dialog(qtbot: QtBot, services: Services, review_id: int, path: Path) -> TimelineImportDialog:
     dialog = TimelineImportDialog(services, review_id, path)
     qtbot.addWidget(dialog)
+    _settled(qtbot, dialog)
     return dialog
+
+
+def _settled(qtbot: QtBot, dialog: TimelineImportDialog) -> None:
+    """Wait for the background read or import to be shown."""
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
 
 
 def _cells(dialog: TimelineImportDialog, row: int) -> list[str]:
@@ -71,6 +84,7 @@ def test_import_is_enabled_for_a_clean_file_and_writes_it(qtbot: QtBot, services
     dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))
     assert dialog.import_button.isEnabled() and dialog.import_button.text() == "Import 3 events"
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    _settled(qtbot, dialog)
     assert dialog.added == 3 and dialog.result() == TimelineImportDialog.DialogCode.Accepted
     doc = services.reviews.get(review_id)
     assert doc is not None and len(doc.events) == 3
@@ -93,7 +107,9 @@ def test_choosing_columns_fixes_an_unrecognised_header(qtbot: QtBot, services: S
     dialog = _dialog(qtbot, services, review_id, path)
     assert not dialog.import_button.isEnabled() and "no time column" in dialog.problems.item(0).text()
     _choose(dialog.field_combos["time"], "Zeitpunkt")
+    _settled(qtbot, dialog)
     _choose(dialog.field_combos["text"], "Ereignis")
+    _settled(qtbot, dialog)
     assert dialog.problems.count() == 0 and dialog.problems.isHidden()
     assert dialog.import_button.isEnabled()
     assert _cells(dialog, 0)[3] == "Konfiguration verteilt"
@@ -107,6 +123,7 @@ def test_time_format_and_timezone_make_the_preview_again(qtbot: QtBot, services:
     dialog.time_format.setText("%d/%m/%Y %H:%M")
     dialog.timezone.setText("America/New_York")
     dialog.refresh()
+    _settled(qtbot, dialog)
     assert dialog.import_button.isEnabled()
     assert _cells(dialog, 0)[1] == "2026-03-02 15:14"  # 09:14 in New York, shown in Berlin
 
@@ -130,17 +147,20 @@ def test_a_slack_export_offers_its_channels(qtbot: QtBot, services: Services, re
     assert [dialog.channel.itemText(i) for i in range(dialog.channel.count())] == ["#incident", "#random"]
     assert _cells(dialog, 0)[3:] == ["paging", "slack #incident", "Ana"]
     dialog.channel.setCurrentIndex(1)
+    _settled(qtbot, dialog)
     assert _cells(dialog, 0)[3:] == ["lunch?", "slack #random", "Ana"]
 
 
 def test_a_file_that_cannot_be_read_is_a_message_not_a_dialog(services: Services, review_id: int,
-                                                               tmp_path: Path,
+                                                               tmp_path: Path, qtbot: QtBot,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A 0-byte file: one warning naming it, nothing imported."""
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    # The read fails in the background: the dialog closes itself before anything can be chosen.
+    monkeypatch.setattr(TimelineImportDialog, "exec", lambda self: (_settled(qtbot, self), self.result())[1])
     assert TimelineImportDialog.ask(None, services, review_id, empty) is None
     assert len(shown) == 1 and f"{empty}: the file is empty" in shown[0]
 
@@ -167,10 +187,109 @@ def test_import_timeline_from_the_window(window: MainWindow, review_id: int, tmp
     window.open_review(review_id)
     path = _csv(tmp_path)
     monkeypatch.setattr(window, "ask_timeline_path", lambda folder, filters: str(path))
-    monkeypatch.setattr(TimelineImportDialog, "exec", lambda self: (self.import_now(), self.result())[1])
+    monkeypatch.setattr(TimelineImportDialog, "exec", lambda self: (
+        _settled(qtbot, self), self.import_now(), _settled(qtbot, self), self.result())[-1])
     with qtbot.waitSignal(window.services.reviews.review_changed, timeout=2000) as changed:
         assert window.import_timeline() == 3
     assert changed.args == [review_id]
     assert "Added 3 events from events.csv" in window.statusBar().currentMessage()
     doc = window.services.reviews.get(review_id)
     assert doc is not None and len(doc.events) == 3
+
+
+def _held_import(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make the worker's import stop after its inserts until released: (inserted, release)."""
+    inserted, release = threading.Event(), threading.Event()
+
+    def held(session: Session, review_id: int, preview: ImportPreview) -> int:
+        added = import_events(session, review_id, preview)
+        inserted.set()
+        release.wait(5)
+        return added
+
+    monkeypatch.setattr(timeline_import_service, "import_events", held)
+    return inserted, release
+
+
+def test_cancel_during_the_import_writes_nothing(qtbot: QtBot, services: Services, review_id: int,
+                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancel while the rows are written: the transaction is rolled back and the dialog stays open."""
+    inserted, release = _held_import(monkeypatch)
+    dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.busy and not dialog.import_button.isEnabled() and not dialog.busy_row.isHidden()
+    assert inserted.wait(5)
+    with qtbot.assertNotEmitted(services.imports.events_imported):
+        qtbot.mouseClick(dialog.cancel_work_button, Qt.MouseButton.LeftButton)
+        release.set()
+        _settled(qtbot, dialog)
+    assert dialog.added is None and dialog.result() != TimelineImportDialog.DialogCode.Accepted
+    assert "cancelled: nothing was imported" in dialog.summary.text()
+    assert dialog.import_button.isEnabled() and dialog.busy_row.isHidden()
+    doc = services.reviews.get(review_id)
+    assert doc is not None and doc.events == () and doc.participants == ()
+
+
+def test_closing_the_dialog_during_the_import_cancels_it(qtbot: QtBot, services: Services, review_id: int,
+                                                         tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closed and deleted while the worker writes: nothing is written, nothing calls into the dialog."""
+    inserted, release = _held_import(monkeypatch)
+    dialog = TimelineImportDialog(services, review_id, _csv(tmp_path))
+    dialog.show()
+    _settled(qtbot, dialog)
+    dialog.import_now()
+    op = dialog._op
+    assert op is not None and inserted.wait(5)
+    dialog.close()
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: op.cancelled, timeout=2000)
+    release.set()
+    qtbot.waitUntil(lambda: not op.running, timeout=5000)
+    doc = services.reviews.get(review_id)
+    assert doc is not None and doc.events == ()
+
+
+def test_an_error_in_the_worker_is_shown_and_nothing_is_written(qtbot: QtBot, services: Services,
+                                                                review_id: int, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library that cannot take the write: the warning names why, Import is offered again."""
+    def locked(session: Session, review_id: int, preview: ImportPreview) -> int:
+        raise StorageError("locked", "the library is locked by another program")
+
+    monkeypatch.setattr(timeline_import_service, "import_events", locked)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    _settled(qtbot, dialog)
+    assert shown == ["Nothing was imported.\n\nthe library is locked by another program"]
+    assert dialog.added is None and dialog.import_button.isEnabled()
+    doc = services.reviews.get(review_id)
+    assert doc is not None and doc.events == ()
+
+
+def test_a_read_shows_its_progress_and_can_be_cancelled(qtbot: QtBot, services: Services, review_id: int,
+                                                        tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a re-read runs: Reading…, choices locked; Cancel leaves no preview and Import disabled."""
+    started, release = threading.Event(), threading.Event()
+    real = csv_timeline.preview_csv
+
+    def held(*args: Any, **kwargs: Any) -> ImportPreview:
+        started.set()
+        release.wait(5)
+        return real(*args, **kwargs)
+
+    dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))
+    monkeypatch.setattr(csv_timeline, "preview_csv", held)
+    dialog.timezone.setText("America/New_York")
+    dialog.refresh()
+    assert started.wait(5)
+    assert dialog.status.text() == "Reading…" and not dialog.import_button.isEnabled()
+    assert not dialog.time_format.isEnabled()
+    qtbot.mouseClick(dialog.cancel_work_button, Qt.MouseButton.LeftButton)
+    release.set()
+    _settled(qtbot, dialog)
+    assert dialog.preview is None and not dialog.import_button.isEnabled()
+    assert "cancelled" in dialog.summary.text() and dialog.time_format.isEnabled()
