@@ -134,3 +134,34 @@ def pg_url(pg_admin_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def main_window(library: Library, catalog: Catalog, qtbot):  # type: ignore[no-untyped-def]
+    """The real main window over the test's library, shown and active (the library page)."""
+    from app.bootstrap import build_services
+    from views.main_window import MainWindow
+
+    services = build_services(library, catalog=catalog)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    yield window
+    services.watch.stop()
+
+
+@pytest.fixture
+def review_window(main_window):  # type: ignore[no-untyped-def]
+    """:func:`main_window` with a new review "Checkout errors" open (UTC, standard template).
+
+    Quitting with notes the library has not taken yet asks first; pytest-qt closes the window
+    before the fixtures end, so the answer is given here (a test may ask otherwise).
+    """
+    review_id = main_window.services.reviews.create(title="Checkout errors", template="standard",
+                                                    timezone="UTC")
+    main_window.open_review(review_id)
+    main_window.review_page.confirm = lambda _title, _text: True
+    return main_window

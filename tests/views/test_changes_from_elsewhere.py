@@ -5,16 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import build_services
-from models.catalog import Catalog
-from models.store import Library
 from views.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,16 +21,8 @@ CSV = ("time,text,kind,source,who\n"
 
 
 @pytest.fixture
-def window(library: Library, catalog: Catalog, qtbot: QtBot) -> Iterator[MainWindow]:
-    services = build_services(library, catalog=catalog)
-    window = MainWindow(services)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    yield window
-    services.watch.stop()
+def window(main_window: MainWindow) -> MainWindow:
+    return main_window
 
 
 def _debrief(tmp_path: Path, db_url: str, *args: str) -> subprocess.Popen[bytes]:

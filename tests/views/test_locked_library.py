@@ -11,8 +11,6 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import build_services
-from models.catalog import Catalog
 from models.errors import InvalidFieldError, StorageError
 from models.store import Library
 from views.main_window import MainWindow
@@ -21,20 +19,8 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def window(library: Library, catalog: Catalog, qtbot: QtBot) -> Iterator[MainWindow]:
-    services = build_services(library, catalog=catalog)
-    window = MainWindow(services)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    review_id = services.reviews.create(title="Checkout errors", template="standard", timezone="UTC")
-    window.open_review(review_id)
-    # pytest-qt closes the window before the lock is released: a test that failed with notes still
-    # waiting must not be asked "quit anyway?" by a dialog nobody answers.
-    window.review_page.confirm = lambda _title, _text: True  # type: ignore[method-assign]
-    yield window
+def window(review_window: MainWindow) -> MainWindow:
+    return review_window
 
 
 class _Lock:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import build_services
 from models.bundle import load_bundle_file
 from models.catalog import Catalog
 from models.store import Library
@@ -20,20 +18,8 @@ from views.main_window import MainWindow
 
 
 @pytest.fixture
-def window(library: Library, catalog: Catalog, qtbot: QtBot) -> Iterator[MainWindow]:
-    services = build_services(library, catalog=catalog)
-    window = MainWindow(services)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    review_id = services.reviews.create(title="Checkout errors", template="standard", timezone="UTC")
-    window.open_review(review_id)
-    # Closing with notes that never reached the library asks first; pytest-qt closes the window
-    # before fixtures are torn down, so the answer is given now (a test may ask otherwise).
-    window.review_page.confirm = lambda _title, _text: True  # type: ignore[method-assign]
-    yield window
+def window(review_window: MainWindow) -> MainWindow:
+    return review_window
 
 
 def _say(window: MainWindow, qtbot: QtBot, text: str) -> None:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import build_services
-from models.catalog import Catalog
-from models.store import Library
 from views.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -18,17 +13,8 @@ CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def window(library: Library, catalog: Catalog, qtbot: QtBot) -> Iterator[MainWindow]:
-    services = build_services(library, catalog=catalog)
-    window = MainWindow(services)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    review_id = services.reviews.create(title="Checkout errors", template="standard", timezone="UTC")
-    window.open_review(review_id)
-    yield window
+def window(review_window: MainWindow) -> MainWindow:
+    return review_window
 
 
 def _field(window: MainWindow):  # type: ignore[no-untyped-def]
