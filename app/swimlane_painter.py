@@ -45,6 +45,7 @@ from models.swimlane import (
     SwimlaneLayout,
     build_layout,
 )
+from models.timefmt import abbreviation, labelled
 from models.vocabulary import label
 
 #: Logical width of the report picture. :func:`render_png` scales it to the pixels
@@ -329,9 +330,7 @@ def render_png(doc: ReviewDoc, *, width: int = 1600, height: int | None = None,
 
 def event_time_text(moment: datetime, layout: SwimlaneLayout) -> str:
     """``2026-03-02 10:21:30 CET``: an event's time as the chart's axis reads it (seconds only if any)."""
-    local = moment.astimezone(layout.zone)
-    text = f"{local:%Y-%m-%d %H:%M:%S}" if local.second else f"{local:%Y-%m-%d %H:%M}"
-    return f"{text} {local.tzname() or ''}".rstrip()
+    return labelled(moment, layout.zone, seconds=True)
 
 
 def draw_shape(painter: QPainter, how: str, center: QPointF, radius: float, color: QColor, *,
@@ -686,9 +685,12 @@ def _visible_ticks(layout: SwimlaneLayout, geometry: SwimlaneGeometry,
 
 
 def _zone_caption(layout: SwimlaneLayout) -> str:
-    """``Europe/Berlin (CET)``; both abbreviations when the range crosses a change (``CEST/CET``)."""
-    names = [layout.time_at(x).astimezone(layout.zone).tzname() or "" for x in (0.0, 1.0)]
-    names = [n for n in dict.fromkeys(names) if n.isalpha() and n != layout.zone_name]
+    """``Europe/Berlin (CET)``; both abbreviations when the range crosses a change (``CEST/CET``).
+
+    A zone without a letter abbreviation shows its offset: ``Asia/Tehran (UTC+03:30)``.
+    """
+    names = [abbreviation(layout.time_at(x), layout.zone) for x in (0.0, 1.0)]
+    names = [n for n in dict.fromkeys(names) if n != layout.zone_name]
     return f"{layout.zone_name} ({'/'.join(names)})" if names else layout.zone_name
 
 

@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +42,7 @@ from models.metrics import (
     time_is_approximate,
 )
 from models.snapshot import EventRow, MeetingRow, NoteRow, ParticipantRow, ReviewDoc, ReviewReport
+from models.timefmt import as_utc, labelled
 from models.vocabulary import LEARNING_CATEGORIES, ROLES, label
 
 NOTHING = "Nothing recorded."
@@ -158,36 +159,21 @@ def clean(text: str | None) -> str:
     return xml_safe(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def _as_utc(moment: datetime) -> datetime:
-    # Snapshots are always aware; a naive time is read as UTC (how it is stored),
-    # never as the exporting computer's local time.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def zone_abbreviation(local: datetime) -> str:
-    """``CET`` where the zone has a name; ``UTC-03:00`` where it only has an offset."""
-    name = local.tzname() or ""
-    if name.isalpha():
-        return name
-    offset = local.utcoffset() or timedelta(0)
-    sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def format_time(moment: datetime | None, zone: tzinfo) -> str:
-    """``2026-03-02 10:14 CET`` in ``zone``; "unknown" when there is no time."""
+    """``2026-03-02 10:14 CET`` in ``zone``; "unknown" when there is no time.
+
+    A naive time is read as UTC (:func:`models.timefmt.as_utc`).
+    """
     if moment is None:
         return UNKNOWN
-    local = _as_utc(moment).astimezone(zone)
-    return f"{local:%Y-%m-%d %H:%M} {zone_abbreviation(local)}"
+    return labelled(as_utc(moment), zone)
 
 
 def iso_time(moment: datetime | None, zone: tzinfo) -> str | None:
     """ISO 8601 with the offset of ``zone`` (None when there is no time)."""
     if moment is None:
         return None
-    return _as_utc(moment).astimezone(zone).isoformat()
+    return as_utc(moment).astimezone(zone).isoformat()
 
 
 def format_span(start: datetime | None, end: datetime | None) -> str:
@@ -331,7 +317,7 @@ def _timeline(review: ReviewDoc, notes: tuple[NoteRow, ...]) -> list[Block]:
         if note.event_id is not None:
             about.setdefault(note.event_id, []).append(note)
     rows = []
-    for event in sorted(review.events, key=lambda e: (_as_utc(e.at), e.id)):
+    for event in sorted(review.events, key=lambda e: (as_utc(e.at), e.id)):
         what = clean(event.text)
         for note in about.get(event.id, ()):
             what += f"\n{EVENT_NOTE}{note_lead(note)}: {note_body(note)}"

@@ -21,9 +21,10 @@ from the :class:`Metric` fields.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from models.snapshot import ReviewDoc
+from models.timefmt import as_utc
 
 UNKNOWN = "unknown"
 APPROXIMATE = "≈ "
@@ -74,7 +75,7 @@ def duration_between(start: datetime | None, end: datetime | None) -> timedelta 
     """``end - start``; None when either is missing. A naive time is read as UTC (how it is stored)."""
     if start is None or end is None:
         return None
-    return _as_utc(end) - _as_utc(start)
+    return as_utc(end) - as_utc(start)
 
 
 def measure(metric_id: str, start: datetime | None, end: datetime | None, *,
@@ -104,8 +105,8 @@ def time_is_approximate(doc: ReviewDoc, field: str) -> bool:
     if moment is None:
         return False
     kind = next((m[3] for m in _METRICS if m[2] == field), None)
-    at = _as_utc(moment)
-    sources = [e for e in doc.events if _as_utc(e.at) == at and (kind is None or e.kind == kind)]
+    at = as_utc(moment)
+    sources = [e for e in doc.events if as_utc(e.at) == at and (kind is None or e.kind == kind)]
     return bool(sources) and all(e.approximate for e in sources)
 
 
@@ -178,7 +179,3 @@ def describe(metric: Metric) -> str:
 def _round_half_up(value: float) -> int:
     # round() rounds halves to even: 90 s would read "2 min" but 150 s "2 min" too.
     return int(value + 0.5)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -28,6 +28,7 @@ from functools import cached_property, lru_cache
 
 from models.metrics import time_is_approximate
 from models.snapshot import EventRow, ReviewDoc
+from models.timefmt import as_utc
 
 # ---------------------------------------------------------------- how the knowledge arrived
 
@@ -207,7 +208,7 @@ class SwimlaneLayout:
 
     def x_at(self, moment: datetime) -> float:
         """Where ``moment`` sits, as a fraction of the range (outside 0..1 when outside it)."""
-        return (_as_utc(moment) - self.start) / self.span
+        return (as_utc(moment) - self.start) / self.span
 
     def time_at(self, x: float) -> datetime:
         """The moment at fraction ``x`` of the range (UTC)."""
@@ -284,7 +285,7 @@ def build_layout(doc: ReviewDoc, *, milestones: bool = True) -> SwimlaneLayout:
         if person.name not in lane_of:
             lane_of[person.name] = len(lanes)
             lanes.append(Lane(f"participant:{person.id}", person.name, person.roles, person.id))
-    events = sorted(doc.events, key=lambda e: (_as_utc(e.at), e.id))
+    events = sorted(doc.events, key=lambda e: (as_utc(e.at), e.id))
     for event in events:
         for name in event.participants:
             # A name that is not (or no longer) a participant still gets a lane of its own.
@@ -293,11 +294,11 @@ def build_layout(doc: ReviewDoc, *, milestones: bool = True) -> SwimlaneLayout:
                 lanes.append(Lane(f"name:{name}", name))
 
     shown = [
-        (field, name, _as_utc(moment))
+        (field, name, as_utc(moment))
         for field, name in (MILESTONES if milestones else ())
         if (moment := getattr(doc, field)) is not None
     ]
-    moments = [_as_utc(e.at) for e in events] + [moment for _, _, moment in shown]
+    moments = [as_utc(e.at) for e in events] + [moment for _, _, moment in shown]
     start, end = _range(moments, doc)
     span = end - start
 
@@ -310,7 +311,7 @@ def build_layout(doc: ReviewDoc, *, milestones: bool = True) -> SwimlaneLayout:
         in_lanes = list(dict.fromkeys(lane_of[name] for name in event.participants))
         if not in_lanes or how in MACHINE_SOURCES:
             in_lanes.insert(0, 0)
-        x = x_at(_as_utc(event.at))
+        x = x_at(as_utc(event.at))
         marks.extend(Mark(event, lane, x, how) for lane in in_lanes)
     placed = tuple(
         Milestone(field, name, moment, x_at(moment), time_is_approximate(doc, field))
@@ -346,7 +347,7 @@ def min_view_span(layout: SwimlaneLayout, shortest: timedelta = timedelta(minute
 
 def date_label(moment: datetime, zone: tzinfo, *, weekday: bool = True) -> str:
     """``Mon 2 Mar`` in ``zone`` (English names, whatever the machine's locale)."""
-    local = _as_utc(moment).astimezone(zone)
+    local = as_utc(moment).astimezone(zone)
     text = f"{local.day} {_MONTHS[local.month - 1]}"
     return f"{_WEEKDAYS[local.weekday()]} {text}" if weekday else text
 
@@ -357,7 +358,7 @@ def _range(moments: list[datetime], doc: ReviewDoc) -> tuple[datetime, datetime]
     if moments:
         first, last = min(moments), max(moments)
     else:
-        anchor = _as_utc(doc.started_at or doc.created_at)
+        anchor = as_utc(doc.started_at or doc.created_at)
         first = last = anchor
     if last - first < MIN_SPAN:
         middle = first + (last - first) / 2
@@ -408,7 +409,3 @@ def _ticks(layout: SwimlaneLayout, start: datetime, end: datetime, max_ticks: in
             previous_day = day
         naive += step
     return tuple(ticks)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

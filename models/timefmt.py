@@ -1,12 +1,32 @@
 """How stored moments read on screen: the review's wall clock, and time since the incident started.
 
 Pure functions of aware datetimes and a zone, so views, exports and tests
-agree to the character. Storage is UTC; these are for display only.
+agree to the character. Storage is UTC; these are for display only. The
+reports, the library list, the chart painter and the timeline editor all
+format through this module; none of them calls ``strftime("%Z")``, ``"%z"``
+or ``tzname()`` by hand.
+
+One spelling for a zone, wherever a person reads it:
+
+* the zone's letter abbreviation at that moment when it has one: ``CET``,
+  ``CEST``, ``UTC``, ``GMT`` (:func:`abbreviation`);
+* otherwise its UTC offset, as ``UTC+03:30`` / ``UTC-03:00``, and plain ``UTC``
+  for a zero offset (:func:`utc_offset`). Asia/Tehran therefore reads
+  ``UTC+03:30`` in the reports, the library list, the chart and the editor,
+  never ``+0330`` (what ``%Z`` gives) nor ``+03:30``.
+
+The bare ISO offset ``+03:30`` (:func:`models.timeparse.format_offset`) is kept
+only for text that is machine-read or meant to be typed back: ISO 8601 times
+in exports, and the fold disambiguation of :func:`format_entry` (``02:30+01:00``),
+which :func:`models.timeparse.parse_time` reads.
+
+A naive datetime is a bug everywhere except at :func:`as_utc`, the one helper
+that reads a naive time as UTC (how it is stored) for code handed such values.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from models.timeparse import format_offset
 
@@ -15,6 +35,18 @@ MINUS = "\u2212"
 
 #: Prefix for a time that is an estimate: "≈ 14:05".
 APPROXIMATE = "\u2248 "
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive time is read as UTC (how it is stored), never as local time."""
+    return moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def utc_offset(offset: timedelta | None) -> str:
+    """A UTC offset as a person reads it: "UTC+03:30", "UTC-03:00"; "UTC" for zero (or None)."""
+    if not offset:
+        return "UTC"
+    return "UTC" + format_offset(offset)
 
 
 def relative(moment: datetime, start: datetime | None) -> str:
@@ -46,13 +78,29 @@ def is_ambiguous(moment: datetime, zone: tzinfo) -> bool:
 
 
 def abbreviation(moment: datetime, zone: tzinfo) -> str:
-    """The zone's name for its offset at ``moment`` ("CEST", "CET"), or the offset ("+05:45")."""
+    """The zone's name for its offset at ``moment`` ("CEST", "CET"), or the offset ("UTC+05:45").
+
+    Only a name made of letters counts: tz database names such as "+0330" or
+    "-03" are offsets in disguise and read as :func:`utc_offset`.
+    """
     _require_aware(moment)
     local = moment.astimezone(zone)
-    name = local.tzname()
-    if not name or name[0] in "+-":
-        return format_offset(local.utcoffset())
+    name = local.tzname() or ""
+    if not name.isalpha():
+        return utc_offset(local.utcoffset())
     return name
+
+
+def labelled(moment: datetime, zone: tzinfo, *, seconds: bool = False) -> str:
+    """``moment`` in ``zone`` with the zone named: "2026-03-02 10:14 CET", "2026-03-02 13:44 UTC+03:30".
+
+    With ``seconds``, ":SS" is added when the moment is not on the minute
+    ("2026-03-02 10:21:30 CET").
+    """
+    _require_aware(moment)
+    local = moment.astimezone(zone)
+    text = f"{local:%Y-%m-%d %H:%M:%S}" if seconds and local.second else f"{local:%Y-%m-%d %H:%M}"
+    return f"{text} {abbreviation(moment, zone)}"
 
 
 def wall_clock(moment: datetime, zone: tzinfo, *, with_date: bool = True) -> str:

@@ -41,6 +41,7 @@ from models.anonymize import room_speaker, room_text
 from models.catalog import Template
 from models.errors import DomainError, StorageError
 from models.snapshot import NoteRow, ReviewDoc
+from models.timefmt import APPROXIMATE, wall_clock
 from models.vocabulary import NOTE_KINDS, label
 from views.capture_bar import CaptureBar
 from views.context_cards_widget import ContextCardsWidget
@@ -564,9 +565,9 @@ class ReviewPage(QWidget):
         roles = bool(self._services.settings.get("show_roles"))
         event_text = ""
         if event is not None:
-            when = event.at.astimezone(self.doc.zone()).strftime("%H:%M")
+            when = wall_clock(event.at, self.doc.zone(), with_date=False)
             what = room_text(event.text, self.doc, roles)
-            event_text = f"{'≈ ' if event.approximate else ''}{when}  {what}"
+            event_text = f"{APPROXIMATE if event.approximate else ''}{when}  {what}"
         notes = tuple(replace(n, text=room_text(n.text, self.doc, roles))
                       for n in self.doc.notes_for_phase(phase.id, include_private=False))
         speakers = {n.id: who for n in notes if (who := room_speaker(n, self.doc, roles))}

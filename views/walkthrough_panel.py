@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.review_service import ReviewService
 from models.errors import DomainError
 from models.snapshot import EventRow, ReviewDoc
-from models.timefmt import relative
+from models.timefmt import APPROXIMATE, relative, wall_clock
 from models.timeparse import format_local, parse_time
 from models.vocabulary import label
 from views.style import accent
@@ -180,8 +180,7 @@ class WalkthroughPanel(QWidget):
                                       "timeline from the File menu."))
             return
         zone = self._doc.zone()
-        local = event.at.astimezone(zone)
-        when = ("≈ " if event.approximate else "") + local.strftime("%H:%M")
+        when = (APPROXIMATE if event.approximate else "") + wall_clock(event.at, zone, with_date=False)
         offset = relative(event.at, self._doc.started_at)
         details = [label(event.kind)]
         if event.source:

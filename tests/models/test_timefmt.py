@@ -8,7 +8,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models.errors import InvalidFieldError
-from models.timefmt import abbreviation, format_entry, is_ambiguous, relative, wall_clock
+from models.timefmt import (
+    abbreviation,
+    as_utc,
+    format_entry,
+    is_ambiguous,
+    labelled,
+    relative,
+    utc_offset,
+    wall_clock,
+)
 from models.timeparse import candidates, parse_time
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -73,8 +82,45 @@ def test_wall_clock_names_the_zone_only_where_the_reading_repeats(moment: dateti
 
 def test_abbreviation_falls_back_to_the_offset() -> None:
     """Zones without a letter abbreviation show their offset."""
-    assert abbreviation(datetime(2026, 1, 1, tzinfo=UTC), ZoneInfo("Asia/Kathmandu")) == "+05:45"
+    assert abbreviation(datetime(2026, 1, 1, tzinfo=UTC), ZoneInfo("Asia/Kathmandu")) == "UTC+05:45"
+    assert abbreviation(datetime(2026, 1, 1, tzinfo=UTC), ZoneInfo("Asia/Tehran")) == "UTC+03:30"
+    assert abbreviation(datetime(2026, 3, 2, tzinfo=UTC), ZoneInfo("America/Sao_Paulo")) == "UTC-03:00"
     assert abbreviation(datetime(2026, 1, 1, tzinfo=UTC), BERLIN) == "CET"
+    assert abbreviation(datetime(2026, 1, 1, tzinfo=UTC), UTC) == "UTC"
+
+
+@pytest.mark.parametrize(("offset", "expected"), [
+    (timedelta(hours=3, minutes=30), "UTC+03:30"),
+    (-timedelta(hours=3), "UTC-03:00"),
+    (-timedelta(hours=9, minutes=30), "UTC-09:30"),
+    (timedelta(0), "UTC"),
+    (None, "UTC"),
+])
+def test_utc_offset_has_one_spelling(offset: timedelta | None, expected: str) -> None:
+    """Offsets read "UTC+03:30" / "UTC-03:00", and a zero offset plain "UTC"."""
+    assert utc_offset(offset) == expected
+
+
+def test_labelled_names_the_zone_and_shows_seconds_only_when_asked() -> None:
+    """"2026-03-02 12:44 UTC+03:30"; ":SS" only with ``seconds`` and off the minute."""
+    tehran = ZoneInfo("Asia/Tehran")
+    assert labelled(datetime(2026, 3, 2, 9, 14, 30, tzinfo=UTC), tehran) == "2026-03-02 12:44 UTC+03:30"
+    off_the_minute = datetime(2026, 3, 2, 9, 14, 30, tzinfo=UTC)
+    assert labelled(off_the_minute, BERLIN, seconds=True) == "2026-03-02 10:14:30 CET"
+    assert labelled(datetime(2026, 3, 2, 9, 14, tzinfo=UTC), BERLIN, seconds=True) == "2026-03-02 10:14 CET"
+    with pytest.raises(ValueError, match="naive"):
+        labelled(datetime(2026, 3, 2, 9, 14), BERLIN)
+
+
+def test_as_utc_converts_aware_times_and_reads_naive_ones_as_utc() -> None:
+    """Aware times are converted to UTC (same instant); naive ones are taken as UTC, not local time."""
+    berlin = datetime(2026, 3, 2, 10, 14, tzinfo=BERLIN)
+    assert as_utc(berlin) == datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
+    assert as_utc(berlin).tzinfo is UTC
+    assert as_utc(datetime(2026, 3, 2, 9, 14)) == datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
+    assert as_utc(datetime(2026, 3, 2, 9, 14)).tzinfo is UTC
+    already = datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
+    assert as_utc(already) == already
 
 
 def test_is_ambiguous_only_inside_the_fold() -> None:

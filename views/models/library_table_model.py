@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QApplication
 
 from models.snapshot import ReviewSummary
+from models.timefmt import labelled
 from models.vocabulary import label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 
@@ -66,7 +67,7 @@ class LibraryTableModel(QAbstractTableModel):
             if column == self.COL_STARTED:
                 if row.started_at is None:
                     return "—"
-                return row.started_at.astimezone(row.zone()).strftime("%Y-%m-%d %H:%M %Z")
+                return labelled(row.started_at, row.zone())
             if column == self.COL_SEVERITY:
                 return row.severity or "—"
             if column == self.COL_STATUS:
@@ -81,13 +82,8 @@ class LibraryTableModel(QAbstractTableModel):
             return QApplication.translate("LibraryTableModel", "No start time yet (set it in level setting)")
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STATUS and row.upcoming is not None:
             return QApplication.translate("LibraryTableModel", "Upcoming: actions meeting on %1").replace(
-                "%1", self._when(row, "%Y-%m-%d %H:%M %Z"))
+                "%1", labelled(row.upcoming, row.zone()))
         return None
-
-    @staticmethod
-    def _when(row: ReviewSummary, pattern: str) -> str:
-        assert row.upcoming is not None
-        return row.upcoming.astimezone(row.zone()).strftime(pattern)
 
     def _status_text(self, row: ReviewSummary) -> str:
         """``Reviewed · actions meeting Thu 5 Mar 10:00`` (the review's timezone) while one is upcoming."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from models.snapshot import NoteRow
+from models.timefmt import wall_clock
 from models.vocabulary import label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 
@@ -143,7 +144,7 @@ class NotesTableModel(QAbstractTableModel):
             if column == self.COL_TIME:
                 if row.said_at is None:
                     return ""
-                return row.said_at.astimezone(self._zone).strftime("%H:%M")
+                return wall_clock(row.said_at, self._zone or UTC, with_date=False)
             if column == self.COL_KIND:
                 return QApplication.translate("vocabulary", label(row.kind))
             if column == self.COL_SPEAKER:

@@ -26,7 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from models.errors import InvalidFieldError
 from models.snapshot import EventRow
-from models.timefmt import APPROXIMATE, format_entry, relative, wall_clock
+from models.timefmt import APPROXIMATE, format_entry, relative, utc_offset, wall_clock
 from models.timeparse import parse_time
 from models.vocabulary import EVENT_KINDS, label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
@@ -486,9 +486,9 @@ class TimelineTableModel(QAbstractTableModel):
     def _tooltip(self, event: EventRow, column: int) -> str | None:
         if column == self.COL_TIME:
             local = event.at.astimezone(self._zone)
-            text = _tr("{local} in {zone} (UTC{offset}) · {utc} UTC").format(
+            text = _tr("{local} in {zone} ({offset}) · {utc} UTC").format(
                 local=local.strftime("%Y-%m-%d %H:%M:%S"), zone=self._zone.key,
-                offset=local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:],
+                offset=utc_offset(local.utcoffset()),
                 utc=event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"))
             return text + (" · " + _tr("estimated") if event.approximate else "")
         if column == self.COL_TEXT:
