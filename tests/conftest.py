@@ -137,20 +137,27 @@ def pg_url(pg_admin_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
-def main_window(library: Library, catalog: Catalog, qtbot):  # type: ignore[no-untyped-def]
-    """The real main window over the test's library, shown and active (the library page)."""
+def services(library: Library, catalog: Catalog, qapp):  # type: ignore[no-untyped-def]
+    """Every service of the app over the test's library (a QApplication exists)."""
     from app.bootstrap import build_services
+
+    built = build_services(library, catalog=catalog)
+    yield built
+    built.watch.stop()
+
+
+@pytest.fixture
+def main_window(services, qtbot):  # type: ignore[no-untyped-def]
+    """The real main window over the test's library, shown and active (the library page)."""
     from views.main_window import MainWindow
 
-    services = build_services(library, catalog=catalog)
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     with qtbot.waitActive(window):
         window.activateWindow()
-    yield window
-    services.watch.stop()
+    return window
 
 
 @pytest.fixture

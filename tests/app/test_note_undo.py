@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.bootstrap import Services, build_services
+from app.bootstrap import Services
 from app.undo import (
     AddNoteCommand,
     DeleteActionCommand,
@@ -17,16 +17,9 @@ from app.undo import (
     EditNoteCommand,
     PromoteCommand,
 )
-from models.catalog import Catalog
 from models.errors import DomainError
-from models.store import Library
 
 SAID = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog, qapp: object) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from time import monotonic
 
 import pytest
 
-from app.bootstrap import Services, build_services
+from app.bootstrap import Services
 from app.pending_writes import (
     ATTEMPT_WAIT_MS,
     PendingNote,
@@ -19,16 +19,10 @@ from app.pending_writes import (
     with_pending_notes,
 )
 from app.undo import AddNoteCommand, PromoteCommand, push_written
-from models.catalog import Catalog
 from models.errors import DomainError, StorageError
 from models.store import Library
 
 SAID = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog, qapp: object) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture

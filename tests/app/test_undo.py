@@ -7,19 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Services, build_services
+from app.bootstrap import Services
 from app.undo import AddEventCommand, DeleteEventCommand, EditEventCommand, UndoConflictError
-from models.catalog import Catalog
 from models.errors import DomainError
 from models.snapshot import EventRow
-from models.store import Library
 
 PUSH = datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog, qapp: object) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture
