@@ -145,7 +145,7 @@ def _report(library: Library, catalog: Catalog, review_id: int, *, anonymize: bo
 def render_chart(doc: ReviewDoc) -> bytes | None:
     """The review's chart as PNG bytes; None when it has no events to draw."""
     # Imported here: bundle exports and the command line's other commands never load Qt.
-    from app.swimlane_painter import render_png
+    from exports.swimlane_painter import render_png
 
     return render_png(doc, width=CHART_WIDTH)
 

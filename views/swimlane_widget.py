@@ -1,6 +1,6 @@
 """Who knew what when: the swimlane chart of one review, to zoom, pan, hover and click.
 
-The picture is the one the reports carry (drawn by ``app.swimlane_painter``);
+The picture is the one the reports carry (drawn by ``exports.swimlane_painter``);
 this widget adds the interaction. Wheel or +/- zoom around the pointer (or the
 middle), dragging or the arrow keys pan, 0 shows everything again; hovering a
 mark shows its event, clicking it emits :attr:`SwimlaneWidget.event_clicked`.
@@ -25,13 +25,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
-from app.swimlane_painter import (
+from exports.swimlane_layout import SwimlaneGeometry, SwimlaneStyle, SwimlaneTexts, event_time_text
+from exports.swimlane_painter import (
     SwimlaneColors,
-    SwimlaneGeometry,
-    SwimlaneStyle,
-    SwimlaneTexts,
     draw_shape,
-    event_time_text,
     natural_height,
     paint_swimlanes,
     swimlane_geometry,

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 
-from app.swimlane_painter import _zone_caption, event_time_text
 from exports.markdown_report import to_markdown
+from exports.swimlane_layout import event_time_text, zone_caption
 from models.catalog import load_catalog
 from models.snapshot import EventRow, ReviewDoc, ReviewReport, ReviewSummary
 from models.swimlane import build_layout
@@ -69,4 +69,4 @@ def test_chart_spells_the_offset_the_same_way(qapp: object) -> None:
     layout = build_layout(doc)
     assert event_time_text(MOMENT, layout) == f"2026-03-02 12:44 {SPELLING}"
     assert event_time_text(doc.events[1].at, layout) == f"2026-03-02 13:10:30 {SPELLING}"
-    assert _zone_caption(layout) == f"{TEHRAN} ({SPELLING})"
+    assert zone_caption(layout) == f"{TEHRAN} ({SPELLING})"

@@ -14,10 +14,10 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
-from app.swimlane_painter import (
+from exports.swimlane_layout import SwimlaneGeometry
+from exports.swimlane_painter import (
     REPORT_WIDTH,
     SwimlaneColors,
-    SwimlaneGeometry,
     natural_height,
     paint_swimlanes,
     render_png,
@@ -194,8 +194,8 @@ def test_renders_without_a_running_application(tmp_path: Path) -> None:
     script.write_text(
         "import sys\n"
         "from PySide6.QtCore import QCoreApplication\n"
-        "from tests.app.test_swimlane_painter import review\n"
-        "from app.swimlane_painter import render_png\n"
+        "from tests.exports.test_swimlane_painter import review\n"
+        "from exports.swimlane_painter import render_png\n"
         "png = render_png(review(), width=600)\n"
         "assert QCoreApplication.instance() is None, 'the temporary application is gone'\n"
         "png_again = render_png(review(), width=600)\n"
@@ -214,8 +214,8 @@ def test_renders_with_a_dead_display(tmp_path: Path) -> None:
     """A DISPLAY that points at no X server does not abort the process: the picture needs no window."""
     script = tmp_path / "render.py"
     script.write_text(
-        "from tests.app.test_swimlane_painter import review\n"
-        "from app.swimlane_painter import render_png\n"
+        "from tests.exports.test_swimlane_painter import review\n"
+        "from exports.swimlane_painter import render_png\n"
         "print(len(render_png(review(), width=600) or b''))\n",
         encoding="utf-8",
     )
