@@ -14,9 +14,11 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 
 from app.capture_service import CaptureService
+from app.changes import ChangeHub, Origin, ReviewChanges
 from app.clock import Clock, system_clock
 from app.library_watch import LibraryWatch
 from app.meeting_controller import MeetingController
+from app.open_review import OpenReview
 from app.prompt_deck_controller import PromptDeckController
 from app.review_service import ReviewService
 from app.settings import Settings
@@ -45,6 +47,10 @@ class Services:
     prompts: PromptDeckController
     #: Changes other programs make to the library (started by the window, see app/library_watch.py).
     watch: LibraryWatch
+    #: Every commit's change set, ours and (through the watch) other programs'.
+    changes: ChangeHub
+    #: The open review: its one snapshot, kept current by the change sets (see app/open_review.py).
+    current: OpenReview
     #: What was wrong with the user's prompts.yaml (the built-in bank is used without it).
     prompt_problems: tuple[str, ...] = ()
     #: The blameless language coach's rules, and what was wrong with the user's language.yaml.
@@ -58,22 +64,28 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
     prompt_problems: tuple[str, ...] = ()
     if bank is None:
         bank, prompt_problems = load_prompt_bank(config_dir())
-    reviews = ReviewService(library, catalog, parent, clock=clock)
+    changes = ChangeHub(parent)
     watch = LibraryWatch(library, parent)
-    # Changes from elsewhere take the paths our own writes take: the same signals, the same refreshes.
-    watch.library_changed.connect(reviews.library_changed)
-    watch.review_changed.connect(reviews.notify_changed)
+    # Changes from elsewhere take the path our own writes take: a change set on the same hub.
+    watch.library_changed.connect(
+        lambda: changes.announce(ReviewChanges(None, Origin.ELSEWHERE, library=True)))
+    watch.review_changed.connect(lambda review_id: changes.announce(
+        ReviewChanges.everything(review_id, Origin.ELSEWHERE)))
+    meeting = MeetingController(library, catalog, clock, parent)
+    prompts = PromptDeckController(library, catalog, bank, clock, parent)
     return Services(
         library=library,
         catalog=catalog,
-        reviews=reviews,
-        capture=CaptureService(library, clock, parent),
-        meeting=MeetingController(library, catalog, clock, parent),
+        reviews=ReviewService(library, catalog, parent, clock=clock, changes=changes),
+        capture=CaptureService(library, clock, parent, changes=changes),
+        meeting=meeting,
         settings=Settings(config_dir() / "settings.json", parent),
-        imports=TimelineImportService(library, catalog, reviews, parent),
+        imports=TimelineImportService(library, catalog, changes, parent),
         undo=create_undo_stack(parent),
-        prompts=PromptDeckController(library, catalog, bank, clock, parent),
+        prompts=prompts,
         watch=watch,
+        changes=changes,
+        current=OpenReview(library, changes, controllers=(prompts, meeting), watch=watch, parent=parent),
         prompt_problems=prompt_problems,
         language_rules=load_language_rules(config_dir()),
     )

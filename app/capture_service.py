@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from sqlalchemy.orm import Session
 
+from app.changes import ChangeHub, ReviewChanges
 from app.clock import Clock, system_clock
 from models import notes
 from models.entities import Note
@@ -20,24 +21,17 @@ from models.store import Library
 class CaptureService(QObject):
     """Adds, edits and deletes notes; promotes them; edits learnings and actions.
 
-    Each call commits before it returns, so a note is safe the moment Enter is pressed.
-
-    Signals:
-        note_added(int, int): review id, note id.
-        note_changed(int, int): review id, note id.
-        note_deleted(int, int): review id, note id.
-        outcomes_changed(int): the learnings or actions of this review changed.
+    Each call commits before it returns, so a note is safe the moment Enter is
+    pressed, then announces one :class:`ReviewChanges` on :attr:`changes`
+    carrying the note as stored (Enter is one transaction: nobody reads it back).
     """
 
-    note_added = Signal(int, int)
-    note_changed = Signal(int, int)
-    note_deleted = Signal(int, int)
-    outcomes_changed = Signal(int)
-
-    def __init__(self, library: Library, clock: Clock = system_clock, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, clock: Clock = system_clock, parent: QObject | None = None, *,
+                 changes: ChangeHub | None = None) -> None:
         super().__init__(parent)
         self._library = library
         self._clock = clock
+        self.changes = changes if changes is not None else ChangeHub(self)
         #: Ids given to restored items whose own id was taken: (kind, old id) → new id.
         self._moved: dict[tuple[str, int], int] = {}
 
@@ -51,7 +45,7 @@ class CaptureService(QObject):
         fields.setdefault("said_at", self._clock())
         with self._library.begin() as session:
             row = note_row(notes.add_note(session, review_id, phase=phase, text=text, kind=kind, **fields))
-        self.note_added.emit(review_id, row.id)
+        self.changes.announce(ReviewChanges(review_id, notes=(row,)))
         return row
 
     def notes(self, review_id: int) -> tuple[NoteRow, ...]:
@@ -73,11 +67,8 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             self._check_owner(session, review_id, note_id)
             row = note_row(notes.update_note(session, note_id, **fields))
-        self.note_changed.emit(review_id, note_id)
+        self.changes.announce(ReviewChanges(review_id, notes=(row,)))
         return row
-
-    def delete_note(self, review_id: int, note_id: int) -> None:
-        self.remove_note(review_id, note_id)
 
     # undo support: deletes that return what they removed, and restores that put it back
     def resolve(self, kind: str, item_id: int) -> int:
@@ -99,9 +90,8 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             self._check_owner(session, review_id, note_id)
             deleted = notes.remove_note(session, note_id)
-        self.note_deleted.emit(review_id, note_id)
-        if deleted.learning_ids or deleted.action_ids:
-            self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, notes_removed=frozenset({note_id}),
+                                        outcomes=bool(deleted.learning_ids or deleted.action_ids)))
         return deleted
 
     def restore_note(self, deleted: DeletedNote) -> NoteRow:
@@ -109,9 +99,8 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             row = note_row(notes.restore_note(session, deleted))
         self._record_move("note", deleted.row.id, row.id)
-        self.note_added.emit(deleted.review_id, row.id)
-        if deleted.learning_ids or deleted.action_ids:
-            self.outcomes_changed.emit(deleted.review_id)
+        self.changes.announce(ReviewChanges(deleted.review_id, notes=(row,),
+                                        outcomes=bool(deleted.learning_ids or deleted.action_ids)))
         return row
 
     def get_learning(self, learning_id: int) -> LearningRow:
@@ -127,7 +116,7 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             row = notes.get_learning_row(session, learning_id)
             notes.delete_learning(session, learning_id)
-        self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, outcomes=True))
         return row
 
     def restore_learning(self, review_id: int, row: LearningRow) -> int:
@@ -135,7 +124,7 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             learning_id = notes.restore_learning(session, review_id, row).id
         self._record_move("learning", row.id, learning_id)
-        self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, outcomes=True))
         return learning_id
 
     def remove_action(self, review_id: int, action_id: int) -> ActionRow:
@@ -143,7 +132,7 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             row = notes.get_action_row(session, action_id)
             notes.delete_action(session, action_id)
-        self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, outcomes=True))
         return row
 
     def restore_action(self, review_id: int, row: ActionRow) -> int:
@@ -151,46 +140,36 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             action_id = notes.restore_action(session, review_id, row).id
         self._record_move("action", row.id, action_id)
-        self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, outcomes=True))
         return action_id
 
     def promote_to_learning(self, review_id: int, note_id: int, *, category: str = "technical") -> int:
         with self._library.begin() as session:
             learning_id = notes.promote_to_learning(session, note_id, category=category).id
-        self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, outcomes=True))
         return learning_id
 
     def promote_to_action(self, review_id: int, note_id: int) -> int:
         with self._library.begin() as session:
             action_id = notes.promote_to_action(session, note_id).id
-        self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, outcomes=True))
         return action_id
 
     def add_learning(self, review_id: int, *, text: str, category: str = "technical") -> int:
         with self._library.begin() as session:
             learning_id = notes.add_learning(session, review_id, text=text, category=category).id
-        self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, outcomes=True))
         return learning_id
 
     def update_learning(self, review_id: int, learning_id: int, **fields: Any) -> None:
         with self._library.begin() as session:
             notes.update_learning(session, learning_id, **fields)
-        self.outcomes_changed.emit(review_id)
-
-    def delete_learning(self, review_id: int, learning_id: int) -> None:
-        with self._library.begin() as session:
-            notes.delete_learning(session, learning_id)
-        self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, outcomes=True))
 
     def update_action(self, review_id: int, action_id: int, **fields: Any) -> None:
         with self._library.begin() as session:
             notes.update_action(session, action_id, **fields)
-        self.outcomes_changed.emit(review_id)
-
-    def delete_action(self, review_id: int, action_id: int) -> None:
-        with self._library.begin() as session:
-            notes.delete_action(session, action_id)
-        self.outcomes_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, outcomes=True))
 
     @staticmethod
     def _check_owner(session: Session, review_id: int, note_id: int) -> None:

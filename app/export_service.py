@@ -6,6 +6,7 @@ import glob
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exports.common import ReportOptions as ReportOptions
 from exports.errors import ReportTemplateError as ReportTemplateError
@@ -14,6 +15,9 @@ from models.catalog import Catalog
 from models.errors import InvalidFieldError, NotFoundError
 from models.snapshot import ReviewDoc, ReviewReport, load_review
 from models.store import Library
+
+if TYPE_CHECKING:  # the command line exports without loading Qt: the workers are imported when used
+    from app.background import Operation, OperationContext
 
 #: format id → (label, suffix). The order is the order of the Export dialog's filters.
 FORMATS: dict[str, tuple[str, str]] = {
@@ -87,10 +91,49 @@ def export_review(library: Library, catalog: Catalog, review_id: int, fmt: str, 
     report, HTML inlines it.
     """
     refuse_library_files(library, path)
+    _export(library, catalog, review_id, fmt, path, anonymize=anonymize,
+            options=options or ReportOptions(include_private=include_private), docx_template=docx_template)
+
+
+#: What an export in the background is doing, by the number its progress reports.
+EXPORT_STEPS = ("Reading the review…", "Drawing the chart…", "Writing the file…")
+
+
+def export_in_background(library: Library, catalog: Catalog, review_id: int, fmt: str, path: Path, *,
+                         anonymize: bool = False, options: ReportOptions | None = None,
+                         docx_template: Path | None = None) -> Operation[Path]:
+    """:func:`export_review` as an operation to start: its steps are progress (see :data:`EXPORT_STEPS`).
+
+    The library's own files are refused here, at once, on the caller's thread.
+    A cancel stops it before the file is written (the write itself, a moment,
+    is not interrupted: a report is whole or not there).
+    """
+    from app.background import Operation
+
+    refuse_library_files(library, path)
+    chosen = options or ReportOptions()
+
+    def work(context: OperationContext) -> Path:
+        _export(library, catalog, review_id, fmt, path, anonymize=anonymize, options=chosen,
+                docx_template=docx_template, context=context)
+        return path
+
+    return Operation(work)
+
+
+def _export(library: Library, catalog: Catalog, review_id: int, fmt: str, path: Path, *, anonymize: bool,
+            options: ReportOptions, docx_template: Path | None,
+            context: OperationContext | None = None) -> None:
+    step = context.report if context is not None else (lambda _done: None)
     writer = _writer(fmt, docx_template)
-    options = options or ReportOptions(include_private=include_private)
-    writer(_report(library, catalog, review_id, anonymize=anonymize,
-                   chart=fmt in CHART_FORMATS and options.shows_chart), path, options)
+    step(0)
+    doc = _read(library, review_id, anonymize=anonymize)
+    chart = None
+    if fmt in CHART_FORMATS and options.shows_chart:
+        step(1)
+        chart = render_chart(doc)
+    step(2)  # the last moment a cancel stops it
+    writer(ReviewReport.build(doc, catalog, chart), path, options)
 
 
 def refuse_library_files(library: Library, output: Path) -> None:
@@ -123,23 +166,68 @@ def refuse_library_files(library: Library, output: Path) -> None:
 def preview_html(library: Library, catalog: Catalog, review_id: int, *, options: ReportOptions | None = None,
                  anonymize: bool = False, include_private: bool = False) -> str:
     """The HTML report of review ``review_id`` as :func:`export_review` would write it, for a preview."""
-    from exports.html_report import to_html
 
     options = options or ReportOptions(include_private=include_private)
-    return to_html(_report(library, catalog, review_id, anonymize=anonymize, chart=options.shows_chart),
-                   options=options)
+    return PreviewSource(library, catalog, review_id).html(options, anonymize=anonymize)
 
 
-def _report(library: Library, catalog: Catalog, review_id: int, *, anonymize: bool,
-            chart: bool) -> ReviewReport:
-    """The review as a report (names replaced by roles with ``anonymize``), with its chart if asked."""
+def _read(library: Library, review_id: int, *, anonymize: bool) -> ReviewDoc:
+    """The review as stored (names replaced by roles with ``anonymize``)."""
     with library.begin() as session:
         doc = load_review(session, review_id)
     if doc is None:
         raise NotFoundError("review", review_id)
-    if anonymize:
-        doc = anonymized(doc)
-    return ReviewReport.build(doc, catalog, render_chart(doc) if chart else None)
+    return anonymized(doc) if anonymize else doc
+
+
+class PreviewSource:
+    """One review, read once, for the export dialog's previews as the options change.
+
+    The review is read on the first preview; the chart is drawn once for real
+    names and once for roles, when first shown. Each preview is then only the
+    HTML of the options chosen. Used from one worker at a time (the dialog
+    starts a preview only when the last one ended).
+    """
+
+    def __init__(self, library: Library, catalog: Catalog, review_id: int) -> None:
+        self._library = library
+        self._catalog = catalog
+        self._review_id = review_id
+        self._docs: dict[bool, ReviewDoc] = {}
+        self._charts: dict[bool, bytes | None] = {}
+        #: How many times the review was read (for tests).
+        self.reads = 0
+
+    def html(self, options: ReportOptions, *, anonymize: bool) -> str:
+        """The HTML report as :func:`export_review` would write it with these options."""
+        from exports.html_report import to_html
+
+        doc = self._doc(anonymize)
+        chart = None
+        if options.shows_chart:
+            if anonymize not in self._charts:
+                self._charts[anonymize] = render_chart(doc)
+            chart = self._charts[anonymize]
+        return to_html(ReviewReport.build(doc, self._catalog, chart), options=options)
+
+    def in_background(self, options: ReportOptions, *, anonymize: bool) -> Operation[str]:
+        """:meth:`html` on a worker."""
+        from app.background import Operation
+
+        def work(context: OperationContext) -> str:
+            html = self.html(options, anonymize=anonymize)
+            context.check()
+            return html
+
+        return Operation(work)
+
+    def _doc(self, anonymize: bool) -> ReviewDoc:
+        if False not in self._docs:
+            self._docs[False] = _read(self._library, self._review_id, anonymize=False)
+            self.reads += 1
+        if anonymize and True not in self._docs:
+            self._docs[True] = anonymized(self._docs[False])
+        return self._docs[anonymize]
 
 
 def render_chart(doc: ReviewDoc) -> bytes | None:

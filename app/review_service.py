@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 
+from app.changes import ChangeHub, ReviewChanges
 from app.clock import Clock, system_clock
 from models import attendance, reviews, timeline
 from models.bundle import import_bundle, load_bundle_file
@@ -20,28 +21,21 @@ from models.timeline import DeletedEvent
 class ReviewService(QObject):
     """Creates, reads, changes and deletes reviews, participants and timeline events.
 
-    Every write is one committed transaction; signals are emitted after the commit.
-
-    Signals:
-        library_changed(): a review was created, deleted, or its library row changed.
-        review_changed(int): the facts, participants or timeline of this review changed.
-        event_changed(int, int): review id, event id: one event was added, changed or deleted
-            (``get_event`` tells which; None means gone). Emitted just before the
-            ``review_changed`` of the same write, so a timeline can update one row.
-        review_deleted(int): this review is gone.
+    Every write is one committed transaction; after the commit it announces
+    one :class:`ReviewChanges` on :attr:`changes` (shared by every service of a
+    window), carrying the rows it wrote so nobody reads them again.
     """
 
-    library_changed = Signal()
-    review_changed = Signal(int)
-    event_changed = Signal(int, int)
-    review_deleted = Signal(int)
+    #: Fields of a review that the library list shows.
+    LISTED = frozenset({"title", "severity", "status", "started_at", "kind", "timezone"})
 
     def __init__(self, library: Library, catalog: Catalog, parent: QObject | None = None, *,
-                 clock: Clock = system_clock) -> None:
+                 clock: Clock = system_clock, changes: ChangeHub | None = None) -> None:
         super().__init__(parent)
         self._library = library
         self.catalog = catalog
         self._clock = clock
+        self.changes = changes if changes is not None else ChangeHub(self)
 
     # reads
     def list_reviews(self) -> list[ReviewSummary]:
@@ -64,45 +58,47 @@ class ReviewService(QObject):
             raise InvalidFieldError("template", f"no template {template!r}")
         with self._library.begin() as session:
             review_id = reviews.create(session, title=title, template=template, **fields).id
-        self.library_changed.emit()
+        self.changes.announce(ReviewChanges(review_id, library=True))
         return review_id
 
     def update(self, review_id: int, **fields: Any) -> None:
         with self._library.begin() as session:
             reviews.update(session, review_id, **fields)
-        self.review_changed.emit(review_id)
-        if {"title", "severity", "status", "started_at", "kind"} & fields.keys():
-            self.library_changed.emit()
+        self.changes.announce(ReviewChanges(review_id, facts=True, library=bool(self.LISTED & fields.keys())))
 
     def delete(self, review_id: int) -> None:
         with self._library.begin() as session:
             reviews.delete(session, review_id)
-        self.review_deleted.emit(review_id)
-        self.library_changed.emit()
+        self.changes.announce(ReviewChanges(review_id, deleted=True, library=True))
 
     def import_bundle(self, path: Path) -> int:
         """Validate a review bundle completely, then import it in one transaction."""
         bundle = load_bundle_file(path, self.catalog)
         with self._library.begin() as session:
             review_id = import_bundle(session, bundle)
-        self.library_changed.emit()
+        self.changes.announce(ReviewChanges(review_id, library=True))
         return review_id
 
     def add_participant(self, review_id: int, *, name: str, **fields: Any) -> int:
         with self._library.begin() as session:
             participant_id = reviews.add_participant(session, review_id, name=name, **fields).id
-        self.review_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, participants=True))
         return participant_id
 
     def update_participant(self, review_id: int, participant_id: int, **fields: Any) -> None:
         with self._library.begin() as session:
             reviews.update_participant(session, participant_id, **fields)
-        self.review_changed.emit(review_id)
+        # A new name is on the events they took part in and the notes they said.
+        renamed = "name" in fields
+        self.changes.announce(ReviewChanges(review_id, participants=True, timeline=renamed,
+                                            all_notes=renamed))
 
     def delete_participant(self, participant_id: int) -> None:
         with self._library.begin() as session:
             review_id = reviews.delete_participant(session, participant_id)
-        self.review_changed.emit(review_id)
+        # Their events lose them, their notes their speaker.
+        self.changes.announce(ReviewChanges(review_id, participants=True, attendance=True, timeline=True,
+                                        all_notes=True))
 
     def attendance(self, review_id: int, *, running_only: bool = False) -> set[int]:
         """Participant ids in the room of the running meeting, else (unless ``running_only``) the latest."""
@@ -114,20 +110,13 @@ class ReviewService(QObject):
         """Mark someone as in the running meeting's room or not (a meeting starts if none runs)."""
         with self._library.begin() as session:
             attendance.set_attended(session, review_id, participant_id, attended, now=self._clock())
-        self.review_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, attendance=True))
 
     def add_event(self, review_id: int, **fields: Any) -> int:
         with self._library.begin() as session:
-            event_id = timeline.add_event(session, review_id, **fields).id
-        self.event_changed.emit(review_id, event_id)
-        self.review_changed.emit(review_id)
-        return event_id
-
-    def delete_event(self, event_id: int) -> None:
-        with self._library.begin() as session:
-            review_id = timeline.delete_event(session, event_id)
-        self.event_changed.emit(review_id, event_id)
-        self.review_changed.emit(review_id)
+            row = event_row(timeline.add_event(session, review_id, **fields))
+        self.changes.announce(ReviewChanges(review_id, events=(row,)))
+        return row.id
 
     def get_event(self, event_id: int) -> EventRow | None:
         """One event as stored (None when there is no such event)."""
@@ -142,28 +131,24 @@ class ReviewService(QObject):
             if event.review_id != review_id:
                 raise NotFoundError("timeline event", event_id)
             row = event_row(timeline.update_event(session, event_id, **fields))
-        self.event_changed.emit(review_id, event_id)
-        self.review_changed.emit(review_id)
+        self.changes.announce(ReviewChanges(review_id, events=(row,)))
         return row
 
     def remove_event(self, event_id: int) -> DeletedEvent:
         """Delete an event, returning what ``restore_event`` needs to bring it back (undo)."""
         with self._library.begin() as session:
             deleted = timeline.remove_event(session, event_id)
-        self.event_changed.emit(deleted.review_id, event_id)
-        self.review_changed.emit(deleted.review_id)
+        # Its notes stay, no longer linked to it.
+        self.changes.announce(ReviewChanges(deleted.review_id, events_removed=frozenset({event_id}),
+                                        all_notes=bool(deleted.note_ids)))
         return deleted
 
     def restore_event(self, deleted: DeletedEvent) -> int:
         """Bring back a removed event with its id (when free) and its notes' links; returns its id."""
         with self._library.begin() as session:
-            event_id = timeline.restore_event(
+            row = event_row(timeline.restore_event(
                 session, deleted.review_id, event_id=deleted.row.id, note_ids=deleted.note_ids,
-                external_id=deleted.external_id, **deleted.fields()).id
-        self.event_changed.emit(deleted.review_id, event_id)
-        self.review_changed.emit(deleted.review_id)
-        return event_id
-
-    def notify_changed(self, review_id: int) -> None:
-        """Tell every view that ``review_id`` changed through another service (a timeline import)."""
-        self.review_changed.emit(review_id)
+                external_id=deleted.external_id, **deleted.fields()))
+        self.changes.announce(ReviewChanges(deleted.review_id, events=(row,),
+                                            all_notes=bool(deleted.note_ids)))
+        return row.id

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.background import Operation, OperationContext
-from app.review_service import ReviewService
+from app.changes import ChangeHub, ReviewChanges
 from models import csv_timeline, slack_export
 from models.catalog import Catalog
 from models.store import Library
@@ -28,17 +28,18 @@ class TimelineImportService(QObject):
     command line uses the models directly).
 
     Signals:
-        events_imported(int, int): review id, number of events added (after the commit).
+        events_imported(int, int): review id, number of events added (after the commit, and after
+            the change set that tells the open review to read its timeline again).
     """
 
     events_imported = Signal(int, int)
 
-    def __init__(self, library: Library, catalog: Catalog, reviews: ReviewService | None = None,
+    def __init__(self, library: Library, catalog: Catalog, changes: ChangeHub | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library = library
         self._catalog = catalog
-        self._reviews = reviews
+        self.changes = changes if changes is not None else ChangeHub(self)
 
     def preview(self, review_id: int, path: Path, *, channel: str | None = None,
                 mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
@@ -120,6 +121,6 @@ class TimelineImportService(QObject):
     # private
     def _announce(self, review_id: int, added: int) -> None:
         if added:
+            # An import may also add participants (a chat's authors) and set the incident start.
+            self.changes.announce(ReviewChanges(review_id, facts=True, participants=True, timeline=True))
             self.events_imported.emit(review_id, added)
-            if self._reviews is not None:
-                self._reviews.notify_changed(review_id)

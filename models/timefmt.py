@@ -15,7 +15,7 @@ One spelling for a zone, wherever a person reads it:
   ``UTC+03:30`` in the reports, the library list, the chart and the editor,
   never ``+0330`` (what ``%Z`` gives) nor ``+03:30``.
 
-The bare ISO offset ``+03:30`` (:func:`models.timeparse.format_offset`) is kept
+The bare ISO offset ``+03:30`` (:func:`format_offset`) is kept
 only for text that is machine-read or meant to be typed back: ISO 8601 times
 in exports, and the fold disambiguation of :func:`format_entry` (``02:30+01:00``),
 which :func:`models.timeparse.parse_time` reads.
@@ -28,13 +28,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from models.timeparse import format_offset
-
 #: U+2212, the typographic minus: "T−0h10m" reads as a negative offset, not a dash.
 MINUS = "\u2212"
 
 #: Prefix for a time that is an estimate: "≈ 14:05".
 APPROXIMATE = "\u2248 "
+
+
+def format_offset(offset: timedelta | None) -> str:
+    """A UTC offset as "+02:00" / "-05:00" (None reads as UTC, "+00:00"): ISO 8601, typed back as is."""
+    total = int((offset or timedelta()).total_seconds()) // 60
+    sign = "-" if total < 0 else "+"
+    hours, minutes = divmod(abs(total), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -117,13 +123,19 @@ def wall_clock(moment: datetime, zone: tzinfo, *, with_date: bool = True) -> str
     return text
 
 
-def format_entry(moment: datetime, zone: tzinfo) -> str:
+def format_entry(moment: datetime | None, zone: tzinfo) -> str:
     """``moment`` as a person would type it back: "2026-03-02 10:14", with ":SS" when not on the minute.
+
+    An unknown time (None) is an empty field. The one spelling of a time in a
+    field to edit: the timeline editor, the level-setting form, the event
+    dialog, the import preview and "jump to time" all use it.
 
     Inside an autumn fold the offset is appended ("2026-10-25 02:30+01:00"), so
     :func:`models.timeparse.parse_time` reads the text back as the same moment
     (to the second).
     """
+    if moment is None:
+        return ""
     _require_aware(moment)
     local = moment.astimezone(zone)
     text = local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from models.errors import InvalidFieldError
 from models.limits import EARLIEST, LATEST, check_moment
+from models.timefmt import format_offset
 
 _FORMATS_HINT = "use YYYY-MM-DD HH:MM, optionally with an offset such as +01:00 or Z"
 
@@ -79,30 +80,6 @@ def candidates(text: str, zone: ZoneInfo, *, field: str = "at",
     return sorted({_in_range(first, zone, text, field), _in_range(second, zone, text, field)})
 
 
-def format_offset(offset: timedelta | None) -> str:
-    """A UTC offset as "+02:00" / "-05:00" (None reads as UTC, "+00:00")."""
-    return _format_offset(offset)
-
-
-def format_local(moment: datetime | None, zone: tzinfo) -> str:
-    """``moment`` as "YYYY-MM-DD HH:MM" in ``zone`` ("" for None).
-
-    A wall-clock time that happened twice in ``zone`` (autumn fold) gets its
-    offset appended ("2026-10-25 02:30+01:00") so that :func:`parse_time` reads
-    the text back as the same moment.
-    """
-    if moment is None:
-        return ""
-    if moment.utcoffset() is None:
-        raise ValueError(f"naive datetime {moment!r}: a moment must carry a timezone")
-    local = moment.astimezone(zone)
-    text = local.strftime("%Y-%m-%d %H:%M")
-    naive = local.replace(tzinfo=None)
-    if naive.replace(tzinfo=zone, fold=0).utcoffset() != naive.replace(tzinfo=zone, fold=1).utcoffset():
-        text += _format_offset(local.utcoffset())
-    return text
-
-
 def _in_range(moment: datetime, zone: tzinfo, text: str, field: str) -> datetime:
     """``moment`` in UTC when the library can hold it in ``zone``; else the range, named for ``field``."""
     try:
@@ -125,7 +102,7 @@ def _wall_clock(naive: datetime, zone: ZoneInfo, text: str, field: str) -> datet
         return first
     name = getattr(zone, "key", None) or str(zone)
     if _skipped(naive, zone):
-        example = naive.strftime("%Y-%m-%d %H:%M") + _format_offset(first_offset)
+        example = naive.strftime("%Y-%m-%d %H:%M") + format_offset(first_offset)
         raise InvalidFieldError(
             field,
             f"{text} does not exist in {name} (clocks jumped forward); "
@@ -134,7 +111,7 @@ def _wall_clock(naive: datetime, zone: ZoneInfo, text: str, field: str) -> datet
     raise InvalidFieldError(
         field,
         f"{text} happened twice in {name}; add the offset: "
-        f"{_format_offset(first_offset)} (first) or {_format_offset(second_offset)} (second)",
+        f"{format_offset(first_offset)} (first) or {format_offset(second_offset)} (second)",
     )
 
 
@@ -186,10 +163,3 @@ def _offset(text: str | None) -> tzinfo | None:
     if hours > 23 or minutes > 59:
         raise ValueError(f"offset {text} out of range")
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
-
-
-def _format_offset(offset: timedelta | None) -> str:
-    total = int((offset or timedelta()).total_seconds()) // 60
-    sign = "-" if total < 0 else "+"
-    hours, minutes = divmod(abs(total), 60)
-    return f"{sign}{hours:02d}:{minutes:02d}"

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from models.errors import InvalidFieldError
 from models.snapshot import ReviewDoc
-from models.timefmt import abbreviation
-from models.timeparse import candidates, format_local, format_offset, parse_time
+from models.timefmt import abbreviation, format_entry, format_offset
+from models.timeparse import candidates, parse_time
 from models.vocabulary import EVENT_KINDS, label
 from views.style import accent
 
@@ -154,7 +154,7 @@ class EventDialog(QDialog):
 
         # Events are added roughly in order: start from the latest time known.
         latest = doc.events[-1].at if doc.events else doc.started_at
-        self._time.setText(format_local(latest, self._zone))
+        self._time.setText(format_entry(latest, self._zone))
         self._time.selectAll()
 
         self._time.textChanged.connect(self._on_time_edited)

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.background import Operation
 from app.bootstrap import Services
-from app.export_service import FORMATS, ReportOptions, preview_html
+from app.export_service import FORMATS, PreviewSource, ReportOptions
 from models.errors import DomainError
 
 #: Milliseconds the preview waits after the last change before it is redrawn.
@@ -42,13 +43,22 @@ class ExportChoice:
 
 
 class ExportDialog(QDialog):
-    """Format, audience and options of an export, beside the report as it will read."""
+    """Format, audience and options of an export, beside the report as it will read.
+
+    The review is read once, on a worker, for every preview of the dialog; the
+    chart is drawn once (and once more for roles); each option change then
+    only rebuilds the HTML, off the UI thread. A change made while a preview
+    is being made is shown by the next one.
+    """
 
     def __init__(self, services: Services, review_id: int, initial: ExportChoice | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.review_id = review_id
+        self._source = PreviewSource(services.library, services.catalog, review_id)
+        self._preview_op: Operation[str] | None = None
+        self._again = False
         initial = initial or ExportChoice(anonymize=bool(services.settings.get("show_roles")))
         self.setWindowTitle(self.tr("Export review"))
         self.resize(1000, 700)
@@ -125,18 +135,38 @@ class ExportDialog(QDialog):
                             anonymize=self.roles_check.isChecked())
 
     def refresh_preview(self) -> None:
-        """Redraw the preview from the review as stored and the options as shown."""
+        """Redraw the preview (on a worker) from the review as read and the options as shown."""
         self._timer.stop()
-        choice = self.choice()
-        try:
-            html = preview_html(self.services.library, self.services.catalog, self.review_id,
-                                options=choice.options, anonymize=choice.anonymize)
-        except DomainError as exc:
-            self.preview.setPlainText(str(exc))
+        if self._preview_op is not None and self._preview_op.running:
+            self._again = True  # one at a time: the next one shows the latest options
             return
+        self._again = False
+        choice = self.choice()
+        operation = self._source.in_background(choice.options, anonymize=choice.anonymize).owned_by(self)
+        operation.on_success(self._show_preview).on_failure(self._preview_failed)
+        self._preview_op = operation
+        operation.start()
+
+    def preview_busy(self) -> bool:
+        """Whether a preview is being made or waits to be (tests wait for this to end)."""
+        return self._again or self._timer.isActive() or (
+            self._preview_op is not None and self._preview_op.running)
+
+    def _show_preview(self, html: str) -> None:
         scroll = self.preview.verticalScrollBar().value()
         self.preview.setHtml(html)
         self.preview.verticalScrollBar().setValue(scroll)
+        self._next_preview()
+
+    def _preview_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, DomainError):
+            raise exc  # a bug: the crash dialog
+        self.preview.setPlainText(str(exc))
+        self._next_preview()
+
+    def _next_preview(self) -> None:
+        if self._again:
+            QTimer.singleShot(0, self.refresh_preview)
 
     def _changed(self, *_args: object) -> None:
         self._update_enabled()

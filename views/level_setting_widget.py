@@ -33,11 +33,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import ReviewChanges
+from app.open_review import OpenReview
 from app.review_service import ReviewService
 from models.errors import DomainError, InvalidFieldError
 from models.metrics import METRIC_IDS, Metric, format_duration, key_metrics
 from models.snapshot import ParticipantRow, ReviewDoc
-from models.timeparse import format_local, parse_time
+from models.timefmt import format_entry
+from models.timeparse import parse_time
 from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 from views.models.snapshot_table_model import Column, Index, SnapshotTableModel
@@ -165,18 +168,20 @@ class LevelSettingWidget(QWidget):
     """The facts of one review (title, severity, times, impact…) and its participants.
 
     Edits commit through ``ReviewService.update`` as each field is left; the
-    widget refreshes itself from ``ReviewService.review_changed``. Times are
+    widget shows the open review (``OpenReview``) and follows its change sets
+    while it is seen (and fills itself from it when shown again). Times are
     shown and typed as wall-clock in the review's timezone.
     """
 
     COL_NAME, COL_ROLES, COL_ON_CALL, COL_BROUGHT_IN, COL_WORKED_BEFORE, COL_IN_ROOM = range(6)
 
-    def __init__(self, reviews: ReviewService, parent: QWidget | None = None) -> None:
+    def __init__(self, reviews: ReviewService, current: OpenReview, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("levelSettingWidget")
         self._reviews = reviews
-        self._doc: ReviewDoc | None = None
-        self._stale = False
+        self._current = current
+        #: The id of the review the form shows (the review itself is ``current.doc``).
+        self._shown: int | None = None
         self._errors: dict[str, str] = {}
         self._labels = {
             "title": self.tr("Title"),
@@ -249,22 +254,26 @@ class LevelSettingWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
 
-        reviews.review_changed.connect(self._on_review_changed)
-        reviews.review_deleted.connect(self._on_review_deleted)
+        current.changed.connect(self._current_changed)
+        if current.doc is not None:
+            self._show(current.doc)
+
+    @property
+    def _doc(self) -> ReviewDoc | None:
+        """The open review, while it is the one the form shows."""
+        doc = self._current.doc
+        return doc if doc is not None and doc.id == self._shown else None
 
     # public
 
-    def show_review(self, doc: ReviewDoc) -> None:
+    def _show(self, doc: ReviewDoc) -> None:
         """Fill the form from ``doc`` without writing anything.
 
         For the review already shown, a field the user is still editing keeps
-        their text; for another review, pending edits are committed to the old
-        one first.
+        their text; another review's form starts clean.
         """
-        switching = self._doc is None or self._doc.id != doc.id
-        if switching and self._doc is not None:
-            self.commit_pending()
-        self._doc = doc
+        switching = self._shown != doc.id
+        self._shown = doc.id
         if switching:
             self._errors.clear()
             for field in self._fields:
@@ -474,7 +483,7 @@ class LevelSettingWidget(QWidget):
             "status": doc.status,
             "severity": doc.severity,
             "timezone": doc.timezone,
-            **{field: format_local(getattr(doc, field), zone) for field in _TIME_FIELDS},
+            **{field: format_entry(getattr(doc, field), zone) for field in _TIME_FIELDS},
             "impact": doc.impact,
             **{field: ", ".join(getattr(doc, field)) for field in _LIST_FIELDS},
         }
@@ -616,7 +625,7 @@ class LevelSettingWidget(QWidget):
         if field in _TIME_FIELDS:
             text = self._line(field).text().strip()
             current = getattr(doc, field)
-            if text == format_local(current, doc.zone()):
+            if text == format_entry(current, doc.zone()):
                 # Shown rounded to the minute: unchanged text keeps the stored seconds.
                 return current
             return parse_time(text, doc.zone(), field=field)
@@ -784,37 +793,29 @@ class LevelSettingWidget(QWidget):
         self._edit_participant_button.setEnabled(selected)
         self._remove_participant_button.setEnabled(selected)
 
-    # service signals
+    # the open review
 
-    def _on_review_changed(self, review_id: int) -> None:
-        if self._doc is None or review_id != self._doc.id:
+    def _current_changed(self, changes: ReviewChanges) -> None:
+        doc = self._current.doc
+        if doc is None or doc.id != self._shown:
+            if doc is None:
+                self._clear()
+            else:
+                self._show(doc)
             return
-        if not self.isVisible():
-            # Other phases change the review all the time (a timeline edit, an
-            # import): read it again only when the form is seen.
-            self._stale = True
-            return
-        self._reload()
+        if not self.isVisible() and not changes.opened:
+            return  # filled from the open review when shown again
+        if changes.opened or changes.facts or changes.participants or changes.attendance:
+            self._show(doc)
+        elif changes.touches_events():
+            self._show_metrics(doc)  # the key times may come from the timeline
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._stale:
-            self._reload()
+        if self._doc is not None:
+            self._show(self._doc)
 
-    def _reload(self) -> None:
-        self._stale = False
-        if self._doc is None:
-            return
-        review_id = self._doc.id
-        doc = self._reviews.get(review_id)
-        if doc is None:
-            self._on_review_deleted(review_id)
-        else:
-            self.show_review(doc)
-
-    def _on_review_deleted(self, review_id: int) -> None:
-        if self._doc is None or review_id != self._doc.id:
-            return
-        self._doc = None
+    def _clear(self) -> None:
+        self._shown = None
         self._participants.set_rows([])
         self._content.setEnabled(False)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import ReviewChanges
 from app.review_service import ReviewService
 from views.models.library_table_model import LibraryTableModel
 
@@ -95,8 +96,12 @@ class LibraryPage(QWidget):
         layout.addLayout(buttons)
 
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        reviews.library_changed.connect(self.refresh)
+        reviews.changes.changed.connect(self._changed)
         self.refresh()
+
+    def _changed(self, changes: ReviewChanges) -> None:
+        if changes.library:
+            self.refresh()
 
     def refresh(self) -> None:
         selected = self.selected_id()

@@ -7,26 +7,40 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QStackedWidget,
+    QWidget,
+)
 
 from app.bootstrap import Services
+from app.changes import ReviewChanges
 from app.export_service import (
+    EXPORT_STEPS,
     FORMATS,
     ReportTemplateError,
     check_report_template,
-    export_review,
+    export_in_background,
     format_for_suffix,
 )
 from models.errors import DomainError
+from models.snapshot import ReviewDoc
 from models.yamlsource import SourceError
 from views.export_dialog import ExportChoice, ExportDialog
 from views.library_page import LibraryPage
 from views.new_review_dialog import NewReviewDialog
+from views.progress import Finished, run_with_progress
 from views.review_page import ReviewPage
 from views.room_window import RoomWindow
 from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL, ShortcutsDialog
 from views.style import apply_style, is_dark
 from views.timeline_import_dialog import TimelineImportDialog
+
+#: A review with more timeline events than this is read on a worker, with progress and Cancel.
+LARGE_REVIEW = 5_000
 
 
 class MainWindow(QMainWindow):
@@ -51,8 +65,7 @@ class MainWindow(QMainWindow):
         self.library_page.open_requested.connect(self.open_review)
         self.library_page.new_requested.connect(self.new_review)
         self.review_page.close_requested.connect(self.show_library)
-        services.reviews.review_changed.connect(self._update_title)
-        services.reviews.review_deleted.connect(self._review_deleted)
+        services.current.changed.connect(self._review_changed)
         self._build_menus()
         self.statusBar().showMessage(self.tr("Library: %1").replace("%1", services.library.describe()))
         self.problems_box: QMessageBox | None = None
@@ -83,22 +96,57 @@ class MainWindow(QMainWindow):
         return review_id
 
     def open_review(self, review_id: int) -> None:
-        if self.review_page.open_review(review_id):
-            self.services.watch.watch_review(review_id)
-            self.pages.setCurrentWidget(self.review_page)
-            self.review_page.capture.focus_note()  # only a visible widget can take focus
-            self._update_actions()
-            self._update_title()
+        """Open ``review_id`` on the meeting page; a review of many events is read on a worker first."""
+        events = self.services.current.event_count(review_id)
+        if events > LARGE_REVIEW:
+            self._open_in_background(review_id, events)
+        elif self.review_page.open_review(review_id):
+            self._review_opened()
+
+    def _open_in_background(self, review_id: int, events: int) -> None:
+        """Read a large review with the window responsive: a progress dialog whose Cancel changes nothing."""
+        progress = QProgressDialog(self.tr("Opening the review: %1 events…").replace("%1", f"{events:,}"),
+                                   self.tr("Cancel"), 0, 0, self)
+        progress.setWindowTitle(self.tr("Opening"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        operation = self.services.current.read_in_background(review_id).owned_by(self)
+
+        def done() -> None:
+            progress.blockSignals(True)  # closing a progress dialog says "canceled"
+            progress.close()
+            progress.deleteLater()
+
+        def read(doc: ReviewDoc | None) -> None:
+            wanted = not operation.cancelled
+            done()
+            if wanted and self.services.current.adopt(doc):
+                self._review_opened()
+
+        def failed(exc: Exception) -> None:
+            done()
+            QMessageBox.warning(self, self.tr("Open review"), str(exc))
+
+        def cancelled() -> None:
+            done()
+
+        operation.on_success(read).on_failure(failed).on_cancel(cancelled)
+        progress.canceled.connect(operation.cancel)
+        self.opening = operation
+        operation.start()
+
+    def _review_opened(self) -> None:
+        self.pages.setCurrentWidget(self.review_page)
+        self.review_page.capture.focus_note()  # only a visible widget can take focus
+        self._update_actions()
+        self._update_title()
 
     def show_library(self) -> None:
         if self.review_page.review_id is not None:
             if not self.review_page.ready_to_close():
                 return  # notes wait for the library: the note-taker chose to stay with them
             self.library_page.select(self.review_page.review_id)
-        self.review_page.level_setting.commit_pending()
-        self.review_page.review_id = None
-        self.services.watch.watch_review(None)
-        self.services.meeting.close()
+        self.review_page.close_review()
         # Undo steps belong to the review that was open: Ctrl+Z in the library must not
         # change a review nobody is looking at.
         self.services.undo.clear()
@@ -115,7 +163,7 @@ class MainWindow(QMainWindow):
 
     def export_current(self) -> Path | None:
         if self.review_page.review_id is not None:
-            self.review_page.level_setting.commit_pending()  # what is on screen goes into the report
+            self.review_page.commit_pending()  # what is on screen goes into the report
         review_id = self.review_page.review_id or self.library_page.selected_id()
         if review_id is None:
             return None
@@ -142,14 +190,24 @@ class MainWindow(QMainWindow):
         if fmt is None:  # no known suffix typed: go by the chosen filter
             fmt = list(FORMATS)[filters.index(used_filter)] if used_filter in filters else "docx"
             path = path.with_suffix(FORMATS[fmt][1])
+        template = self.services.settings.get("report_template")
         try:
-            template = self.services.settings.get("report_template")
-            export_review(self.services.library, self.services.catalog, review_id, fmt, path,
-                          anonymize=choice.anonymize, options=choice.options,
-                          docx_template=Path(template) if template else None)
-        except (OSError, DomainError, ReportTemplateError) as exc:
+            operation = export_in_background(self.services.library, self.services.catalog, review_id, fmt,
+                                             path, anonymize=choice.anonymize, options=choice.options,
+                                             docx_template=Path(template) if template else None)
+        except DomainError as refused:  # the library's own files, refused at once
+            finished: Finished[Path] = Finished(error=refused)
+        else:
+            finished = run_with_progress(self, operation, [self.tr(step) for step in EXPORT_STEPS],
+                                         title=self.tr("Export"))
+        if finished.cancelled:
+            self.statusBar().showMessage(self.tr("Export cancelled: nothing was written."), 10000)
+            return None
+        if (error := finished.error) is not None:
+            if not isinstance(error, (OSError, DomainError, ReportTemplateError)):
+                raise error  # a bug: the crash dialog
             QMessageBox.warning(self, self.tr("Export"), self.tr("Could not write %1: %2")
-                                .replace("%1", str(path)).replace("%2", str(exc)))
+                                .replace("%1", str(path)).replace("%2", str(error)))
             return None
         settings.set("last_export_dir", str(path.parent))
         settings.set("last_export_format", fmt)
@@ -425,9 +483,11 @@ class MainWindow(QMainWindow):
         doc = self.review_page.doc if self.review_page.review_id is not None else None
         self.setWindowTitle(f"Debrief — {doc.title}" if doc else "Debrief")
 
-    def _review_deleted(self, review_id: int) -> None:
-        if review_id == self.review_page.review_id:
-            self.show_library()
+    def _review_changed(self, changes: ReviewChanges) -> None:
+        if changes.deleted and self.pages.currentWidget() is self.review_page:
+            self.show_library()  # the open review is gone (deleted here or elsewhere)
+        elif changes.facts:
+            self._update_title()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """A light or dark palette (the system's scheme changed): the colours in the stylesheet follow."""

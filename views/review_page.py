@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, Signal
@@ -25,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import Services
+from app.changes import ReviewChanges
 from app.pending_writes import Outcome, PendingWrites, write_rescue_bundle
+from app.room_projection import RoomState, project_room
 from app.undo import (
     AddNoteCommand,
     DeleteActionCommand,
@@ -37,11 +38,9 @@ from app.undo import (
     PromoteCommand,
     ServiceCommand,
 )
-from models.anonymize import room_speaker, room_text
 from models.catalog import Template
 from models.errors import DomainError, StorageError
 from models.snapshot import NoteRow, ReviewDoc
-from models.timefmt import APPROXIMATE, wall_clock
 from models.vocabulary import NOTE_KINDS, label
 from views.capture_bar import CaptureBar
 from views.context_cards_widget import ContextCardsWidget
@@ -52,7 +51,6 @@ from views.outcomes_panel import OutcomesPanel
 from views.phase_timer_widget import PhaseTimerWidget, phase_clock_text
 from views.prompt_deck_widget import PromptDeckWidget
 from views.pulse_widget import PulseWidget
-from views.room_window import RoomState
 from views.schedule_meeting_dialog import ScheduleMeetingDialog
 from views.shortcuts_dialog import SHORTCUT_GROUP
 from views.storage_banner import StorageBanner
@@ -85,10 +83,8 @@ class ReviewPage(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self.review_id: int | None = None
-        self.doc: ReviewDoc | None = None
+        self._current = services.current
         self._last_note_id: int | None = None
-        self._events_only = False
         self._listed_template: str | None = None
         #: Writes of notes and outcomes, kept in order while the library cannot take them.
         self.writes = PendingWrites(services.library, services.undo, self)
@@ -143,8 +139,8 @@ class ReviewPage(QWidget):
         self.goal_label.setWordWrap(True)
         self.prompt_deck = PromptDeckWidget(services.prompts)
         self.context_cards = ContextCardsWidget(services.prompts)
-        self.level_setting = LevelSettingWidget(services.reviews)
-        self.walkthrough = WalkthroughPanel(services.reviews, services.undo)
+        self.level_setting = LevelSettingWidget(services.reviews, services.current)
+        self.walkthrough = WalkthroughPanel(services.reviews, services.current, services.undo)
         self.timeline = self.walkthrough.timeline
         self.pulse = PulseWidget(services.meeting)
         self.schedule_button = QPushButton(self.tr("Schedule actions meeting…"))
@@ -238,28 +234,34 @@ class ReviewPage(QWidget):
         services.prompts.deck_changed.connect(self._room_changed)
         services.meeting.timer_changed.connect(self._room_changed)  # once a second while running
         self.walkthrough.current_event_changed.connect(self._room_changed)
-        services.reviews.event_changed.connect(self._event_changed)
-        services.reviews.review_changed.connect(self._review_changed)
-        services.capture.note_added.connect(self._note_added)
-        services.capture.note_changed.connect(self._note_changed)
-        services.capture.note_deleted.connect(self._note_deleted)
-        services.capture.outcomes_changed.connect(self._outcomes_changed)
+        services.current.changed.connect(self._current_changed)
 
     # public
+    @property
+    def doc(self) -> ReviewDoc | None:
+        """The open review (held by ``services.current``; the page keeps no copy)."""
+        return self._current.doc
+
+    @property
+    def review_id(self) -> int | None:
+        return self._current.review_id
+
     def open_review(self, review_id: int) -> bool:
-        doc = self._services.reviews.get(review_id)
-        if doc is None:
+        """Open ``review_id`` (read once); False when there is no such review."""
+        if not self._current.open(review_id):
             return False
-        self.review_id = review_id
-        self.doc = doc
-        self._last_note_id = None
-        self._listed_template = None
-        self._show_doc(doc, opening=True)
-        self._writes_changed()  # notes still waiting from another review are not listed under this one
-        self._services.prompts.open(review_id, doc.template)
-        self._services.meeting.open(review_id, doc.template)
         self.capture.focus_note()
         return True
+
+    def close_review(self) -> None:
+        """Leave the review: what is typed in the form is committed first."""
+        self.commit_pending()
+        self._current.close()
+
+    def commit_pending(self) -> None:
+        """Store what is typed in the level-setting form and not yet committed (before an export)."""
+        if self._current.doc is not None:
+            self.level_setting.commit_pending()
 
     def save_layout(self, settings: QSettings | None = None) -> None:
         """Remember the splitters' sizes (restored by :meth:`restore_layout`)."""
@@ -491,6 +493,7 @@ class ReviewPage(QWidget):
         """A note that waited is in the library now."""
         if (isinstance(command, AddNoteCommand) and (row := command.row) is not None
                 and command.review_id == self.review_id):
+            self._services.prompts.show_cards_for_note(row.kind, row.text)
             self.capture.set_status(self.tr("Saved: %1 · %2").replace("%1", label(row.kind))
                                     .replace("%2", row.text))
 
@@ -499,54 +502,63 @@ class ReviewPage(QWidget):
         if isinstance(command, AddNoteCommand) and command.review_id == self.review_id:
             self.capture.put_back(str(command.fields.get("text", "")))
 
-    def _show_doc(self, doc: ReviewDoc, *, opening: bool = False) -> None:
+    def _current_changed(self, changes: ReviewChanges) -> None:
+        """Follow the open review: its header, the notes of the phase, the outcomes, the room."""
+        doc = self.doc
+        if changes.opened:
+            self._last_note_id = None
+            self._listed_template = None
+            if doc is not None:
+                self._show_header(doc)
+                self.capture.set_participants(doc.participants)
+                self.outcomes.show_review(doc)
+                self._fill_notes()
+                self._writes_changed()  # notes still waiting from another review are not listed here
+            return
+        if doc is None:
+            return
+        if changes.facts or changes.participants:
+            self._show_header(doc)
+            self.capture.set_participants(doc.participants)
+        if changes.outcomes or changes.touches_notes():
+            self.outcomes.show_review(doc)  # the parking lot is notes
+        if changes.all_notes or self._shows_changed_events(changes):
+            self._fill_notes()
+        else:
+            self._put_notes(changes)
+        if changes.touches_notes() or changes.touches_events():
+            self._room_changed()
+
+    def _show_header(self, doc: ReviewDoc) -> None:
         severity = self._services.catalog.severity(doc.severity)
         parts = [doc.title, severity.id if severity else doc.severity, label(doc.status)]
         self.title_label.setText("  ·  ".join(p for p in parts if p))
-        if opening:  # afterwards both follow review_changed themselves
-            self.level_setting.show_review(doc)
-            self.walkthrough.show_review(doc)
-        self.capture.set_participants(doc.participants)
-        self.outcomes.show_review(doc)
 
-    def _reload(self) -> None:
-        if self.review_id is None:
+    def _shows_changed_events(self, changes: ReviewChanges) -> bool:
+        """Whether a note listed here names an event that changed (its text is in the notes table)."""
+        if changes.timeline:
+            return self.notes_model.rowCount() > 0
+        changed = {e.id for e in changes.events} | changes.events_removed
+        return bool(changed) and any(
+            (note := self.notes_model.note_at(row)) is not None and note.event_id in changed
+            for row in range(self.notes_model.rowCount()))
+
+    def _put_notes(self, changes: ReviewChanges) -> None:
+        """Notes added, changed or removed, one row each: selection and scroll stay where they are."""
+        phase = self.current_phase()
+        if phase is None or self.doc is None:
             return
-        doc = self._services.reviews.get(self.review_id)
-        if doc is not None:
-            self.doc = doc
-            self._show_doc(doc)
-
-    def _event_changed(self, review_id: int, _event_id: int) -> None:
-        if review_id == self.review_id:
-            self._events_only = True
-
-    def _review_changed(self, review_id: int) -> None:
-        if review_id != self.review_id:
-            return
-        if self._events_only and self.doc is not None:
-            # One event changed and the timeline already shows it: reloading a
-            # 50,000-event review for that would cost a second per edit.
-            self._events_only = False
-            self.doc = replace(self.doc, events=self.timeline.events())
-        else:
-            self._reload()
-            if self.doc is not None:
-                self.walkthrough.show_review(self.doc)
-        self._fill_notes()
-
-    def _outcomes_changed(self, review_id: int) -> None:
-        if review_id == self.review_id and self.doc is not None:
-            learnings, actions = self._services.capture.outcomes(review_id)
-            self.doc = replace(self.doc, learnings=learnings, actions=actions)
-            self.outcomes.show_review(self.doc)
-
-    def _notes_changed(self) -> None:
-        """Refresh what depends on the notes only (never the whole review: timelines can be huge)."""
-        if self.review_id is not None and self.doc is not None:
-            self.doc = replace(self.doc, notes=self._services.capture.notes(self.review_id))
-            self.outcomes.show_review(self.doc)
-        self._room_changed()
+        listed = {n.id for n in self.doc.notes_for_phase(phase)}
+        for note_id in changes.notes_removed:
+            self.notes_model.remove(note_id)
+        for row in changes.notes:
+            if row.id not in listed:
+                self.notes_model.remove(row.id)  # moved to another phase, or parked no more
+            elif self.notes_model.row_of(row.id) >= 0:
+                self.notes_model.replace(row)
+            else:
+                self.notes_model.append(row)
+        self._update_notes_label()
 
     def _setting_changed(self, key: str) -> None:
         if key == "language_coach":
@@ -560,19 +572,12 @@ class ReviewPage(QWidget):
         phase = self._services.meeting.phase
         if self.doc is None or phase is None:
             return RoomState(phase=self.tr("Debrief"))
-        prompt = self._services.prompts.pinned() or self._services.prompts.current_prompt() or ""
-        event = self.walkthrough.current_event() if phase.id == "timeline" else None
-        roles = bool(self._services.settings.get("show_roles"))
-        event_text = ""
-        if event is not None:
-            when = wall_clock(event.at, self.doc.zone(), with_date=False)
-            what = room_text(event.text, self.doc, roles)
-            event_text = f"{APPROXIMATE if event.approximate else ''}{when}  {what}"
-        notes = tuple(replace(n, text=room_text(n.text, self.doc, roles))
-                      for n in self.doc.notes_for_phase(phase.id, include_private=False))
-        speakers = {n.id: who for n in notes if (who := room_speaker(n, self.doc, roles))}
-        return RoomState(phase=phase.name, goal=phase.goal, prompt=prompt, timer=self.room_timer_text(),
-                         overrun=self.room_overrun(), event=event_text, notes=notes, speakers=speakers)
+        return project_room(
+            self.doc, phase,
+            prompt=self._services.prompts.pinned() or self._services.prompts.current_prompt() or "",
+            event=self.walkthrough.current_event() if phase.id == "timeline" else None,
+            roles=bool(self._services.settings.get("show_roles")),
+            timer=self.room_timer_text(), overrun=self.room_overrun())
 
     def _schedule_actions_meeting(self) -> None:
         if self.doc is None:
@@ -687,6 +692,7 @@ class ReviewPage(QWidget):
         if row is not None:  # committed before the field clears: a crash now loses nothing
             self._last_note_id = row.id
             self._select_note(row.id)
+            self._services.prompts.show_cards_for_note(row.kind, row.text)
             self.capture.clear_after_submit()
             self.capture.set_status(self.tr("Saved: %1 · %2").replace("%1", label(row.kind))
                                     .replace("%2", row.text))
@@ -707,32 +713,6 @@ class ReviewPage(QWidget):
         self.notes_view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.notes_view.scrollTo(index)
-
-    def _note_added(self, review_id: int, note_id: int) -> None:
-        if review_id != self.review_id:
-            return
-        row = self._services.capture.get_note(note_id)
-        if row is not None and row.phase == self.current_phase() and self.notes_model.row_of(note_id) < 0:
-            self.notes_model.append(row)
-            self._update_notes_label()
-        if row is not None:
-            self._services.prompts.show_cards_for_note(row.kind, row.text)
-        self._notes_changed()
-
-    def _note_changed(self, review_id: int, note_id: int) -> None:
-        if review_id != self.review_id:
-            return
-        row = self._services.capture.get_note(note_id)
-        if row is not None:
-            self.notes_model.replace(row)
-        self._notes_changed()
-
-    def _note_deleted(self, review_id: int, note_id: int) -> None:
-        if review_id != self.review_id:
-            return
-        self.notes_model.remove(note_id)
-        self._update_notes_label()
-        self._notes_changed()
 
     def _edit_note_text(self, note_id: int, text: str) -> None:
         if self.review_id is not None:

@@ -10,12 +10,12 @@ private notes itself as well.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QKeySequence, QResizeEvent, QScreen, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.room_projection import RoomState
 from models.snapshot import NoteRow
 from models.vocabulary import label
 
@@ -32,20 +32,6 @@ ROOM_KIND_COLOURS = {
 #: Pixel sizes at a 1080-pixel-high screen; they scale with the window's height.
 SIZES = {"phase": 60, "timer": 52, "goal": 34, "prompt": 40, "event": 32, "notes": 30, "heading": 24}
 LATEST_NOTES = 5
-
-
-@dataclass(frozen=True)
-class RoomState:
-    """What the room sees. Build it from shared data only."""
-
-    phase: str = ""
-    goal: str = ""
-    prompt: str = ""
-    timer: str = ""
-    overrun: int = 0  # 0 on time, 1 over, 2 well over
-    event: str = ""
-    notes: tuple[NoteRow, ...] = field(default=())
-    speakers: dict[int, str] = field(default_factory=dict)  # note id → name or role shown
 
 
 class RoomWindow(QWidget):

@@ -33,8 +33,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.background import Operation
 from app.bootstrap import Services
 from models.errors import DomainError
+from models.timefmt import format_entry
 from models.timeline_import import ImportPreview, ParsedRow, file_kind
-from models.timeparse import format_local
 from models.vocabulary import label
 from models.yamlsource import SourceError
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
@@ -439,5 +439,5 @@ class TimelineImportDialog(QDialog):
         return text
 
     def _time_text(self, row: ParsedRow) -> str:
-        text = format_local(row.at, self._zone)
+        text = format_entry(row.at, self._zone)
         return f"≈ {text}" if row.approximate else text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import ReviewChanges
+from app.open_review import OpenReview
 from app.review_service import ReviewService
 from app.undo import AddEventCommand, DeleteEventCommand, EditEventCommand, EventCommand
 from models.errors import DomainError, InvalidFieldError
@@ -42,9 +43,10 @@ class TimelineWidget(QWidget):
     Times show in the review's timezone ("10:14", or with the date when the
     timeline spans days; "≈ 10:14" when estimated) with the offset from the
     incident start ("T+1h05m"). Every change is a command on the undo stack
-    (Ctrl+Z / Ctrl+Shift+Z here), committed the moment it is made. The widget
-    refreshes itself from ``ReviewService`` (one row on ``event_changed``, the
-    whole review on other ``review_changed``).
+    (Ctrl+Z / Ctrl+Shift+Z here), committed the moment it is made. It shows
+    the open review (``OpenReview``) and follows its change sets: an event
+    added, changed or removed is one row; a timeline changed wholesale is
+    brought in step with precise row changes where few rows differ.
 
     For the walkthrough, :meth:`set_current_event` marks one event (amber row,
     marker bar at the left) independently of the selection; :meth:`step` and
@@ -60,15 +62,16 @@ class TimelineWidget(QWidget):
 
     COL_TIME, COL_OFFSET, COL_KIND, COL_TEXT, COL_SOURCE, COL_WHO = range(6)
 
-    def __init__(self, reviews: ReviewService, parent: QWidget | None = None, *,
+    def __init__(self, reviews: ReviewService, current: OpenReview, parent: QWidget | None = None, *,
                  undo: QUndoStack | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timelineWidget")
         self._reviews = reviews
+        self._current = current
         self._undo = undo if undo is not None else QUndoStack(self)
-        self._doc: ReviewDoc | None = None
+        #: The id of the review shown (the review itself is ``current.doc``).
+        self._shown: int | None = None
         self._current_id: int | None = None
-        self._absorbed_review: int | None = None
 
         self._model = TimelineTableModel(self)
         self._proxy = TimelineFilterProxyModel(self)
@@ -161,40 +164,13 @@ class TimelineWidget(QWidget):
                                               QKeySequence(QKeySequence.StandardKey.Redo)])
         self._install_shortcuts()
 
-        reviews.review_changed.connect(self._on_review_changed)
-        reviews.review_deleted.connect(self._on_review_deleted)
-        reviews.event_changed.connect(self._on_event_changed)
+        current.changed.connect(self._current_changed)
         self._update_count()
         self._update_buttons()
+        if current.doc is not None:
+            self._show_new(current.doc)
 
     # public
-    def show_review(self, doc: ReviewDoc) -> None:
-        """Show ``doc``'s events; selection, filters and undo history survive when it is the same review.
-
-        Another review starts afresh: filters cleared and the undo history
-        emptied (its steps belong to the review that was shown).
-        """
-        same_review = self._doc is not None and self._doc.id == doc.id
-        zone = doc.zone()
-        people = [p.name for p in doc.participants]
-        if same_review:
-            self._model.set_context(zone=zone, started_at=doc.started_at, participants=people)
-            keep = self._current_id
-            if self._model.sync(doc.events):
-                self.select_event(keep)
-        else:
-            if self._doc is not None:
-                self._undo.clear()
-            self._model.set_current(None)
-            self._model.set_rows(doc.events, zone=zone, started_at=doc.started_at, participants=people)
-            self._clear_filters()
-            self._set_message("")
-        self._doc = doc
-        self._time_delegate.zone_name = zone.key
-        self._fill_people_filter(people)
-        self._update_buttons()
-        self._sync_current()
-
     def current_event_id(self) -> int | None:
         """The selected event's id, None when none is selected."""
         return self._current_id
@@ -221,22 +197,24 @@ class TimelineWidget(QWidget):
 
     def add_event(self) -> None:
         """Ask for a new event and add it to the review (undoable)."""
-        if self._doc is None:
+        doc = self._current.doc
+        if doc is None:
             return
-        fields = EventDialog.ask(self, replace(self._doc, events=tuple(self._model.rows())))
+        fields = EventDialog.ask(self, doc)
         if fields is None:
             return
-        command = AddEventCommand(self._reviews, self._doc.id, fields, on_error=self._command_failed)
+        command = AddEventCommand(self._reviews, doc.id, fields, on_error=self._command_failed)
         if self._push(command) and command.event_id is not None:
             self.select_event(command.event_id)
 
     def remove_current_event(self) -> None:
         """Remove the selected event, after asking (undoable; undo links its notes again)."""
         event = self._model.event_by_id(self._current_id)
-        if self._doc is None or event is None or not self.confirm_remove(event):
+        doc = self._current.doc
+        if doc is None or event is None or not self.confirm_remove(event):
             return
         row = self._table.selectionModel().currentIndex().row()
-        command = DeleteEventCommand(self._reviews, self._doc.id, event.id, event.text,
+        command = DeleteEventCommand(self._reviews, doc.id, event.id, event.text,
                                      on_error=self._command_failed)
         if self._push(command) and self._proxy.rowCount() > 0:
             neighbour = self._proxy.index(min(max(row, 0), self._proxy.rowCount() - 1), 0)
@@ -401,9 +379,10 @@ class TimelineWidget(QWidget):
         return command.error is None
 
     def _edit(self, event_id: int, field: str, value: Any) -> None:
-        if self._doc is None:
+        doc = self._current.doc
+        if doc is None:
             return
-        self._push(EditEventCommand(self._reviews, self._doc.id, event_id, field, value,
+        self._push(EditEventCommand(self._reviews, doc.id, event_id, field, value,
                                     on_error=self._command_failed))
         if event_id == self._current_id:
             index = self._table.selectionModel().currentIndex()
@@ -465,46 +444,57 @@ class TimelineWidget(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self._add_button.setEnabled(self._doc is not None)
-        self._remove_button.setEnabled(self._doc is not None and self._current_id is not None)
+        shown = self._current.doc is not None
+        self._add_button.setEnabled(shown)
+        self._remove_button.setEnabled(shown and self._current_id is not None)
 
     def _set_message(self, text: str) -> None:
         self._message.setText(text)
         self._message.setVisible(bool(text))
 
-    def _on_event_changed(self, review_id: int, event_id: int) -> None:
-        if self._doc is None or review_id != self._doc.id:
+    def _current_changed(self, changes: ReviewChanges) -> None:
+        doc = self._current.doc
+        if changes.opened or doc is None or doc.id != self._shown:
+            self._show_new(doc)
             return
-        row = self._reviews.get_event(event_id)
-        if row is None:
-            highlighted = self._model.current() == event_id
-            self._model.remove(event_id)
-            if highlighted:
+        if changes.facts or changes.participants:
+            people = [p.name for p in doc.participants]
+            self._model.set_context(zone=doc.zone(), started_at=doc.started_at, participants=people)
+            self._time_delegate.zone_name = doc.zone().key
+            self._fill_people_filter(people)
+        if changes.timeline:
+            keep = self._current_id
+            highlighted = self._model.current()
+            if self._model.sync(doc.events):
+                self.select_event(keep)  # a reload: the selection comes back when its event is still there
+            if highlighted is not None and self._model.row_of(highlighted) < 0:
+                self._model.set_current(None)
                 self.highlighted_event_changed.emit(-1)
         else:
-            self._model.upsert(row)
-        # The review_changed that follows this write is already shown: skip its reload.
-        self._absorbed_review = review_id
+            for event_id in changes.events_removed:
+                highlighted = self._model.current() == event_id
+                self._model.remove(event_id)
+                if highlighted:
+                    self.highlighted_event_changed.emit(-1)
+            for row in changes.events:
+                self._model.upsert(row)
         self._update_count()
         self._sync_current()
 
-    def _on_review_changed(self, review_id: int) -> None:
-        if self._doc is None or review_id != self._doc.id:
-            return
-        if self._absorbed_review == review_id:
-            self._absorbed_review = None
-            return
-        doc = self._reviews.get(review_id)
+    def _show_new(self, doc: ReviewDoc | None) -> None:
+        """Another review (or none): its events afresh, filters cleared, the undo history emptied."""
+        if self._shown is not None:
+            self._undo.clear()  # its steps belong to the review that was shown
+        self._shown = doc.id if doc is not None else None
+        self._model.set_current(None)
         if doc is None:
-            self._on_review_deleted(review_id)
+            self._model.set_rows([])
         else:
-            self.show_review(doc)
-
-    def _on_review_deleted(self, review_id: int) -> None:
-        if self._doc is None or review_id != self._doc.id:
-            return
-        self._doc = None
-        self._undo.clear()
-        self._model.set_rows([])
+            people = [p.name for p in doc.participants]
+            self._model.set_rows(doc.events, zone=doc.zone(), started_at=doc.started_at, participants=people)
+            self._time_delegate.zone_name = doc.zone().key
+            self._fill_people_filter(people)
+        self._clear_filters()
+        self._set_message("")
+        self._update_buttons()
         self._sync_current()
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
@@ -17,11 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import ReviewChanges
+from app.open_review import OpenReview
 from app.review_service import ReviewService
 from models.errors import DomainError
-from models.snapshot import EventRow, ReviewDoc
-from models.timefmt import APPROXIMATE, relative, wall_clock
-from models.timeparse import format_local, parse_time
+from models.snapshot import EventRow
+from models.timefmt import APPROXIMATE, format_entry, relative, wall_clock
+from models.timeparse import parse_time
 from models.vocabulary import label
 from views.style import accent
 from views.swimlane_widget import SwimlaneWidget
@@ -42,13 +43,13 @@ class WalkthroughPanel(QWidget):
 
     TAB_EVENTS, TAB_CHART = range(2)
 
-    def __init__(self, reviews: ReviewService, undo: QUndoStack | None = None,
+    def __init__(self, reviews: ReviewService, current: OpenReview, undo: QUndoStack | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._reviews = reviews
-        self._doc: ReviewDoc | None = None
+        self._current = current
+        #: The chart was drawn from an older snapshot (it is drawn again only when seen).
         self._chart_stale = True
-        self.timeline = TimelineWidget(reviews, undo=undo)
+        self.timeline = TimelineWidget(reviews, current, undo=undo)
         self.chart = SwimlaneWidget()
         self.chart.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # arrow keys stay with the note field
 
@@ -88,25 +89,18 @@ class WalkthroughPanel(QWidget):
         # Choosing a row is walking to it: what the card shows and what notes attach to stay one event.
         self.timeline.current_event_changed.connect(self._selected)
         self.chart.event_clicked.connect(self.timeline.set_current_event)
-        reviews.review_changed.connect(self._review_changed)
+        current.changed.connect(self._current_changed)
         self._show_card(None)
 
     # public
-    def show_review(self, doc: ReviewDoc) -> None:
-        """Show ``doc``; the walkthrough position survives when it is the same review."""
-        self._doc = doc
-        self.timeline.show_review(doc)
-        self._chart_stale = True
-        self._refresh_chart_if_shown()
-        self._show_card(self.current_event())
-
     def current_event_id(self) -> int | None:
         """The event notes attach to: the walkthrough's current one, the one the card shows."""
         return self.timeline.highlighted_event_id()
 
     def current_event(self) -> EventRow | None:
         event_id = self.timeline.highlighted_event_id()
-        return next((e for e in self.timeline.events() if e.id == event_id), None) if event_id else None
+        doc = self._current.doc
+        return doc.event(event_id) if doc is not None and event_id is not None else None
 
     def step(self, delta: int) -> int | None:
         """Walk ``delta`` events on (negative: back)."""
@@ -114,13 +108,13 @@ class WalkthroughPanel(QWidget):
 
     def jump_to_time(self) -> int | None:
         """Ask for a time and move to the first event at or after it."""
-        if self._doc is None:
+        doc = self._current.doc
+        if doc is None:
             return None
-        zone = self._doc.zone()
+        zone = doc.zone()
         current = self.current_event()
-        anchor = current.at if current else (self._doc.started_at or (self._doc.events[0].at
-                                                                      if self._doc.events else None))
-        text = self.ask_time(format_local(anchor, zone) if anchor else "", zone.key)
+        anchor = current.at if current else (doc.started_at or (doc.events[0].at if doc.events else None))
+        text = self.ask_time(format_entry(anchor, zone) if anchor else "", zone.key)
         if not text:
             return None
         try:
@@ -149,39 +143,38 @@ class WalkthroughPanel(QWidget):
         self._show_card(self.current_event())
         self.current_event_changed.emit(event_id)
 
-    def _review_changed(self, review_id: int) -> None:
-        if self._doc is None or review_id != self._doc.id:
-            return
-        # The table keeps itself current; the chart and card follow its rows.
-        self._doc = replace(self._doc, events=self.timeline.events())
-        self._chart_stale = True
-        self._refresh_chart_if_shown()
-        self._show_card(self.current_event())
+    def _current_changed(self, changes: ReviewChanges) -> None:
+        if changes.opened or changes.touches_events() or changes.facts or changes.participants:
+            self._chart_stale = True
+            self._refresh_chart_if_shown()
+            self._show_card(self.current_event())
 
     def _tab_changed(self, _index: int) -> None:
         self._refresh_chart_if_shown()
 
     def _refresh_chart_if_shown(self) -> None:
         # Laying out and painting a chart of a big chat export takes a while: only when it is seen.
-        if self._chart_stale and self._doc is not None and self.tabs.currentWidget() is self.chart:
-            self.chart.show_review(self._doc)
+        doc = self._current.doc
+        if self._chart_stale and doc is not None and self.tabs.currentWidget() is self.chart:
+            self.chart.show_review(doc)
             self.chart.set_current_event(self.timeline.highlighted_event_id())
             self._chart_stale = False
 
     def _show_card(self, event: EventRow | None) -> None:
-        has_events = bool(self.timeline.events())
+        doc = self._current.doc
+        has_events = doc is not None and bool(doc.events)
         self.previous_button.setEnabled(has_events)
         self.next_button.setEnabled(has_events)
         self.jump_button.setEnabled(has_events)
-        if event is None or self._doc is None:
+        if event is None or doc is None:
             self.card.setText(self.tr("<b>Walkthrough</b>: Alt+Down steps to the first event; notes then "
                                       "belong to the event being discussed.") if has_events else
                               self.tr("<b>No events yet.</b> Add them below (Ctrl+Shift+E) or import a "
                                       "timeline from the File menu."))
             return
-        zone = self._doc.zone()
+        zone = doc.zone()
         when = (APPROXIMATE if event.approximate else "") + wall_clock(event.at, zone, with_date=False)
-        offset = relative(event.at, self._doc.started_at)
+        offset = relative(event.at, doc.started_at)
         details = [label(event.kind)]
         if event.source:
             details.append(self.tr("source: %1").replace("%1", event.source))

@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.bootstrap import Services, build_services
+from app.changes import ReviewChanges
 from models.catalog import Catalog
 from models.errors import InvalidFieldError
 from models.snapshot import load_review
@@ -27,24 +28,27 @@ def review_id(services: Services) -> int:
     return services.reviews.create(title="Checkout errors", template="standard")
 
 
-def test_a_note_is_in_the_database_when_note_added_fires(
+def test_a_note_is_in_the_database_when_its_change_set_arrives(
     services: Services, review_id: int, db_url: str, qtbot: QtBot
 ) -> None:
-    """A second connection sees the note as soon as the signal arrives: it was committed first."""
+    """A second connection sees the note as soon as the change set arrives: it was committed first.
+
+    The change set carries the note as stored, so nobody has to read it back.
+    """
     seen: list[int] = []
 
-    def check(rid: int, note_id: int) -> None:
+    def check(changes: ReviewChanges) -> None:
         other = open_library(db_url)
         with other.begin() as session:
-            doc = load_review(session, rid)
+            doc = load_review(session, changes.review_id)  # type: ignore[arg-type]
         other.close()
         assert doc is not None
-        seen.extend(n.id for n in doc.notes if n.id == note_id)
+        seen.extend(n.id for n in doc.notes if n.id in {row.id for row in changes.notes})
 
-    services.capture.note_added.connect(check)
-    with qtbot.waitSignal(services.capture.note_added) as blocker:
+    services.changes.changed.connect(check)
+    with qtbot.waitSignal(services.changes.changed) as blocker:
         row = services.capture.add_note(review_id, phase="timeline", text="Dashboards looked normal")
-    assert blocker.args == [review_id, row.id]
+    assert blocker.args == [ReviewChanges(review_id, notes=(row,))]
     assert seen == [row.id]
     assert row.said_at == SAID_AT
 
@@ -53,7 +57,7 @@ def test_a_refused_note_signals_nothing_and_stores_nothing(
     services: Services, review_id: int, qtbot: QtBot
 ) -> None:
     """An empty note raises a domain error naming the field, with no signal."""
-    with qtbot.assertNotEmitted(services.capture.note_added), pytest.raises(InvalidFieldError) as caught:
+    with qtbot.assertNotEmitted(services.changes.changed), pytest.raises(InvalidFieldError) as caught:
         services.capture.add_note(review_id, phase="timeline", text="   ")
     assert caught.value.field == "text"
     assert services.reviews.get(review_id).notes == ()  # type: ignore[union-attr]
@@ -64,9 +68,9 @@ def test_promoting_a_note_keeps_its_text_and_signals_outcomes(
 ) -> None:
     """A promoted note becomes a learning and an action with the same text."""
     note = services.capture.add_note(review_id, phase="learnings", text="Sampling hides partial outages")
-    with qtbot.waitSignal(services.capture.outcomes_changed) as blocker:
+    with qtbot.waitSignal(services.changes.changed) as blocker:
         services.capture.promote_to_learning(review_id, note.id, category="technical")
-    assert blocker.args == [review_id]
+    assert blocker.args == [ReviewChanges(review_id, outcomes=True)]
     services.capture.promote_to_action(review_id, note.id)
     doc = services.reviews.get(review_id)
     assert doc is not None
@@ -79,7 +83,7 @@ def test_deleting_a_note_keeps_what_was_promoted_from_it(services: Services, rev
     """Learnings outlive the note they came from."""
     note = services.capture.add_note(review_id, phase="learnings", text="Caches go cold on deploy")
     services.capture.promote_to_learning(review_id, note.id)
-    services.capture.delete_note(review_id, note.id)
+    services.capture.remove_note(review_id, note.id)
     doc = services.reviews.get(review_id)
     assert doc is not None and doc.notes == ()
     assert [(x.text, x.note_id) for x in doc.learnings] == [("Caches go cold on deploy", None)]
@@ -96,9 +100,13 @@ def test_deleting_a_participant_keeps_their_notes(services: Services, review_id:
 
 
 def test_changing_the_title_updates_the_library(services: Services, review_id: int, qtbot: QtBot) -> None:
-    """A title edit signals both the review and the library list."""
-    with qtbot.waitSignals([services.reviews.review_changed, services.reviews.library_changed]):
+    """A title edit changes the review's facts and the library list; the summary only the facts."""
+    with qtbot.waitSignal(services.changes.changed) as blocker:
         services.reviews.update(review_id, title="Checkout errors after config push")
+    assert blocker.args == [ReviewChanges(review_id, facts=True, library=True)]
+    with qtbot.waitSignal(services.changes.changed) as blocker:
+        services.reviews.update(review_id, summary="Errors for 40 minutes")
+    assert blocker.args == [ReviewChanges(review_id, facts=True)]
     assert [r.title for r in services.reviews.list_reviews()] == ["Checkout errors after config push"]
 
 
@@ -140,5 +148,5 @@ def test_a_note_of_another_review_cannot_be_changed_through_this_one(services: S
     with pytest.raises(NotFoundError):
         services.capture.update_note(review_id, note.id, text="Hijacked")
     with pytest.raises(NotFoundError):
-        services.capture.delete_note(review_id, note.id)
+        services.capture.remove_note(review_id, note.id)
     assert [n.text for n in services.reviews.get(other).notes] == ["Belongs elsewhere"]  # type: ignore[union-attr]

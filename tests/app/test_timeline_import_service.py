@@ -41,16 +41,17 @@ def test_a_preview_writes_nothing(services: Services, review_id: int, tmp_path: 
     assert doc is not None and doc.events == () and doc.participants == ()
 
 
-def test_commit_emits_events_imported_and_review_changed(services: Services, review_id: int, tmp_path: Path,
-                                                         qtbot: QtBot) -> None:
-    """After the commit: events_imported(review, 2), and review_changed so open views refresh."""
+def test_commit_emits_events_imported_and_a_timeline_change(services: Services, review_id: int,
+                                                             tmp_path: Path, qtbot: QtBot) -> None:
+    """After the commit: events_imported(review, 2), and a change set: the open review reads its timeline."""
     path = _csv(tmp_path, "2026-03-02T09:14Z,a,\n2026-03-02T09:15Z,b,\n")
     preview = services.imports.preview_csv(review_id, path)
-    with qtbot.waitSignal(services.reviews.review_changed, timeout=2000) as changed, \
+    with qtbot.waitSignal(services.changes.changed, timeout=2000) as changed, \
             qtbot.waitSignal(services.imports.events_imported, timeout=2000) as imported:
         assert services.imports.commit(review_id, preview) == 2
     assert imported.args == [review_id, 2]
-    assert changed.args == [review_id]
+    (changes,) = changed.args
+    assert changes.review_id == review_id and changes.timeline and changes.participants
     doc = services.reviews.get(review_id)
     assert doc is not None and [e.text for e in doc.events] == ["a", "b"]
 
@@ -61,7 +62,7 @@ def test_a_preview_with_problems_is_refused_without_signals(services: Services, 
     preview = services.imports.preview(review_id, _csv(tmp_path, "2026-03-02T09:14Z,a,\nsoon,b,\n"))
     assert [p.row for p in preview.problems] == [3]
     with qtbot.assertNotEmitted(services.imports.events_imported), \
-            qtbot.assertNotEmitted(services.reviews.review_changed), \
+            qtbot.assertNotEmitted(services.changes.changed), \
             pytest.raises(ImportRefusedError, match=r"events\.csv, row 3: time 'soon'"):
         services.imports.commit(review_id, preview)
     doc = services.reviews.get(review_id)
@@ -118,11 +119,11 @@ def test_a_background_import_cancelled_before_its_commit_writes_nothing(
 
 def test_a_background_import_announces_after_its_commit(services: Services, review_id: int, tmp_path: Path,
                                                         qtbot: QtBot) -> None:
-    """events_imported and review_changed follow the commit; the result is the number added."""
+    """events_imported and the change set follow the commit; the result is the number added."""
     path = _csv(tmp_path, "2026-03-02T09:14Z,a,\n2026-03-02T09:15Z,b,\n")
     preview = services.imports.preview(review_id, path)
     added: list[int] = []
-    with qtbot.waitSignal(services.reviews.review_changed, timeout=5000), \
+    with qtbot.waitSignal(services.changes.changed, timeout=5000), \
             qtbot.waitSignal(services.imports.events_imported, timeout=5000) as imported:
         services.imports.import_in_background(review_id, preview).on_success(added.append).start()
     assert imported.args == [review_id, 2] and added == [2]

@@ -50,9 +50,9 @@ def edit(services: Services, review_id: int, event_id: int, field: str, value: o
 
 
 def test_pushing_an_add_writes_it_once(qtbot: QtBot, services: Services, review_id: int) -> None:
-    """The push performs the add (one event_changed), and the command knows the new id."""
+    """The push performs the add (one change set with the event as stored), and the command knows its id."""
     seen: list[int] = []
-    services.reviews.event_changed.connect(lambda _rid, eid: seen.append(eid))
+    services.changes.changed.connect(lambda changes: seen.extend(e.id for e in changes.events))
     command = AddEventCommand(services.reviews, review_id, {"at": PUSH, "text": "Alert fired"})
     services.undo.push(command)
     assert [e.id for e in events(services, review_id)] == [command.event_id] == seen
@@ -146,7 +146,7 @@ def test_editing_back_to_the_start_leaves_no_step(services: Services, review_id:
 def test_an_edit_that_changes_nothing_writes_nothing(qtbot: QtBot, services: Services, review_id: int,
                                                      event_id: int, errors: list[DomainError]) -> None:
     """Setting a field to its value is no write and no step."""
-    with qtbot.assertNotEmitted(services.reviews.review_changed):
+    with qtbot.assertNotEmitted(services.changes.changed):
         services.undo.push(edit(services, review_id, event_id, "kind", "change", errors))
     assert services.undo.count() == 0
 
@@ -182,7 +182,7 @@ def test_undo_of_an_edit_to_a_deleted_event_is_dropped(services: Services, revie
                                                        errors: list[DomainError]) -> None:
     """An event deleted outside the history makes its edits' undo a reported no-op."""
     services.undo.push(edit(services, review_id, event_id, "text", "Config pushed", errors))
-    services.reviews.delete_event(event_id)
+    services.reviews.remove_event(event_id)
     services.undo.undo()
     assert "no timeline event" in str(errors[0])
     assert (services.undo.count(), events(services, review_id)) == (0, ())
@@ -209,9 +209,10 @@ def test_a_long_history_replays_both_ways(services: Services, review_id: int, ev
 
 def test_commands_signal_after_the_commit(qtbot: QtBot, services: Services, review_id: int, event_id: int,
                                           errors: list[DomainError]) -> None:
-    """Each step emits review_changed for its review (views refresh from it)."""
-    with qtbot.waitSignal(services.reviews.review_changed, timeout=1000) as pushed:
+    """Each step announces the event as stored for its review (views update that row from it)."""
+    with qtbot.waitSignal(services.changes.changed, timeout=1000) as pushed:
         services.undo.push(edit(services, review_id, event_id, "source", "pager", errors))
-    with qtbot.waitSignal(services.reviews.review_changed, timeout=1000) as undone:
+    with qtbot.waitSignal(services.changes.changed, timeout=1000) as undone:
         services.undo.undo()
-    assert pushed.args == undone.args == [review_id]
+    assert [(c.review_id, [e.source for e in c.events]) for c in (pushed.args[0], undone.args[0])] == [
+        (review_id, ["pager"]), (review_id, [""])]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -186,3 +186,32 @@ def test_a_bare_clock_time_in_the_fold_is_still_refused() -> None:
     """The day does not settle which of two 02:30s was meant."""
     with pytest.raises(InvalidFieldError, match="happened twice"):
         parse_time("02:30", BERLIN, field="at", default_date=date(2026, 10, 25))
+def test_format_entry_shows_wall_clock_in_zone() -> None:
+    """A stored UTC moment shows as the zone's wall clock, with seconds only when it has them."""
+    assert format_entry(datetime(2026, 3, 2, 9, 14, tzinfo=UTC), BERLIN) == "2026-03-02 10:14"
+    assert format_entry(datetime(2026, 3, 2, 9, 14, 59, tzinfo=UTC), BERLIN) == "2026-03-02 10:14:59"
+
+
+def test_format_entry_of_none_is_empty() -> None:
+    """An unknown time shows as an empty field."""
+    assert format_entry(None, BERLIN) == ""
+
+
+def test_format_entry_adds_offset_inside_fold() -> None:
+    """In the repeated hour the offset is shown, so the text reads back as the same moment."""
+    moment = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    text = format_entry(moment, BERLIN)
+    assert text == "2026-10-25 02:30+01:00"
+    assert parse_time(text, BERLIN, field="at") == moment
+
+
+def test_format_entry_accepts_any_aware_moment() -> None:
+    """A moment with a fixed offset converts to the zone like a UTC one."""
+    moment = datetime(2026, 3, 2, 4, 14, tzinfo=timezone(timedelta(hours=-5)))
+    assert format_entry(moment, BERLIN) == "2026-03-02 10:14"
+
+
+def test_format_entry_refuses_naive_moment() -> None:
+    """A naive datetime is a caller bug, refused rather than guessed at."""
+    with pytest.raises(ValueError, match="naive"):
+        format_entry(datetime(2026, 3, 2, 9, 14), BERLIN)

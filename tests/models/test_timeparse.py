@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from models.errors import InvalidFieldError
-from models.timeparse import candidates, format_local, parse_time
+from models.timeparse import candidates, parse_time
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -100,37 +100,6 @@ def test_garbage_names_the_expected_format(text: str) -> None:
         parse_time(text, BERLIN, field="detected_at")
     assert caught.value.field == "detected_at"
     assert caught.value.reason.startswith(f"{text} is not a date and time (use YYYY-MM-DD HH:MM")
-
-
-def test_format_local_shows_wall_clock_in_zone() -> None:
-    """A stored UTC moment shows as the zone's wall clock, to the minute."""
-    moment = datetime(2026, 3, 2, 9, 14, 59, tzinfo=UTC)
-    assert format_local(moment, BERLIN) == "2026-03-02 10:14"
-
-
-def test_format_local_of_none_is_empty() -> None:
-    """An unknown time shows as an empty field."""
-    assert format_local(None, BERLIN) == ""
-
-
-def test_format_local_adds_offset_inside_fold() -> None:
-    """In the repeated hour the offset is shown, so the text reads back as the same moment."""
-    moment = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
-    text = format_local(moment, BERLIN)
-    assert text == "2026-10-25 02:30+01:00"
-    assert parse_time(text, BERLIN, field="at") == moment
-
-
-def test_format_local_accepts_any_aware_moment() -> None:
-    """A moment with a fixed offset converts to the zone like a UTC one."""
-    moment = datetime(2026, 3, 2, 4, 14, tzinfo=timezone(timedelta(hours=-5)))
-    assert format_local(moment, BERLIN) == "2026-03-02 10:14"
-
-
-def test_format_local_refuses_naive_moment() -> None:
-    """A naive datetime is a caller bug, refused rather than guessed at."""
-    with pytest.raises(ValueError, match="naive"):
-        format_local(datetime(2026, 3, 2, 9, 14), BERLIN)
 
 
 # Issue 8: one valid time range for times typed in the window (event dialog, timeline editor).

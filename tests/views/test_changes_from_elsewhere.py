@@ -70,9 +70,7 @@ def test_our_own_notes_cause_no_reload(window: MainWindow, qtbot: QtBot,
     """Typing notes (our own commits) never makes the watch reload the whole review."""
     _open_on_timeline(window)
     page = window.review_page
-    reloads: list[int] = []
-    original = page._reload  # noqa: SLF001 - counting the full reloads
-    monkeypatch.setattr(page, "_reload", lambda: (reloads.append(1), original())[1])
+    loads = window.services.current.full_loads
     field = page.capture.note_edit
     field.setFocus()
     for text in ("Dashboards looked normal", "Errors were sampled out"):
@@ -82,7 +80,7 @@ def test_our_own_notes_cause_no_reload(window: MainWindow, qtbot: QtBot,
     window.services.watch.check()
     qtbot.wait(1500)  # at least one tick of the timer as well
     window.services.watch.check()
-    assert reloads == []
+    assert window.services.current.full_loads == loads
 
 
 def test_library_page_lists_a_review_imported_by_another_process(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from html import escape
+from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.capture_service import CaptureService
 from app.prompt_deck_controller import PromptDeckController
 from app.review_service import ReviewService
 from models.catalog import Catalog
@@ -93,17 +94,12 @@ def test_a_note_without_cues_brings_the_hint_back(
     assert widget.card_labels == [] and widget.empty_label.isVisible()
 
 
-def test_a_captured_note_shows_its_cards_when_wired_like_the_review_page(
-    widget: ContextCardsWidget, controller: PromptDeckController, library: Library, review_id: int
-) -> None:
-    """note_added → get_note → show_cards_for_note: capturing 'I knew…' shows the knew card."""
-    capture = CaptureService(library, lambda: NOW)
+def test_a_note_typed_in_the_window_shows_its_cards(review_window: Any, qtbot: QtBot) -> None:
+    """Enter on 'I knew…' in the note field: the stored note's cards show, with no reading it back."""
+    page = review_window.review_page
+    review_window.services.meeting.go_to("timeline")
+    page.capture.note_edit.setFocus()
+    qtbot.keyClicks(page.capture.note_edit, "I knew the cache was cold")
+    qtbot.keyClick(page.capture.note_edit, Qt.Key.Key_Return)
+    assert [c.id for c in page.context_cards.shown] == ["observation", "knew"]
 
-    def note_added(_review_id: int, note_id: int) -> None:
-        note = capture.get_note(note_id)
-        if note is not None:
-            controller.show_cards_for_note(note.kind, note.text)
-
-    capture.note_added.connect(note_added)
-    capture.add_note(review_id, phase="timeline", text="I knew the cache was cold", kind="observation")
-    assert [c.id for c in widget.shown] == ["observation", "knew"]

@@ -8,18 +8,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Services, build_services
+from app.bootstrap import Services
 from app.cli import main
-from models.catalog import Catalog
 from models.store import Library
 from views.export_dialog import ExportChoice, ExportDialog
 
 FULL = Path(__file__).resolve().parents[1] / "data" / "full_bundle.yaml"
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture
@@ -32,6 +26,7 @@ def review_id(db_url: str, library: Library, capsys: pytest.CaptureFixture[str])
 def _dialog(qtbot: QtBot, services: Services, review_id: int) -> ExportDialog:
     dialog = ExportDialog(services, review_id)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.preview_busy())
     return dialog
 
 
@@ -86,3 +81,15 @@ def test_roles_hide_first_names_addresses_and_links_in_the_preview(qtbot: QtBot,
     text = dialog.preview.toPlainText()
     for secret in ("Sam", "Noor", "Kim", "Responder A", "files.slack.com"):
         assert not re.search(rf"\b{re.escape(secret)}\b", text, re.IGNORECASE), secret
+
+
+def test_options_reuse_one_read_of_the_review(qtbot: QtBot, services: Services, review_id: int) -> None:
+    """Issue 9: the preview reads the review once and draws the chart once per names-or-roles choice."""
+    dialog = _dialog(qtbot, services, review_id)
+    for check in (dialog.private_check, dialog.timeline_check, dialog.meeting_check, dialog.roles_check,
+                  dialog.roles_check, dialog.chart_check):
+        check.toggle()
+        dialog.refresh_preview()
+        qtbot.waitUntil(lambda: not dialog.preview_busy())
+    assert dialog._source.reads == 1  # noqa: SLF001 - counting reads of the library
+    assert sorted(dialog._source._charts) == [False, True]  # noqa: SLF001

@@ -63,11 +63,11 @@ def review_id(services: Services) -> int:
 
 @pytest.fixture
 def widget(qtbot: Any, services: Services, review_id: int) -> LevelSettingWidget:
-    view = LevelSettingWidget(services.reviews)
+    view = LevelSettingWidget(services.reviews, services.current)
     qtbot.addWidget(view)
     doc = services.reviews.get(review_id)
     assert doc is not None
-    view.show_review(doc)
+    services.current.open(doc.id)
     show(qtbot, view)
     return view
 
@@ -115,7 +115,7 @@ def test_time_typed_in_review_zone_is_stored_in_utc(qtbot: Any, widget: LevelSet
 def test_bad_time_shows_message_and_is_not_written(qtbot: Any, widget: LevelSettingWidget,
                                                    services: Services, review_id: int) -> None:
     """An unparseable time names the field and the problem, and stores nothing."""
-    with qtbot.assertNotEmitted(services.reviews.review_changed):
+    with qtbot.assertNotEmitted(services.changes.changed):
         type_into(qtbot, child(widget, QLineEdit, "detected_at"), "2026-13-01 10:00")
     message = child(widget, QLabel, "message")
     assert message.isVisible()
@@ -222,10 +222,10 @@ def test_filling_writes_nothing(qtbot: Any, services: Services, review_id: int) 
     services.reviews.update(review_id, severity="SEV1", kind="near-miss", status="closed",
                             timezone="Asia/Kolkata", services=["a", "b"],
                             started_at=datetime(2026, 10, 25, 1, 30, tzinfo=UTC))
-    view = LevelSettingWidget(services.reviews)
+    view = LevelSettingWidget(services.reviews, services.current)
     qtbot.addWidget(view)
-    with qtbot.assertNotEmitted(services.reviews.review_changed):
-        view.show_review(stored(services, review_id))
+    with qtbot.assertNotEmitted(services.changes.changed):
+        services.current.open(review_id)
         view.commit_pending()
     assert child(view, QComboBox, "kind").currentData() == "near-miss"
 

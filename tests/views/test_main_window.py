@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 from pytestqt.qtbot import QtBot
 
+import app.export_service as export_service
 from app.bootstrap import build_services
-from models.catalog import Catalog
 from models.store import Library
 from views.export_dialog import ExportChoice
 from views.main_window import MainWindow
@@ -19,11 +22,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture
-def window(library: Library, catalog: Catalog, qtbot: QtBot) -> Iterator[MainWindow]:
-    window = MainWindow(build_services(library, catalog=catalog))
-    qtbot.addWidget(window)
-    window.show()
-    yield window
+def window(main_window: MainWindow) -> MainWindow:
+    return main_window
 
 
 def _accept_defaults(review_id: int, initial: ExportChoice) -> ExportChoice:
@@ -146,3 +146,80 @@ def test_a_word_template_is_checked_before_it_is_kept(window: MainWindow, monkey
     monkeypatch.setattr(window, "ask_template_path", lambda: str(good))
     assert window.choose_report_template() == good
     assert window.services.settings.get("report_template") == str(good)
+
+
+def _held_writer(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make the export's writer wait, once reached, until released: (reached, release)."""
+    reached, release = threading.Event(), threading.Event()
+    real = export_service._writer  # noqa: SLF001
+
+    def writer(fmt: str, template: Path | None = None) -> Any:
+        write = real(fmt, template)
+
+        def held(report: Any, path: Path, options: Any) -> None:
+            reached.set()
+            assert release.wait(10)
+            write(report, path, options)
+        return held
+
+    monkeypatch.setattr(export_service, "_writer", writer)
+    return reached, release
+
+
+def test_an_export_runs_on_a_worker_with_progress(window: MainWindow, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path, qtbot: QtBot) -> None:
+    """While the report is written, the window's event loop runs and a progress dialog names the step."""
+    review_id = window.services.reviews.create(title="Checkout errors", template="standard")
+    window.open_review(review_id)
+    target = tmp_path / "report.md"
+    monkeypatch.setattr(window, "ask_export_choice", _accept_defaults)
+    monkeypatch.setattr(window, "ask_save_path", lambda suggested, filters, selected: (str(target), selected))
+    reached, release = _held_writer(monkeypatch)
+    seen: list[str] = []
+
+    def look() -> None:
+        progress = window.findChild(QProgressDialog)
+        label = progress.labelText() if progress is not None else ""
+        if label and label not in seen:
+            seen.append(label)
+        if reached.is_set() and label == "Writing the file…" or len(seen) > 100:
+            release.set()
+        else:
+            QTimer.singleShot(10, look)
+
+    QTimer.singleShot(20, look)  # fires only if the event loop runs during the export
+    try:
+        assert window.export_current() == target
+    finally:
+        release.set()
+    assert seen[-1] == "Writing the file…" and set(seen) <= set(export_service.EXPORT_STEPS)
+    assert target.read_text(encoding="utf-8").startswith("---")
+
+
+def test_a_cancelled_export_writes_nothing(window: MainWindow, monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path: Path) -> None:
+    """Cancel before the file is written: no file, and the status bar says so."""
+    review_id = window.services.reviews.create(title="Checkout errors", template="standard")
+    window.open_review(review_id)
+    target = tmp_path / "report.docx"
+    monkeypatch.setattr(window, "ask_export_choice", _accept_defaults)
+    monkeypatch.setattr(window, "ask_save_path", lambda suggested, filters, selected: (str(target), selected))
+
+    def cancel_at_once() -> None:
+        progress = window.findChild(QProgressDialog)
+        if progress is None:
+            QTimer.singleShot(1, cancel_at_once)
+            return
+        progress.canceled.emit()  # what its Cancel button does
+
+    real = export_service.render_chart
+
+    def slow_chart(doc: Any) -> Any:
+        time.sleep(0.3)  # Cancel arrives while the chart is drawn
+        return real(doc)
+
+    monkeypatch.setattr(export_service, "render_chart", slow_chart)
+    QTimer.singleShot(1, cancel_at_once)
+    assert window.export_current() is None
+    assert not target.exists()
+    assert "cancelled" in window.statusBar().currentMessage()

@@ -408,10 +408,10 @@ def doc_of(services: Services, review_id: int) -> ReviewDoc:
 
 @pytest.fixture
 def widget(qtbot: QtBot, services: Services, review_id: int, event_ids: list[int]) -> TimelineWidget:
-    view = TimelineWidget(services.reviews, undo=services.undo)
+    view = TimelineWidget(services.reviews, services.current, undo=services.undo)
     qtbot.addWidget(view)
     view.resize(1000, 500)
-    view.show_review(doc_of(services, review_id))
+    services.current.open(review_id)
     view.show()
     qtbot.waitExposed(view)
     return view
@@ -679,7 +679,7 @@ def test_opening_another_review_starts_a_fresh_history(qtbot: QtBot, widget: Tim
     edit_cell(qtbot, widget, 0, M.COL_SOURCE, "deploy bot")
     assert services.undo.count() == 1
     other = services.reviews.create(title="Another incident", template="standard")
-    widget.show_review(doc_of(services, other))
+    services.current.open(other)
     assert services.undo.count() == 0
 
 
@@ -710,7 +710,7 @@ def test_deleting_the_walkthrough_event_clears_the_mark(qtbot: QtBot, widget: Ti
     """When the marked event goes, the walkthrough hears that nothing is marked."""
     widget.set_current_event(event_ids[1])
     with qtbot.waitSignal(widget.highlighted_event_changed, timeout=1000) as blocker:
-        services.reviews.delete_event(event_ids[1])
+        services.reviews.remove_event(event_ids[1])
     assert (blocker.args, widget.highlighted_event_id()) == ([-1], None)
 
 

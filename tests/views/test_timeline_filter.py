@@ -372,9 +372,9 @@ def review(services: Services) -> ReviewDoc:
 
 @pytest.fixture
 def widget(qtbot: QtBot, services: Services, review: ReviewDoc) -> TimelineWidget:
-    view = TimelineWidget(services.reviews, undo=services.undo)
+    view = TimelineWidget(services.reviews, services.current, undo=services.undo)
     qtbot.addWidget(view)
-    view.show_review(review)
+    services.current.open(review.id)
     view.show()
     qtbot.waitExposed(view)
     return view

@@ -69,10 +69,10 @@ def _choose(combo: QComboBox, text: str) -> None:
 
 def test_rows_show_as_they_will_be_imported(qtbot: QtBot, services: Services, review_id: int,
                                             tmp_path: Path) -> None:
-    """Row number, Berlin time (≈ when approximate), kind label, text, source and who."""
+    """Row number, Berlin time (to the second the file gives; ≈ when approximate), kind, text, source, who."""
     dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))
     assert dialog.model.rowCount() == 3
-    assert _cells(dialog, 1) == ["3", "2026-03-02 10:21", "Detection", "Alert fires for checkout 5xx",
+    assert _cells(dialog, 1) == ["3", "2026-03-02 10:21:30", "Detection", "Alert fires for checkout 5xx",
                                  "alert", "Ana, Ben"]
     assert _cells(dialog, 2)[1] == "≈ 2026-03-02 10:40"
     assert "3 new events" in dialog.summary.text() and "New participants: Ana, Ben" in dialog.summary.text()
@@ -189,9 +189,14 @@ def test_import_timeline_from_the_window(window: MainWindow, review_id: int, tmp
     monkeypatch.setattr(window, "ask_timeline_path", lambda folder, filters: str(path))
     monkeypatch.setattr(TimelineImportDialog, "exec", lambda self: (
         _settled(qtbot, self), self.import_now(), _settled(qtbot, self), self.result())[-1])
-    with qtbot.waitSignal(window.services.reviews.review_changed, timeout=2000) as changed:
+    loads = window.services.current.full_loads
+    with qtbot.waitSignal(window.services.current.changed, timeout=2000) as changed:
         assert window.import_timeline() == 3
-    assert changed.args == [review_id]
+    (changes,) = changed.args
+    assert changes.review_id == review_id and changes.timeline
+    # The open review read its timeline once; nothing read the whole review again.
+    assert window.services.current.full_loads == loads
+    assert len(window.review_page.timeline.events()) == 3
     assert "Added 3 events from events.csv" in window.statusBar().currentMessage()
     doc = window.services.reviews.get(review_id)
     assert doc is not None and len(doc.events) == 3

@@ -67,9 +67,9 @@ def doc_of(services: Services, review_id: int) -> ReviewDoc:
 
 @pytest.fixture
 def widget(qtbot: Any, services: Services, review_id: int) -> TimelineWidget:
-    view = TimelineWidget(services.reviews, undo=services.undo)
+    view = TimelineWidget(services.reviews, services.current, undo=services.undo)
     qtbot.addWidget(view)
-    view.show_review(doc_of(services, review_id))
+    services.current.open(review_id)
     view.show()
     qtbot.waitExposed(view)
     return view
