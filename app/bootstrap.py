@@ -8,7 +8,6 @@ so the command line can start it without depending on the view layer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
@@ -98,6 +97,8 @@ def open_services(db_url: str | None) -> Services:
 
 def run_gui(db_url: str | None) -> int:
     """Start the window registered under the ``debrief.gui`` entry point."""
+    from importlib.metadata import entry_points  # 30 ms: only the command line's way to the window
+
     found = entry_points(group=GUI_ENTRY_POINT_GROUP, name="window")
     if not found:
         raise RuntimeError("the Debrief window is not installed (no 'debrief.gui' entry point)")

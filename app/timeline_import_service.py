@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from app.background import Operation, OperationContext
 from app.changes import ChangeHub, ReviewChanges
-from models import csv_timeline, slack_export
 from models.catalog import Catalog
 from models.store import Library
-from models.timeline_import import ImportPreview, file_kind, import_events, preview_bundle
+
+if TYPE_CHECKING:  # the readers (CSV, Slack zips, bundles) load when a file is first read, not at start-up
+    from models.timeline_import import ImportPreview
 
 
 class TimelineImportService(QObject):
@@ -45,6 +47,8 @@ class TimelineImportService(QObject):
                 mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
                 timezone: str | None = None) -> ImportPreview:
         """The preview for whatever ``path`` is (a Slack export, a bundle, else CSV)."""
+        from models.timeline_import import file_kind
+
         kind = file_kind(path)
         if kind == "slack":
             return self.preview_slack(review_id, path, channel=channel)
@@ -55,15 +59,21 @@ class TimelineImportService(QObject):
     def preview_csv(self, review_id: int, path: Path, *,
                     mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
                     timezone: str | None = None) -> ImportPreview:
+        from models import csv_timeline
+
         with self._library.begin() as session:
             return csv_timeline.preview_csv(session, review_id, path, mapping=mapping,
                                             time_format=time_format, timezone=timezone)
 
     def preview_slack(self, review_id: int, path: Path, *, channel: str | None = None) -> ImportPreview:
+        from models import slack_export
+
         with self._library.begin() as session:
             return slack_export.preview_slack(session, review_id, path, channel=channel)
 
     def preview_bundle(self, review_id: int, path: Path) -> ImportPreview:
+        from models.timeline_import import preview_bundle
+
         with self._library.begin() as session:
             return preview_bundle(session, review_id, path, self._catalog)
 
@@ -72,6 +82,9 @@ class TimelineImportService(QObject):
                               time_format: str | None = None,
                               timezone: str | None = None) -> Operation[ImportPreview]:
         """:meth:`preview` as an operation to start; a CSV reports rows read, and a cancel discards it."""
+        from models import csv_timeline, slack_export
+        from models.timeline_import import file_kind, preview_bundle
+
         kind = file_kind(path)
 
         def work(context: OperationContext) -> ImportPreview:
@@ -96,6 +109,8 @@ class TimelineImportService(QObject):
         is written; the signals follow a commit on the UI thread even when the
         one who started it is gone.
         """
+        from models.timeline_import import import_events
+
         def work(context: OperationContext) -> int:
             with self._library.begin() as session:
                 added = import_events(session, review_id, preview)
@@ -106,6 +121,8 @@ class TimelineImportService(QObject):
 
     def slack_channels(self, path: Path) -> list[str]:
         """The channels of a Slack export that have messages, by name."""
+        from models import slack_export
+
         return slack_export.slack_channels(path)
 
     def commit(self, review_id: int, preview: ImportPreview) -> int:
@@ -113,6 +130,8 @@ class TimelineImportService(QObject):
 
         A preview with problems is refused (``ImportRefusedError``) and nothing is written.
         """
+        from models.timeline_import import import_events
+
         with self._library.begin() as session:
             added = import_events(session, review_id, preview)
         self._announce(review_id, added)
