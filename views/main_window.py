@@ -8,7 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
@@ -30,6 +32,7 @@ from models.errors import DomainError
 from models.snapshot import ReviewDoc
 from models.yamlsource import SourceError
 from views.export_dialog import ExportChoice, ExportDialog
+from views.keys import redo_keys, undo_keys
 from views.library_page import LibraryPage
 from views.new_review_dialog import NewReviewDialog
 from views.progress import Finished, run_with_progress
@@ -38,6 +41,7 @@ from views.room_window import RoomWindow
 from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL, ShortcutsDialog
 from views.style import apply_style, is_dark
 from views.timeline_import_dialog import TimelineImportDialog
+from views.typing_guard import TypingGuard
 
 #: A review with more timeline events than this is read on a worker, with progress and Cancel.
 LARGE_REVIEW = 5_000
@@ -67,6 +71,11 @@ class MainWindow(QMainWindow):
         self.review_page.close_requested.connect(self.show_library)
         services.current.changed.connect(self._review_changed)
         self._build_menus()
+        # Printable keys that would land on the menu bar, a list or a button go to the note field.
+        self.typing_guard = TypingGuard(self, self._note_field)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.typing_guard)
         self.statusBar().showMessage(self.tr("Library: %1").replace("%1", services.library.describe()))
         self.problems_box: QMessageBox | None = None
         if self._user_file_problems():
@@ -134,6 +143,12 @@ class MainWindow(QMainWindow):
         progress.canceled.connect(operation.cancel)
         self.opening = operation
         operation.start()
+
+    def _note_field(self) -> QLineEdit | None:
+        """Where stray typing goes: the note field, while a review's meeting is shown."""
+        if self.pages.currentWidget() is self.review_page:
+            return self.review_page.capture.note_edit
+        return None
 
     def _review_opened(self) -> None:
         self.pages.setCurrentWidget(self.review_page)
@@ -400,10 +415,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, self.tr("&Quit"), "Ctrl+Q", self.close)
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.undo_action = self.services.undo.createUndoAction(self, self.tr("&Undo"))
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts(undo_keys())
         self.redo_action = self.services.undo.createRedoAction(self, self.tr("&Redo"))
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"),
-                                       QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.redo_action.setShortcuts(redo_keys())
         for action, name in ((self.undo_action, self.tr("Undo (notes, learnings, actions, timeline)")),
                              (self.redo_action, self.tr("Redo"))):
             action.setProperty(SHORTCUT_GROUP, "Edit")

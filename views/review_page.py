@@ -42,8 +42,10 @@ from models.catalog import Template
 from models.errors import DomainError, StorageError
 from models.snapshot import NoteRow, ReviewDoc
 from models.vocabulary import NOTE_KINDS, label
+from models.write_fields import NoteDetails
 from views.capture_bar import CaptureBar
 from views.context_cards_widget import ContextCardsWidget
+from views.keys import is_undo_or_redo
 from views.level_setting_widget import LevelSettingWidget
 from views.models.notes_table_model import NotesTableModel
 from views.outcome_dialogs import ActionDialog, LearningDialog
@@ -142,6 +144,7 @@ class ReviewPage(QWidget):
         self.level_setting = LevelSettingWidget(services.reviews, services.current)
         self.walkthrough = WalkthroughPanel(services.reviews, services.current, services.undo)
         self.timeline = self.walkthrough.timeline
+        self.timeline.share_shortcuts(self)  # Ctrl+F and Ctrl+Shift+E from the note field too
         self.pulse = PulseWidget(services.meeting)
         self.schedule_button = QPushButton(self.tr("Schedule actions meeting…"))
         self.schedule_button.setToolTip(self.tr("A separate meeting for improvements, after some soak time; "
@@ -378,8 +381,7 @@ class ReviewPage(QWidget):
         """An empty note field leaves Ctrl+Z / Ctrl+Shift+Z to the app's undo (the timeline's edits)."""
         if (watched is self.capture.note_edit and event.type() == QEvent.Type.ShortcutOverride
                 and isinstance(event, QKeyEvent) and not self.capture.note_edit.text()
-                and (event.matches(QKeySequence.StandardKey.Undo)
-                     or event.matches(QKeySequence.StandardKey.Redo))):
+                and is_undo_or_redo(QKeySequence(event.keyCombination()))):
             return True  # not overridden by the field: the Edit menu's shortcut fires
         return super().eventFilter(watched, event)
 
@@ -625,11 +627,15 @@ class ReviewPage(QWidget):
             return
         self._list_phases(template)
         index = template.phase_ids().index(phase_id) if template else 0
+        # ✓: the meeting spent time in that phase (not merely "listed before the current one").
+        visited = {t.phase for t in self._services.meeting.phase_times() if t.actual.total_seconds() > 0}
         for row in range(self.phase_list.count()):
             item = self.phase_list.item(row)
-            name = template.phases[row].name if template else ""
-            marker = "✓" if row < index else ("▶" if row == index else "·")
-            item.setText(f"{marker}  {name}")
+            phase_row = template.phases[row]
+            marker = "▶" if row == index else ("✓" if phase_row.id in visited else "·")
+            item.setText(f"{marker}  {phase_row.name}")
+            item.setToolTip(phase_row.goal + ("\n" + self.tr("Visited in this meeting.")
+                                              if phase_row.id in visited and row != index else ""))
         self.phase_list.blockSignals(True)
         self.phase_list.setCurrentRow(index)
         self.phase_list.blockSignals(False)
@@ -677,7 +683,7 @@ class ReviewPage(QWidget):
         phase = self.current_phase()
         if self.review_id is None or phase is None:
             return
-        fields: dict[str, object] = {}
+        fields: NoteDetails = {}
         if speaker >= 0:
             fields["author_id"] = speaker
         if phase == "timeline" and self.walkthrough.current_event_id() is not None:

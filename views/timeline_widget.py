@@ -30,6 +30,8 @@ from models.errors import DomainError, InvalidFieldError
 from models.snapshot import EventRow, ReviewDoc
 from models.vocabulary import EVENT_KINDS, label
 from views.event_dialog import EventDialog
+from views.keys import redo_keys, undo_keys
+from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL
 from views.models.timeline_filter_model import TimelineFilterProxyModel
 from views.models.timeline_table_model import TimelineTableModel
 from views.timeline_delegates import KindDelegate, TimeDelegate
@@ -157,11 +159,8 @@ class TimelineWidget(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self._message)
 
-        self.undo_action = self._undo_action(self._undo.createUndoAction(self, self.tr("Undo")),
-                                             [QKeySequence(QKeySequence.StandardKey.Undo)])
-        self.redo_action = self._undo_action(self._undo.createRedoAction(self, self.tr("Redo")),
-                                             [QKeySequence("Ctrl+Shift+Z"),
-                                              QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.undo_action = self._undo_action(self._undo.createUndoAction(self, self.tr("Undo")), undo_keys())
+        self.redo_action = self._undo_action(self._undo.createRedoAction(self, self.tr("Redo")), redo_keys())
         self._install_shortcuts()
 
         current.changed.connect(self._current_changed)
@@ -244,6 +243,16 @@ class TimelineWidget(QWidget):
             elif not enabled:
                 self.removeAction(action)
 
+    def share_shortcuts(self, host: QWidget) -> None:
+        """Let Ctrl+F (filter) and Ctrl+Shift+E (add event) work anywhere in ``host``, an ancestor.
+
+        The meeting page passes itself: the keys then work from the note field,
+        where the keyboard is. (Bound once, on ``host``: twice would be ambiguous.)
+        """
+        for action in (self.add_event_action, self.find_action):
+            self.removeAction(action)
+            host.addAction(action)
+
     def undo_stack(self) -> QUndoStack:
         """The stack this widget's edits go on."""
         return self._undo
@@ -321,9 +330,18 @@ class TimelineWidget(QWidget):
 
     def _install_shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence("Ctrl+Shift+E"), self, context=context).activated.connect(self.add_event)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, context=context).activated.connect(
-            self._focus_filter)
+        self.add_event_action = QAction(self.tr("Add event…"), self)
+        self.add_event_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.add_event_action.triggered.connect(self.add_event)
+        self.find_action = QAction(self.tr("Filter events"), self)
+        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        self.find_action.triggered.connect(self._focus_filter)
+        for action, label in ((self.add_event_action, self.tr("Add an event to the timeline")),
+                              (self.find_action, self.tr("Filter the timeline's events"))):
+            action.setShortcutContext(context)
+            action.setProperty(SHORTCUT_GROUP, "Timeline & walkthrough")  # for the F1 cheat sheet
+            action.setProperty(SHORTCUT_LABEL, label)
+            self.addAction(action)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self._table,
                   context=Qt.ShortcutContext.WidgetShortcut).activated.connect(self.remove_current_event)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self._filter,

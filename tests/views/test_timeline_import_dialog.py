@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
-from app import timeline_import_service
+import models.timeline_import as timeline_import_module
 from app.bootstrap import Services, build_services
 from models import csv_timeline
 from models.catalog import Catalog
@@ -212,7 +212,7 @@ def _held_import(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, thre
         release.wait(5)
         return added
 
-    monkeypatch.setattr(timeline_import_service, "import_events", held)
+    monkeypatch.setattr(timeline_import_module, "import_events", held)
     return inserted, release
 
 
@@ -262,7 +262,7 @@ def test_an_error_in_the_worker_is_shown_and_nothing_is_written(qtbot: QtBot, se
     def locked(session: Session, review_id: int, preview: ImportPreview) -> int:
         raise StorageError("locked", "the library is locked by another program")
 
-    monkeypatch.setattr(timeline_import_service, "import_events", locked)
+    monkeypatch.setattr(timeline_import_module, "import_events", locked)
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))

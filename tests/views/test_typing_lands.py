@@ -1,0 +1,148 @@
+"""Typed words land in the note field, whatever the menus, the phases or the dialogs did (issue 10).
+
+Keys are sent where Qt would send a real key: to the widget with the keyboard
+focus (or the open menu), one by one, as a note-taker types without looking.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from views.event_dialog import EventDialog
+from views.keys import redo_keys, undo_keys
+from views.main_window import MainWindow
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def window(review_window: MainWindow) -> MainWindow:
+    return review_window
+
+
+def _where_keys_go(window: MainWindow) -> QWidget:
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        return popup
+    return QApplication.focusWidget() or window
+
+
+def _press(window: MainWindow, qtbot: QtBot, key: Qt.Key, modifiers: Any = Qt.KeyboardModifier.NoModifier
+           ) -> None:
+    qtbot.keyClick(_where_keys_go(window), key, modifiers)
+
+
+def _type(window: MainWindow, qtbot: QtBot, text: str) -> None:
+    """Type ``text`` a key at a time, each to wherever the keyboard is at that moment."""
+    for char in text:
+        qtbot.keyClicks(_where_keys_go(window), char)
+
+
+def _note_field_has(window: MainWindow, text: str) -> None:
+    field = window.review_page.capture.note_edit
+    assert field.text() == text
+    assert QApplication.focusWidget() is field
+
+
+def test_alt_v_then_escape_then_typing_lands_in_the_note_field(window: MainWindow, qtbot: QtBot) -> None:
+    """The menu bar gives the keyboard back on Esc: 'S…' no longer opens Settings."""
+    window.review_page.capture.focus_note()
+    _press(window, qtbot, Qt.Key.Key_V, ALT)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    _press(window, qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    _type(window, qtbot, "Settings looked fine")
+    _note_field_has(window, "Settings looked fine")
+    assert window.menuBar().activeAction() is None
+
+
+def test_alt_alone_then_typing_lands_in_the_note_field(window: MainWindow, qtbot: QtBot) -> None:
+    """Alt pressed and released puts the menu bar in keyboard mode; the next letters are still a note."""
+    window.review_page.capture.focus_note()
+    _press(window, qtbot, Qt.Key.Key_Alt)
+    _type(window, qtbot, "Ok")
+    _note_field_has(window, "Ok")
+    assert QApplication.activePopupWidget() is None
+
+
+def test_after_a_phase_change_from_the_timeline_table_typing_lands(window: MainWindow, qtbot: QtBot) -> None:
+    window.services.meeting.go_to("timeline")
+    table = window.review_page.timeline.findChild(QWidget, "events")
+    assert table is not None
+    table.setFocus()
+    _press(window, qtbot, Qt.Key.Key_PageDown, CTRL)
+    assert window.services.meeting.phase_id != "timeline"
+    _type(window, qtbot, "We were surprised")
+    _note_field_has(window, "We were surprised")
+
+
+def test_ctrl_f_escape_escape_then_ctrl_j_and_typing(window: MainWindow, qtbot: QtBot) -> None:
+    """Ctrl+F from the note field filters the timeline; Esc twice leaves it; typing is a note again."""
+    window.services.meeting.go_to("timeline")
+    window.review_page.capture.focus_note()
+    _press(window, qtbot, Qt.Key.Key_F, CTRL)
+    assert QApplication.focusWidget() is window.review_page.timeline.findChild(QWidget, "filter")
+    _type(window, qtbot, "deploy")
+    _press(window, qtbot, Qt.Key.Key_Escape)  # clears the filter
+    _press(window, qtbot, Qt.Key.Key_Escape)  # to the table
+    _type(window, qtbot, "Alerts")
+    _note_field_has(window, "Alerts")
+    _press(window, qtbot, Qt.Key.Key_J, CTRL)
+    _type(window, qtbot, " fired")
+    _note_field_has(window, "Alerts fired")
+
+
+def test_ctrl_shift_e_from_the_note_field_adds_an_event_and_typing_lands_after(
+        window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    window.services.meeting.go_to("timeline")
+    asked: list[bool] = []
+    monkeypatch.setattr(EventDialog, "ask", staticmethod(lambda parent, doc, **_kw: asked.append(True)))
+    window.review_page.capture.focus_note()
+    _press(window, qtbot, Qt.Key.Key_E, CTRL | SHIFT)
+    assert asked == [True]
+    window.review_page.phase_list.setFocus()  # where a closed dialog may leave the keyboard
+    _type(window, qtbot, "Back to notes")
+    _note_field_has(window, "Back to notes")
+
+
+def test_space_still_ticks_a_box_and_fields_keep_their_keys(window: MainWindow, qtbot: QtBot) -> None:
+    """The guard leaves text fields alone: the level-setting title takes its own letters."""
+    window.services.meeting.go_to("level-setting")
+    title = window.review_page.level_setting.findChild(QWidget, "title")
+    assert title is not None
+    title.setFocus()
+    _type(window, qtbot, "X")
+    assert window.review_page.capture.note_edit.text() == ""
+    assert window.typing_guard.redirected == 0
+
+
+def test_ctrl_z_then_ctrl_shift_z_and_ctrl_y_restore_a_note(window: MainWindow, qtbot: QtBot) -> None:
+    field = window.review_page.capture.note_edit
+    field.setFocus()
+    _type(window, qtbot, "Paging worked")
+    _press(window, qtbot, Qt.Key.Key_Return)
+    assert [r.text for r in window.review_page.notes_model.rows()] == ["Paging worked"]
+    _press(window, qtbot, Qt.Key.Key_Z, CTRL)
+    assert window.review_page.notes_model.rows() == []
+    _press(window, qtbot, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert [r.text for r in window.review_page.notes_model.rows()] == ["Paging worked"]
+    _press(window, qtbot, Qt.Key.Key_Z, CTRL)
+    _press(window, qtbot, Qt.Key.Key_Y, CTRL)
+    assert [r.text for r in window.review_page.notes_model.rows()] == ["Paging worked"]
+
+
+def test_no_key_sequence_is_bound_twice_to_undo_or_redo(window: MainWindow) -> None:
+    """A sequence listed twice on one action is an 'ambiguous shortcut overload': neither fires."""
+    for keys in (undo_keys(), redo_keys(), window.redo_action.shortcuts(), window.undo_action.shortcuts()):
+        texts = [k.toString(QKeySequence.SequenceFormat.PortableText) for k in keys]
+        assert len(texts) == len(set(texts))
+    assert QKeySequence("Ctrl+Y") in window.redo_action.shortcuts()
+    assert QKeySequence("Ctrl+Shift+Z") in window.redo_action.shortcuts()
