@@ -42,6 +42,7 @@ from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL, ShortcutsDial
 from views.style import apply_style, is_dark
 from views.timeline_import_dialog import TimelineImportDialog
 from views.typing_guard import TypingGuard
+from views.window_fit import fit_to_screen
 
 #: A review with more timeline events than this is read on a worker, with progress and Cancel.
 LARGE_REVIEW = 5_000
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        fit_to_screen(self)  # saved on a larger monitor, or the default on a laptop: all of it on screen
         self.review_page.restore_layout()
         self.show_library()
         # What the command line or a colleague writes shows here within a couple of seconds.
@@ -495,7 +497,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self, *_args: object) -> None:
         doc = self.review_page.doc if self.review_page.review_id is not None else None
-        self.setWindowTitle(f"Debrief — {doc.title}" if doc else "Debrief")
+        # Qt adds " — Debrief" (the application's display name) itself.
+        self.setWindowTitle(doc.title if doc else "Debrief")
 
     def _review_changed(self, changes: ReviewChanges) -> None:
         if changes.deleted and self.pages.currentWidget() is self.review_page:

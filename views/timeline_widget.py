@@ -31,9 +31,9 @@ from models.snapshot import EventRow, ReviewDoc
 from models.vocabulary import EVENT_KINDS, label
 from views.event_dialog import EventDialog
 from views.keys import redo_keys, undo_keys
-from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL
 from views.models.timeline_filter_model import TimelineFilterProxyModel
 from views.models.timeline_table_model import TimelineTableModel
+from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL
 from views.timeline_delegates import KindDelegate, TimeDelegate
 
 _M = TimelineTableModel
@@ -336,11 +336,11 @@ class TimelineWidget(QWidget):
         self.find_action = QAction(self.tr("Filter events"), self)
         self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self._focus_filter)
-        for action, label in ((self.add_event_action, self.tr("Add an event to the timeline")),
-                              (self.find_action, self.tr("Filter the timeline's events"))):
+        for action, text in ((self.add_event_action, self.tr("Add an event to the timeline")),
+                             (self.find_action, self.tr("Filter the timeline's events"))):
             action.setShortcutContext(context)
             action.setProperty(SHORTCUT_GROUP, "Timeline & walkthrough")  # for the F1 cheat sheet
-            action.setProperty(SHORTCUT_LABEL, label)
+            action.setProperty(SHORTCUT_LABEL, text)
             self.addAction(action)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self._table,
                   context=Qt.ShortcutContext.WidgetShortcut).activated.connect(self.remove_current_event)

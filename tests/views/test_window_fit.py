@@ -1,0 +1,53 @@
+"""The window fits the screen it opens on: a geometry saved on a large monitor, a laptop's 1280×800."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from PySide6.QtCore import QRect, QSettings
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import Services
+from views.main_window import MainWindow
+from views.window_fit import DECORATION, fitted
+
+LAPTOP = QRect(0, 0, 1280, 800)
+
+
+def test_a_window_larger_than_the_laptop_shrinks_into_it() -> None:
+    assert fitted(QRect(100, 80, 1400, 860), LAPTOP) == QRect(0, 0, 1280 - DECORATION.width(),
+                                                              800 - DECORATION.height())
+
+
+def test_a_window_that_fits_is_left_alone() -> None:
+    assert fitted(QRect(40, 30, 1000, 600), LAPTOP) == QRect(40, 30, 1000, 600)
+
+
+def test_a_window_left_on_a_second_monitor_comes_back() -> None:
+    back = QRect(1280 - 1000 - DECORATION.width(), 100, 1000, 600)
+    assert fitted(QRect(2100, 100, 1000, 600), LAPTOP) == back
+
+
+@given(x=st.integers(-5000, 5000), y=st.integers(-5000, 5000), w=st.integers(1, 6000), h=st.integers(1, 6000),
+       sx=st.integers(-2000, 2000), sy=st.integers(-2000, 2000), sw=st.integers(400, 4000),
+       sh=st.integers(300, 3000))
+def test_the_fitted_window_is_always_whole_on_the_screen(x: int, y: int, w: int, h: int, sx: int, sy: int,
+                                                         sw: int, sh: int) -> None:
+    available = QRect(sx, sy, sw, sh)
+    result = fitted(QRect(x, y, w, h), available)
+    outer = result.adjusted(0, 0, DECORATION.width(), DECORATION.height())
+    assert available.contains(outer)
+    assert result.width() <= w and result.height() <= h
+
+
+def test_the_window_opens_fitted_to_its_screen(services: Services, qtbot: QtBot) -> None:
+    """A geometry saved on a 2560-pixel monitor does not put the window off a smaller screen."""
+    big = MainWindow(services)
+    qtbot.addWidget(big)
+    big.setGeometry(QRect(1800, 900, 2400, 1300))
+    QSettings().setValue("main_window/geometry", big.saveGeometry())
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()
+    outer = window.geometry().adjusted(0, 0, DECORATION.width(), DECORATION.height())
+    assert screen.contains(outer)

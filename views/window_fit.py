@@ -1,0 +1,29 @@
+"""A window that fits the screen it opens on (a laptop after a large monitor, a projector)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+#: Room left for the window manager's title bar and borders, which a window does not know before it shows.
+DECORATION = QSize(16, 48)
+
+
+def fitted(window: QRect, available: QRect, decoration: QSize = DECORATION) -> QRect:
+    """``window`` (its inner geometry) made no larger than ``available`` allows and moved inside it."""
+    width = min(window.width(), available.width() - decoration.width())
+    height = min(window.height(), available.height() - decoration.height())
+    x = min(max(window.x(), available.x()), available.right() - width - decoration.width() + 1)
+    y = min(max(window.y(), available.y()), available.bottom() - height - decoration.height() + 1)
+    return QRect(max(x, available.x()), max(y, available.y()), max(width, 1), max(height, 1))
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink and move ``window`` so that all of it, title bar included, is on its screen."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None or window.isMaximized() or window.isFullScreen():
+        return
+    target = fitted(window.geometry(), screen.availableGeometry())
+    if target != window.geometry():
+        window.setGeometry(target)
