@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Unpack
 
 from PySide6.QtCore import QObject
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from models.errors import NotFoundError
 from models.notes import DeletedNote
 from models.snapshot import ActionRow, LearningRow, NoteRow, load_notes, load_outcomes, note_row
 from models.store import Library
+from models.write_fields import ActionFields, LearningFields, NoteDetails, NoteFields
 
 
 class CaptureService(QObject):
@@ -40,7 +41,7 @@ class CaptureService(QObject):
         return self._clock()
 
     def add_note(self, review_id: int, *, phase: str, text: str, kind: str = "observation",
-                 **fields: Any) -> NoteRow:
+                 **fields: Unpack[NoteDetails]) -> NoteRow:
         """Commit a new note (said now unless ``said_at`` says when); returns it as stored."""
         fields.setdefault("said_at", self._clock())
         with self._library.begin() as session:
@@ -63,7 +64,7 @@ class CaptureService(QObject):
             note = session.get(Note, note_id)
             return note_row(note) if note is not None else None
 
-    def update_note(self, review_id: int, note_id: int, **fields: Any) -> NoteRow:
+    def update_note(self, review_id: int, note_id: int, **fields: Unpack[NoteFields]) -> NoteRow:
         with self._library.begin() as session:
             self._check_owner(session, review_id, note_id)
             row = note_row(notes.update_note(session, note_id, **fields))
@@ -161,12 +162,12 @@ class CaptureService(QObject):
         self.changes.announce(ReviewChanges(review_id, outcomes=True))
         return learning_id
 
-    def update_learning(self, review_id: int, learning_id: int, **fields: Any) -> None:
+    def update_learning(self, review_id: int, learning_id: int, **fields: Unpack[LearningFields]) -> None:
         with self._library.begin() as session:
             notes.update_learning(session, learning_id, **fields)
         self.changes.announce(ReviewChanges(review_id, outcomes=True))
 
-    def update_action(self, review_id: int, action_id: int, **fields: Any) -> None:
+    def update_action(self, review_id: int, action_id: int, **fields: Unpack[ActionFields]) -> None:
         with self._library.begin() as session:
             notes.update_action(session, action_id, **fields)
         self.changes.announce(ReviewChanges(review_id, outcomes=True))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Unpack
 
 from PySide6.QtCore import QObject
 
@@ -16,6 +16,14 @@ from models.errors import NotFoundError
 from models.snapshot import EventRow, ReviewDoc, ReviewReport, ReviewSummary, event_row, load_review
 from models.store import Library
 from models.timeline import DeletedEvent
+from models.write_fields import (
+    EventFields,
+    NewEvent,
+    ParticipantDetails,
+    ParticipantFields,
+    ReviewFacts,
+    ReviewFields,
+)
 
 
 class ReviewService(QObject):
@@ -51,7 +59,7 @@ class ReviewService(QObject):
         return ReviewReport.build(doc, self.catalog) if doc is not None else None
 
     # writes
-    def create(self, *, title: str, template: str, **fields: Any) -> int:
+    def create(self, *, title: str, template: str, **fields: Unpack[ReviewFacts]) -> int:
         if template not in self.catalog.review_templates():
             from models.errors import InvalidFieldError
 
@@ -61,7 +69,7 @@ class ReviewService(QObject):
         self.changes.announce(ReviewChanges(review_id, library=True))
         return review_id
 
-    def update(self, review_id: int, **fields: Any) -> None:
+    def update(self, review_id: int, **fields: Unpack[ReviewFields]) -> None:
         with self._library.begin() as session:
             reviews.update(session, review_id, **fields)
         self.changes.announce(ReviewChanges(review_id, facts=True, library=bool(self.LISTED & fields.keys())))
@@ -79,13 +87,14 @@ class ReviewService(QObject):
         self.changes.announce(ReviewChanges(review_id, library=True))
         return review_id
 
-    def add_participant(self, review_id: int, *, name: str, **fields: Any) -> int:
+    def add_participant(self, review_id: int, *, name: str, **fields: Unpack[ParticipantDetails]) -> int:
         with self._library.begin() as session:
             participant_id = reviews.add_participant(session, review_id, name=name, **fields).id
         self.changes.announce(ReviewChanges(review_id, participants=True))
         return participant_id
 
-    def update_participant(self, review_id: int, participant_id: int, **fields: Any) -> None:
+    def update_participant(self, review_id: int, participant_id: int,
+                           **fields: Unpack[ParticipantFields]) -> None:
         with self._library.begin() as session:
             reviews.update_participant(session, participant_id, **fields)
         # A new name is on the events they took part in and the notes they said.
@@ -112,7 +121,7 @@ class ReviewService(QObject):
             attendance.set_attended(session, review_id, participant_id, attended, now=self._clock())
         self.changes.announce(ReviewChanges(review_id, attendance=True))
 
-    def add_event(self, review_id: int, **fields: Any) -> int:
+    def add_event(self, review_id: int, **fields: Unpack[NewEvent]) -> int:
         with self._library.begin() as session:
             row = event_row(timeline.add_event(session, review_id, **fields))
         self.changes.announce(ReviewChanges(review_id, events=(row,)))
@@ -124,7 +133,7 @@ class ReviewService(QObject):
             event = timeline.get_event(session, event_id)
             return event_row(event) if event is not None else None
 
-    def update_event(self, review_id: int, event_id: int, **fields: Any) -> EventRow:
+    def update_event(self, review_id: int, event_id: int, **fields: Unpack[EventFields]) -> EventRow:
         """Change some fields of one event (``timeline.EVENT_FIELDS``); returns it as stored."""
         with self._library.begin() as session:
             event = timeline.get_event_or_raise(session, event_id)

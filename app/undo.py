@@ -22,7 +22,7 @@ refused instead of overwriting that change.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -34,6 +34,7 @@ from models.errors import DomainError, NotFoundError
 from models.notes import DeletedNote
 from models.snapshot import ActionRow, EventRow, LearningRow, NoteRow
 from models.timeline import EVENT_FIELDS, DeletedEvent, event_fields
+from models.write_fields import ActionFields, EventFields, LearningFields, NewEvent, NewNote, NoteFields
 
 ErrorCallback = Callable[[DomainError], None]
 
@@ -64,6 +65,17 @@ def _quote(text: str, limit: int = 40) -> str:
 def _same_event(a: EventRow, b: EventRow) -> bool:
     """Whether two rows hold the same event, whatever their ids."""
     return event_fields(a) == event_fields(b)
+
+
+def _event_change(field: str, value: object) -> EventFields:
+    """``{field: value}`` as :meth:`ReviewService.update_event` takes it.
+
+    An event edit names its field at run time (the table column edited), so mypy
+    cannot tell which key this is: :class:`EditEventCommand` has checked it is one
+    of ``EVENT_FIELDS``, and the model checks the value (an ``InvalidFieldError``
+    names the field), so this is the one place the type is asserted.
+    """
+    return cast(EventFields, {field: value})
 
 
 def _value(row: EventRow, field: str) -> Any:
@@ -170,11 +182,11 @@ class EventCommand(ServiceCommand):
 class AddEventCommand(EventCommand):
     """Add an event; undo removes it (its notes' links are kept for a redo)."""
 
-    def __init__(self, reviews: ReviewService, review_id: int, fields: dict[str, Any], *,
+    def __init__(self, reviews: ReviewService, review_id: int, fields: NewEvent, *,
                  on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
         text = _tr("Add event “{text}”").format(text=_quote(str(fields.get("text", ""))))
         super().__init__(reviews, review_id, text, on_error=on_error, parent=parent)
-        self._fields = dict(fields)
+        self._fields = fields.copy()
         self._added: EventRow | None = None
         self._removed: DeletedEvent | None = None
 
@@ -262,7 +274,8 @@ class EditEventCommand(EventCommand):
                                                                text=_quote(current.text)))
         elif _value(current, self.field) != self._before:
             raise UndoConflictError(_tr("The event was changed elsewhere; the edit is not redone."))
-        stored = self._reviews.update_event(self.review_id, current.id, **{self.field: self._wanted})
+        stored = self._reviews.update_event(self.review_id, current.id,
+                                            **_event_change(self.field, self._wanted))
         self._after = _value(stored, self.field)
         if not self._done_once and self._after == self._before:
             self.setObsolete(True)  # nothing changed: no step to undo
@@ -272,7 +285,7 @@ class EditEventCommand(EventCommand):
         current = self._stored(self.event_id)
         if _value(current, self.field) != self._after:
             raise UndoConflictError(_tr("The event was changed elsewhere; the edit is not undone."))
-        self._reviews.update_event(self.review_id, current.id, **{self.field: self._before})
+        self._reviews.update_event(self.review_id, current.id, **_event_change(self.field, self._before))
 
 
 _FIELD_NAMES = {
@@ -307,11 +320,11 @@ class AddNoteCommand(CaptureCommand):
     ``row`` is the note as stored by the last redo.
     """
 
-    def __init__(self, capture: CaptureService, review_id: int, fields: dict[str, Any], *,
+    def __init__(self, capture: CaptureService, review_id: int, fields: NewNote, *,
                  on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
         text = _tr("Add note “{text}”").format(text=_quote(str(fields.get("text", ""))))
         super().__init__(capture, review_id, text, on_error=on_error, parent=parent)
-        self._fields = dict(fields)
+        self._fields = fields.copy()
         self.row: NoteRow | None = None
         self._removed: DeletedNote | None = None
 
@@ -320,9 +333,9 @@ class AddNoteCommand(CaptureCommand):
         return self._capture.resolve("note", self.row.id) if self.row is not None else None
 
     @property
-    def fields(self) -> dict[str, Any]:
+    def fields(self) -> NewNote:
         """The note as asked for (``phase``, ``text``, ``kind``, …): what a note not stored yet says."""
-        return dict(self._fields)
+        return self._fields.copy()
 
     def _redo(self) -> None:
         if self._removed is None:
@@ -358,19 +371,23 @@ class DeleteNoteCommand(CaptureCommand):
             self._note_id = self._capture.restore_note(self.removed).id
 
 
-class _EditCommand(CaptureCommand):
+#: What an edit command sets: some fields of a note, of a learning or of an action.
+_Edited = TypeVar("_Edited", NoteFields, LearningFields, ActionFields)
+
+
+class _EditCommand(CaptureCommand, Generic[_Edited]):
     """Set fields of one note, learning or action; undo sets them back if nobody changed them since."""
 
     kind = ""
 
-    def __init__(self, capture: CaptureService, review_id: int, item_id: int, fields: dict[str, Any], *,
+    def __init__(self, capture: CaptureService, review_id: int, item_id: int, fields: _Edited, *,
                  on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
         super().__init__(capture, review_id, _tr("Edit {kind}").format(kind=_tr(self.kind)),
                          on_error=on_error, parent=parent)
         self._item_id = item_id
-        self.fields = dict(fields)
-        self._before: dict[str, Any] = {}
-        self._after: dict[str, Any] = {}
+        self.fields: _Edited = fields.copy()
+        self._before: _Edited = {}
+        self._after: _Edited = {}
         self._done_once = False
 
     @property
@@ -380,12 +397,14 @@ class _EditCommand(CaptureCommand):
     def _read(self) -> Any:
         raise NotImplementedError
 
-    def _write(self, values: dict[str, Any]) -> None:
+    def _write(self, values: _Edited) -> None:
         raise NotImplementedError
 
-    def _values(self) -> dict[str, Any]:
+    def _values(self) -> _Edited:
         row = self._read()
-        return {field: getattr(row, field) for field in self.fields}
+        # Read by name, so mypy cannot follow: the keys are those of self.fields, and each
+        # value is the row's attribute of that name, stored with the type the field takes.
+        return cast(_Edited, {field: getattr(row, field) for field in self.fields})
 
     def _redo(self) -> None:
         if not self._done_once:
@@ -407,7 +426,7 @@ class _EditCommand(CaptureCommand):
         self._write(self._before)
 
 
-class EditNoteCommand(_EditCommand):
+class EditNoteCommand(_EditCommand[NoteFields]):
     """Edit a note's text, kind, speaker (``author_id``), event or privacy; text edits of one note merge."""
 
     kind = "note"
@@ -431,11 +450,11 @@ class EditNoteCommand(_EditCommand):
             raise NotFoundError("note", self.item_id)
         return row
 
-    def _write(self, values: dict[str, Any]) -> None:
+    def _write(self, values: NoteFields) -> None:
         self._capture.update_note(self.review_id, self.item_id, **values)
 
 
-class EditLearningCommand(_EditCommand):
+class EditLearningCommand(_EditCommand[LearningFields]):
     """Edit a learning's text or category."""
 
     kind = "learning"
@@ -443,11 +462,11 @@ class EditLearningCommand(_EditCommand):
     def _read(self) -> LearningRow:
         return self._capture.get_learning(self.item_id)
 
-    def _write(self, values: dict[str, Any]) -> None:
+    def _write(self, values: LearningFields) -> None:
         self._capture.update_learning(self.review_id, self.item_id, **values)
 
 
-class EditActionCommand(_EditCommand):
+class EditActionCommand(_EditCommand[ActionFields]):
     """Edit an action's fields (title, description, owner, due, priority, status, link)."""
 
     kind = "action"
@@ -455,7 +474,7 @@ class EditActionCommand(_EditCommand):
     def _read(self) -> ActionRow:
         return self._capture.get_action(self.item_id)
 
-    def _write(self, values: dict[str, Any]) -> None:
+    def _write(self, values: ActionFields) -> None:
         self._capture.update_action(self.review_id, self.item_id, **values)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from models.errors import InvalidFieldError, NotFoundError
 from models.reviews import get_or_raise
 from models.snapshot import ActionRow, LearningRow, NoteRow, action_row, learning_row, note_row
 from models.vocabulary import ACTION_PRIORITIES, ACTION_STATUSES, LEARNING_CATEGORIES, NOTE_KINDS
+from models.write_fields import ActionDetails, ActionFields, LearningFields, NoteDetails, NoteFields
 
 NOTE_FIELDS = frozenset(("text", "kind", "phase", "said_at", "author_id", "event_id", "private"))
 ACTION_FIELDS = frozenset(("title", "description", "owner", "due", "priority", "status", "link"))
@@ -55,7 +56,7 @@ def _check_note_value(session: Session, review_id: int, field: str, value: Any) 
 
 
 def add_note(session: Session, review_id: int, *, phase: str, text: str, kind: str = "observation",
-             **fields: Any) -> Note:
+             **fields: Unpack[NoteDetails]) -> Note:
     """A new note in ``phase``."""
     get_or_raise(session, review_id)
     note = Note(review_id=review_id, private=False)
@@ -66,7 +67,7 @@ def add_note(session: Session, review_id: int, *, phase: str, text: str, kind: s
     return note
 
 
-def update_note(session: Session, note_id: int, **fields: Any) -> Note:
+def update_note(session: Session, note_id: int, **fields: Unpack[NoteFields]) -> Note:
     note = _note_or_raise(session, note_id)
     for field, value in fields.items():
         setattr(note, field, _check_note_value(session, note.review_id, field, value))
@@ -103,7 +104,7 @@ def add_learning(session: Session, review_id: int, *, text: str, category: str =
     return learning
 
 
-def update_learning(session: Session, learning_id: int, **fields: Any) -> Learning:
+def update_learning(session: Session, learning_id: int, **fields: Unpack[LearningFields]) -> Learning:
     learning = session.get(Learning, learning_id)
     if learning is None:
         raise NotFoundError("learning", learning_id)
@@ -141,7 +142,7 @@ def _check_action_value(field: str, value: Any) -> Any:
 
 
 def add_action(session: Session, review_id: int, *, title: str, note_id: int | None = None,
-               **fields: Any) -> ActionItem:
+               **fields: Unpack[ActionDetails]) -> ActionItem:
     get_or_raise(session, review_id)
     action = ActionItem(review_id=review_id, description="", owner="", link="", priority="medium",
                         status="open", note_id=note_id)
@@ -152,7 +153,7 @@ def add_action(session: Session, review_id: int, *, title: str, note_id: int | N
     return action
 
 
-def update_action(session: Session, action_id: int, **fields: Any) -> ActionItem:
+def update_action(session: Session, action_id: int, **fields: Unpack[ActionFields]) -> ActionItem:
     action = session.get(ActionItem, action_id)
     if action is None:
         raise NotFoundError("action", action_id)

@@ -6,8 +6,9 @@ commits; the caller owns the transaction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete as sql_delete
@@ -18,6 +19,7 @@ from models.entities import Meeting, Participant, Review
 from models.errors import InvalidFieldError, NotFoundError
 from models.snapshot import ReviewSummary, summary_row
 from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, ROLES
+from models.write_fields import ParticipantDetails, ParticipantFields, ReviewFacts, ReviewFields
 
 REVIEW_TEXT_FIELDS = ("title", "summary", "impact")
 REVIEW_TIME_FIELDS = ("started_at", "detected_at", "mitigated_at", "resolved_at")
@@ -60,7 +62,8 @@ def _check_review_value(field: str, value: Any) -> Any:
     return value
 
 
-def create(session: Session, *, title: str, template: str = "standard", **fields: Any) -> Review:
+def create(session: Session, *, title: str, template: str = "standard",
+           **fields: Unpack[ReviewFacts]) -> Review:
     """A new review, added to the session."""
     review = Review(title=_check_review_value("title", title), template=template,
                     summary="", impact="", services=[], tags=[])
@@ -70,8 +73,8 @@ def create(session: Session, *, title: str, template: str = "standard", **fields
     return review
 
 
-def update_fields(review: Review, fields: dict[str, Any]) -> None:
-    """Set validated ``fields`` on ``review``."""
+def update_fields(review: Review, fields: Mapping[str, object]) -> None:
+    """Set validated ``fields`` on ``review`` (any names: each is checked against ``REVIEW_FIELDS``)."""
     for field, value in fields.items():
         if field not in REVIEW_FIELDS:
             raise InvalidFieldError(field, "not a field of a review")
@@ -85,7 +88,7 @@ def get_or_raise(session: Session, review_id: int) -> Review:
     return review
 
 
-def update(session: Session, review_id: int, **fields: Any) -> Review:
+def update(session: Session, review_id: int, **fields: Unpack[ReviewFields]) -> Review:
     review = get_or_raise(session, review_id)
     update_fields(review, fields)
     return review
@@ -143,7 +146,8 @@ def _check_participant_value(field: str, value: Any) -> Any:
     raise InvalidFieldError(field, "not a field of a participant")
 
 
-def add_participant(session: Session, review_id: int, *, name: str, **fields: Any) -> Participant:
+def add_participant(session: Session, review_id: int, *, name: str,
+                    **fields: Unpack[ParticipantDetails]) -> Participant:
     review = get_or_raise(session, review_id)
     name = _check_participant_value("name", name)
     if any(p.name == name for p in review.participants):
@@ -157,7 +161,8 @@ def add_participant(session: Session, review_id: int, *, name: str, **fields: An
     return participant
 
 
-def update_participant(session: Session, participant_id: int, **fields: Any) -> Participant:
+def update_participant(session: Session, participant_id: int,
+                       **fields: Unpack[ParticipantFields]) -> Participant:
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise NotFoundError("participant", participant_id)

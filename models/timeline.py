@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from models.errors import InvalidFieldError, NotFoundError
 from models.reviews import get_or_raise
 from models.snapshot import EventRow, event_row
 from models.vocabulary import EVENT_KINDS
+from models.write_fields import EventFields, NewEvent
 
 #: What :func:`update_event` can change (``participants`` are names of the review's participants).
 EVENT_FIELDS = ("at", "text", "kind", "source", "approximate", "participants")
@@ -30,12 +31,12 @@ class DeletedEvent:
     #: Where an imported event came from, so a re-import still recognises it once restored.
     external_id: str | None = None
 
-    def fields(self) -> dict[str, Any]:
+    def fields(self) -> NewEvent:
         """The event's fields as :func:`add_event` and :func:`restore_event` take them."""
         return event_fields(self.row)
 
 
-def event_fields(row: EventRow) -> dict[str, Any]:
+def event_fields(row: EventRow) -> NewEvent:
     """``row``'s fields as :func:`add_event` takes them."""
     return {"at": row.at, "text": row.text, "kind": row.kind, "source": row.source,
             "approximate": row.approximate, "participants": list(row.participants)}
@@ -68,12 +69,12 @@ def add_event(
                    approximate=approximate, participants=participants)
 
 
-def update_event(session: Session, event_id: int, **fields: Any) -> TimelineEvent:
+def update_event(session: Session, event_id: int, **fields: Unpack[EventFields]) -> TimelineEvent:
     """Change some of an event's :data:`EVENT_FIELDS`, checked as :func:`add_event` checks them."""
     event = get_event_or_raise(session, event_id)
     for field, value in fields.items():
         if field == "participants":
-            event.participants = _people(session, event.review_id, value)
+            event.participants = _people(session, event.review_id, fields["participants"])
         elif field in EVENT_FIELDS:
             setattr(event, field, _check(field, value))
         else:
@@ -112,7 +113,7 @@ def remove_event(session: Session, event_id: int) -> DeletedEvent:
 
 def restore_event(session: Session, review_id: int, *, event_id: int | None = None,
                   note_ids: Iterable[int] = (), external_id: str | None = None,
-                  **fields: Any) -> TimelineEvent:
+                  **fields: Unpack[NewEvent]) -> TimelineEvent:
     """Bring back a deleted event, checked as :func:`add_event` checks it, with its notes linked again.
 
     The event gets ``event_id`` back when that id is free, so anything that

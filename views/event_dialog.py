@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -29,6 +29,7 @@ from models.snapshot import ReviewDoc
 from models.timefmt import abbreviation, format_entry, format_offset
 from models.timeparse import candidates, parse_time
 from models.vocabulary import EVENT_KINDS, label
+from models.write_fields import NewEvent
 from views.style import accent
 
 _DEFAULT_KIND = "observation"
@@ -164,13 +165,13 @@ class EventDialog(QDialog):
         self._on_time_edited()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, doc: ReviewDoc) -> dict[str, Any] | None:
+    def ask(cls, parent: QWidget | None, doc: ReviewDoc) -> NewEvent | None:
         """Run the dialog; keyword arguments for ``ReviewService.add_event``, or None when cancelled."""
         dialog = cls(doc, parent)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
-            return dialog.values()
+            return cast(NewEvent, dialog.values())  # OK is enabled only once ``at`` is a valid time
         finally:
             dialog.deleteLater()
 

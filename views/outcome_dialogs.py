@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from models.snapshot import ActionRow, LearningRow
 from models.vocabulary import ACTION_PRIORITIES, ACTION_STATUSES, LEARNING_CATEGORIES, label
+from models.write_fields import ActionFields, LearningFields
 
 
 def _combo(values: tuple[str, ...], current: str) -> QComboBox:
@@ -65,13 +65,13 @@ class LearningDialog(_FormDialog):
             lambda: self.set_ok_enabled(bool(self.text_edit.toPlainText().strip())))
 
     @classmethod
-    def ask(cls, learning: LearningRow, parent: QWidget | None = None) -> dict[str, Any] | None:
+    def ask(cls, learning: LearningRow, parent: QWidget | None = None) -> LearningFields | None:
         dialog = cls(learning, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.value()
 
-    def value(self) -> dict[str, Any]:
+    def value(self) -> LearningFields:
         return {"text": self.text_edit.toPlainText().strip(), "category": self.category_combo.currentData()}
 
 
@@ -102,7 +102,7 @@ class ActionDialog(_FormDialog):
         self.due_edit.textChanged.connect(self._validate)
 
     @classmethod
-    def ask(cls, action: ActionRow, parent: QWidget | None = None) -> dict[str, Any] | None:
+    def ask(cls, action: ActionRow, parent: QWidget | None = None) -> ActionFields | None:
         dialog = cls(action, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -112,7 +112,7 @@ class ActionDialog(_FormDialog):
         text = self.due_edit.text().strip()
         return date.fromisoformat(text) if text else None
 
-    def value(self) -> dict[str, Any]:
+    def value(self) -> ActionFields:
         return {
             "title": self.title_edit.text().strip(),
             "description": self.description_edit.toPlainText().strip(),
