@@ -26,7 +26,8 @@ from models import reviews, timeline
 from models.catalog import Catalog, Template
 from models.entities import ActionItem, Meeting, MeetingPhase, Note, Participant, Review, TimelineEvent
 from models.errors import DomainError, InvalidFieldError
-from models.limits import check_moment, check_text, column_limit
+from models.fields import Fields, Reader, show
+from models.limits import check_moment, column_limit
 from models.vocabulary import (
     ACTION_PRIORITIES,
     ACTION_STATUSES,
@@ -38,16 +39,7 @@ from models.vocabulary import (
     REVIEW_STATUSES,
     ROLES,
 )
-from models.yamlsource import (
-    LineDict,
-    LineList,
-    SourceError,
-    join_surrogates,
-    load_yaml_text,
-    one_line,
-    read_text_file,
-    scalar_text,
-)
+from models.yamlsource import SourceError, load_yaml_text, one_line, read_text_file
 
 BUNDLE_FORMAT = "debrief.review"
 BUNDLE_VERSION = 1
@@ -71,6 +63,7 @@ PHASE_KEYS = ("id", "started_at", "ended_at")
 _DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
 _DUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PHASE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_PHASE_ID_RULE = "lower-case letters, digits and dashes"
 TIME_EXAMPLE = "2026-03-02T09:14:00Z"
 
 # The most characters each bounded field holds: its column's length, so a bundle
@@ -211,198 +204,34 @@ def _aware(value: Any) -> datetime:
         raise ValueError(f"must be a date and time like {TIME_EXAMPLE}")
     text = value.strip()
     if _DATE_ONLY.match(text):
-        raise ValueError(f"{_show(text)} is a date without a time; write it like {TIME_EXAMPLE}")
+        raise ValueError(f"{show(text)} is a date without a time; write it like {TIME_EXAMPLE}")
     iso = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
-        raise ValueError(f"{_show(text)} is not an ISO 8601 time (like {TIME_EXAMPLE})") from None
+        raise ValueError(f"{show(text)} is not an ISO 8601 time (like {TIME_EXAMPLE})") from None
     if moment.utcoffset() is None:
-        raise ValueError(f"{_show(text)} needs a timezone offset (Z or +01:00)")
+        raise ValueError(f"{show(text)} needs a timezone offset (Z or +01:00)")
     return moment
 
 
-def _show(value: Any, limit: int = 60) -> str:
-    """``value`` for a one-line message: text quoted (and cut short), anything else by its kind.
-
-    Never the ``repr`` of a container (a hostile file can nest or alias one
-    without end) nor the digits of a huge integer (``str`` refuses those).
-    """
-    if isinstance(value, str):
-        shown = repr(value[:limit])
-        return shown[:-1] + "…" + shown[-1] if len(value) > limit else shown
-    if value is None or isinstance(value, bool | float):
-        return repr(value)
-    if isinstance(value, int):
-        return repr(value) if value.bit_length() <= 64 else "(a number this large)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return f"a value of type {type(value).__name__}"
+def _time(m: Fields, key: str, zone: tzinfo | None, *, required: bool = False) -> datetime | None:
+    """The time at ``key``, in range and readable in ``zone`` (the review's timezone)."""
+    return m.parsed(key, lambda value: parse_time(value, zone),
+                    required=f"is required (a time like {TIME_EXAMPLE})" if required else None)
 
 
-def _label(key: Any) -> str:
-    """A key as it reads in a field path: as is when short and printable, else quoted."""
-    if isinstance(key, str) and key.isprintable() and 0 < len(key) <= 60:
-        return key
-    return _show(key) if isinstance(key, str) else _show(scalar_text(key) or key)
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-class _Reader:
-    """Walks a bundle document; every failure names the path, line and field."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        #: The review's timezone once read: every time must be readable in it.
-        self.zone: tzinfo | None = None
-
-    def fail(self, message: str, *, field: str | None = None, line: int | None = None) -> NoReturn:
-        raise SourceError(message, path=self.path, line=line, field=field)
-
-    def mapping(self, value: Any, where: str, allowed: tuple[str, ...], line: int | None) -> _Map:
-        if not isinstance(value, dict):
-            self.fail("must be a mapping (key: value)", field=where or None, line=line)
-        return _Map(self, value, where, allowed)
-
-    def items(self, parent: _Map, key: str) -> Iterator[tuple[int, Any, str, int | None]]:
-        """``(index, item, field, line)`` for each item of the list at ``key`` (none if absent)."""
-        value = parent.get(key)
-        if value is None:
-            return
-        if not isinstance(value, list):
-            self.fail("must be a list", field=parent.field(key), line=parent.line(key))
-        for index, item in enumerate(value):
-            line = value.line_of(index) if isinstance(value, LineList) else parent.line(key)
-            yield index, item, f"{parent.field(key)}[{index}]", line
-
-    def stored_text(self, text: str, *, field: str, line: int | None, limit: int | None) -> str:
-        """``text`` if the library can store it: valid Unicode, no NUL, at most ``limit`` characters.
-
-        The same checks as every other way in (:func:`models.limits.check_text`),
-        here with the file and line, so an import never fails at the database.
-        """
+def _due(value: Any) -> date:
+    """A due date: a ``date`` (as a plain YAML reader gives it) or YYYY-MM-DD text."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DUE.match(value.strip()):
         try:
-            return check_text(join_surrogates(text), field=field, limit=limit)
-        except InvalidFieldError as exc:
-            self.fail(exc.reason, field=field, line=line)
-        except ValueError as exc:
-            self.fail(str(exc), field=field, line=line)
-
-
-class _Map:
-    """One mapping of the document, with typed getters that fail with its field path."""
-
-    def __init__(self, reader: _Reader, data: dict[Any, Any], where: str, allowed: tuple[str, ...]) -> None:
-        self.reader = reader
-        self.data = data
-        self.where = where
-        for key in data:
-            if key not in allowed:
-                reader.fail(f"unknown key (expected one of: {', '.join(allowed)})",
-                            field=self.field(_label(key)), line=self.line(key))
-
-    def field(self, key: str) -> str:
-        return _join(self.where, key)
-
-    def line(self, key: Any) -> int | None:
-        return self.data.line_of(key) if isinstance(self.data, LineDict) else None
-
-    def get(self, key: str) -> Any:
-        return self.data.get(key)
-
-    def fail(self, key: str, message: str) -> NoReturn:
-        self.reader.fail(message, field=self.field(key), line=self.line(key))
-
-    def text(self, key: str, *, required: bool = False, limit: int | None = None) -> str:
-        """The text at ``key`` ("" if absent), stripped, and storable in a column of ``limit``."""
-        value = self.get(key)
-        raw = "" if value is None else scalar_text(value)
-        if raw is None:
-            self.fail(key, "must be text" if not isinstance(value, int) or isinstance(value, bool)
-                      else "must be text, not a number this long")
-        text = raw.strip()
-        if required and not text:
-            self.fail(key, "is required")
-        return self.reader.stored_text(text, field=self.field(key), line=self.line(key), limit=limit)
-
-    def optional_text(self, key: str, *, limit: int | None = None) -> str | None:
-        return self.text(key, limit=limit) or None
-
-    def choice(self, key: str, allowed: tuple[str, ...] | list[str], default: str) -> str:
-        value = self.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, str) or value not in allowed:
-            self.fail(key, f"{_show(value)} is not one of: {', '.join(allowed)}")
-        return value
-
-    def time(self, key: str, *, required: bool = False) -> datetime | None:
-        value = self.get(key)
-        if value is None or value == "":
-            if required:
-                self.fail(key, f"is required (a time like {TIME_EXAMPLE})")
-            return None
-        try:
-            return parse_time(value, self.reader.zone)
-        except ValueError as exc:
-            self.fail(key, str(exc))
-
-    def flag(self, key: str) -> bool:
-        value = self.get(key)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.fail(key, "must be true or false")
-        return value
-
-    def maybe_flag(self, key: str) -> bool | None:
-        value = self.get(key)
-        if value is not None and not isinstance(value, bool):
-            self.fail(key, "must be true, false or left out (unknown)")
-        return value
-
-    def words(self, key: str, allowed: tuple[str, ...] | None = None, *,
-              people: set[str] | None = None) -> tuple[str, ...]:
-        """A list of words, each from ``allowed`` or a name in ``people`` if given."""
-        value = self.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.fail(key, "must be a list")
-        found: list[str] = []
-        for index, item in enumerate(value):
-            line = value.line_of(index) if isinstance(value, LineList) else self.line(key)
-            field = f"{self.field(key)}[{index}]"
-            raw = scalar_text(item)
-            if raw is None or not raw.strip():
-                self.reader.fail("must be text", field=field, line=line)
-            word = self.reader.stored_text(raw.strip(), field=field, line=line, limit=None)
-            if allowed is not None and word not in allowed:
-                self.reader.fail(f"{_show(word)} is not one of: {', '.join(allowed)}", field=field, line=line)
-            if people is not None and word not in people:
-                self.reader.fail(f"{_show(word)} is not listed under participants", field=field, line=line)
-            if word not in found:
-                found.append(word)
-        return tuple(found)
-
-    def due(self, key: str) -> date | None:
-        value = self.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        if isinstance(value, str) and _DUE.match(value.strip()):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.fail(key, f"{_show(value)} is not a date (YYYY-MM-DD)" if isinstance(value, str)
-                  else "must be a date (YYYY-MM-DD)")
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{show(value)} is not a date (YYYY-MM-DD)" if isinstance(value, str)
+                     else "must be a date (YYYY-MM-DD)")
 
 
 @contextmanager
@@ -431,105 +260,99 @@ def parse_bundle(data: Any, *, path: str | None, catalog: Catalog) -> Bundle:
     time the library's range, the checks the database would otherwise make.
     """
     with _boundary(path):
-        return _parse(_Reader(path), data, catalog)
+        return _parse(Reader(path), data, catalog)
 
 
-def _parse(reader: _Reader, data: Any, catalog: Catalog) -> Bundle:
-    if not isinstance(data, dict):
-        reader.fail("a review bundle must be a mapping with format, version and review", line=1)
+def _parse(reader: Reader, data: Any, catalog: Catalog) -> Bundle:
     # The format marker and version come before anything else: a newer bundle may
     # well have keys this version does not know, and that is the better message.
-    top = _Map(reader, data, "", tuple(data))
+    top = reader.document(data, None,
+                          shape="a review bundle must be a mapping with format, version and review")
     marker = top.get("format")
     if marker is None:
         top.fail("format", f"is required ({BUNDLE_FORMAT!r}); is this a Debrief review bundle?")
     if marker != BUNDLE_FORMAT:
-        top.fail("format", f"{_show(marker)} is not {BUNDLE_FORMAT!r}; this is not a Debrief review bundle")
+        top.fail("format", f"{show(marker)} is not {BUNDLE_FORMAT!r}; this is not a Debrief review bundle")
     version = top.get("version")
     if version is None:
         top.fail("version", f"is required (this Debrief reads version {BUNDLE_VERSION})")
     if isinstance(version, bool) or not isinstance(version, int):
-        top.fail("version", f"must be a whole number, not {_show(version)}")
+        top.fail("version", f"must be a whole number, not {show(version)}")
     if version > BUNDLE_VERSION:
-        top.fail("version", f"version {_show(version)} is newer than this Debrief reads ({BUNDLE_VERSION})")
+        top.fail("version", f"version {show(version)} is newer than this Debrief reads ({BUNDLE_VERSION})")
     if version < 1:
-        top.fail("version", f"version {_show(version)} does not exist (versions start at 1)")
-    top = _Map(reader, data, "", TOP_KEYS)
+        top.fail("version", f"version {show(version)} does not exist (versions start at 1)")
+    top.check_keys(TOP_KEYS)
 
     if top.get("review") is None:
         top.fail("review", "is required (at least a title)")
-    review, template = _parse_review(reader, top, catalog)
-    participants = _parse_participants(reader, top)
+    review, template, zone = _parse_review(top, catalog)
+    participants = _parse_participants(top)
     names = {p.name for p in participants}
-    events = _parse_timeline(reader, top, names)
-    notes = _parse_notes(reader, top, names, len(events), template)
+    events = _parse_timeline(top, names, zone)
+    notes = _parse_notes(top, names, len(events), template, zone)
     learnings = tuple(
         BundleLearning(text=m.text("text", required=True),
                        category=m.choice("category", LEARNING_CATEGORIES, "technical"))
-        for m in (reader.mapping(item, field, LEARNING_KEYS, line)
-                  for _i, item, field, line in reader.items(top, "learnings"))
+        for m in top.mappings("learnings", LEARNING_KEYS)
     )
     actions = tuple(
         BundleAction(title=m.text("title", required=True), description=m.text("description"),
-                     owner=m.text("owner", limit=_OWNER), due=m.due("due"),
+                     owner=m.text("owner", limit=_OWNER), due=m.parsed("due", _due),
                      priority=m.choice("priority", ACTION_PRIORITIES, "medium"),
                      status=m.choice("status", ACTION_STATUSES, "open"), link=m.text("link"))
-        for m in (reader.mapping(item, field, ACTION_KEYS, line)
-                  for _i, item, field, line in reader.items(top, "actions"))
+        for m in top.mappings("actions", ACTION_KEYS)
     )
-    meetings = _parse_meetings(reader, top)
+    meetings = _parse_meetings(top, zone)
     return Bundle(review=review, participants=participants, timeline=events, notes=notes,
                   learnings=learnings, actions=actions, meetings=meetings)
 
 
-def _parse_review(reader: _Reader, top: _Map, catalog: Catalog) -> tuple[BundleReview, Template]:
-    m = reader.mapping(top.get("review"), "review", REVIEW_KEYS, top.line("review"))
+def _parse_review(top: Fields, catalog: Catalog) -> tuple[BundleReview, Template, tzinfo]:
+    m = top.mapping("review", REVIEW_KEYS)
     severity = m.optional_text("severity", limit=_SEVERITY)
     if severity is not None and catalog.severity(severity) is None:
-        m.fail("severity", f"{_show(severity)} is not a known severity "
+        m.fail("severity", f"{show(severity)} is not a known severity "
                            f"(known: {', '.join(catalog.severities)})")
     template_id = m.text("template", limit=_TEMPLATE) or "standard"
     template = catalog.template(template_id)
     if template is None:
-        m.fail("template", f"{_show(template_id)} is not a known template "
+        m.fail("template", f"{show(template_id)} is not a known template "
                            f"(known: {', '.join(catalog.templates)})")
-    zone = m.text("timezone", limit=_TIMEZONE) or "UTC"
+    name = m.text("timezone", limit=_TIMEZONE) or "UTC"
     try:
-        reader.zone = ZoneInfo(zone)
+        zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        m.fail("timezone", f"{_show(zone)} is not a known IANA timezone name (like Europe/Berlin)")
+        m.fail("timezone", f"{show(name)} is not a known IANA timezone name (like Europe/Berlin)")
     review = BundleReview(
         title=m.text("title", required=True, limit=_TITLE),
         summary=m.text("summary"),
         severity=severity,
         kind=m.choice("kind", REVIEW_KINDS, "incident"),
         status=m.choice("status", REVIEW_STATUSES, "draft"),
-        timezone=zone,
+        timezone=name,
         template=template_id,
-        started_at=m.time("started_at"),
-        detected_at=m.time("detected_at"),
-        mitigated_at=m.time("mitigated_at"),
-        resolved_at=m.time("resolved_at"),
+        started_at=_time(m, "started_at", zone),
+        detected_at=_time(m, "detected_at", zone),
+        mitigated_at=_time(m, "mitigated_at", zone),
+        resolved_at=_time(m, "resolved_at", zone),
         impact=m.text("impact"),
-        services=m.words("services"),
-        tags=m.words("tags"),
+        services=m.texts("services"),
+        tags=m.texts("tags"),
     )
-    return review, template
+    return review, template, zone
 
 
-def _parse_participants(reader: _Reader, top: _Map) -> tuple[BundleParticipant, ...]:
+def _parse_participants(top: Fields) -> tuple[BundleParticipant, ...]:
     result: list[BundleParticipant] = []
-    for _index, item, field, line in reader.items(top, "participants"):
-        m = reader.mapping(item, field, PARTICIPANT_KEYS, line)
+    for m in top.mappings("participants", PARTICIPANT_KEYS):
         name = m.text("name", required=True, limit=_NAME)
         if any(p.name == name for p in result):
-            m.fail("name", f"{_show(name)} is listed twice")
-        context = m.get("context")
-        c = reader.mapping({} if context is None else context, m.field("context"), CONTEXT_KEYS,
-                           m.line("context"))
+            m.fail("name", f"{show(name)} is listed twice")
+        c = m.mapping("context", CONTEXT_KEYS)
         result.append(BundleParticipant(
             name=name,
-            roles=m.words("roles", ROLES),
+            roles=m.texts("roles", allowed=ROLES),
             on_call=c.maybe_flag("on_call"),
             brought_in=c.text("brought_in"),
             worked_with_team_before=c.maybe_flag("worked_with_team_before"),
@@ -537,13 +360,16 @@ def _parse_participants(reader: _Reader, top: _Map) -> tuple[BundleParticipant, 
     return tuple(result)
 
 
-def _parse_timeline(reader: _Reader, top: _Map, names: set[str]) -> tuple[BundleEvent, ...]:
+def _unlisted(name: str) -> str:
+    return f"{show(name)} is not listed under participants"
+
+
+def _parse_timeline(top: Fields, names: set[str], zone: tzinfo) -> tuple[BundleEvent, ...]:
     result: list[BundleEvent] = []
-    for _index, item, field, line in reader.items(top, "timeline"):
-        m = reader.mapping(item, field, EVENT_KEYS, line)
-        at = m.time("at", required=True)
+    for m in top.mappings("timeline", EVENT_KEYS):
+        at = _time(m, "at", zone, required=True)
         assert at is not None
-        people = m.words("participants", people=names)
+        people = m.texts("participants", allowed=names, unknown=_unlisted)
         result.append(BundleEvent(at=at, text=m.text("text", required=True),
                                   kind=m.choice("kind", EVENT_KINDS, "observation"),
                                   source=m.text("source", limit=_SOURCE), approximate=m.flag("approximate"),
@@ -551,49 +377,45 @@ def _parse_timeline(reader: _Reader, top: _Map, names: set[str]) -> tuple[Bundle
     return tuple(result)
 
 
-def _parse_notes(reader: _Reader, top: _Map, names: set[str], event_count: int,
-                 template: Template) -> tuple[BundleNote, ...]:
+def _parse_notes(top: Fields, names: set[str], event_count: int, template: Template,
+                 zone: tzinfo) -> tuple[BundleNote, ...]:
     result: list[BundleNote] = []
     phases = template.phase_ids()
-    for _index, item, field, line in reader.items(top, "notes"):
-        m = reader.mapping(item, field, NOTE_KEYS, line)
+    for m in top.mappings("notes", NOTE_KEYS):
         phase = m.text("phase", required=True, limit=_NOTE_PHASE)
         if phase not in phases:
-            m.fail("phase", f"{_show(phase)} is not a phase of the template {template.id!r} "
+            m.fail("phase", f"{show(phase)} is not a phase of the template {template.id!r} "
                             f"(phases: {', '.join(phases)})")
         author = m.optional_text("author")
         if author is not None and author not in names:
-            m.fail("author", f"{_show(author)} is not listed under participants")
+            m.fail("author", _unlisted(author))
         event = m.get("event")
         if event is not None:
             if isinstance(event, bool) or not isinstance(event, int):
                 m.fail("event", "must be the index of a timeline event (0 is the first)")
             if not 0 <= event < event_count:
-                m.fail("event", f"event {_show(event)} is out of range (the timeline has {event_count} "
+                m.fail("event", f"event {show(event)} is out of range (the timeline has {event_count} "
                                 f"event{'s' if event_count != 1 else ''}, counted from 0)")
         result.append(BundleNote(phase=phase, kind=m.choice("kind", NOTE_KINDS, "observation"),
-                                 text=m.text("text", required=True), at=m.time("at"), author=author,
+                                 text=m.text("text", required=True), at=_time(m, "at", zone), author=author,
                                  event=event, private=m.flag("private")))
     return tuple(result)
 
 
-def _parse_meetings(reader: _Reader, top: _Map) -> tuple[BundleMeeting, ...]:
+def _parse_meetings(top: Fields, zone: tzinfo) -> tuple[BundleMeeting, ...]:
     result: list[BundleMeeting] = []
-    for _index, item, field, line in reader.items(top, "meetings"):
-        m = reader.mapping(item, field, MEETING_KEYS, line)
+    for m in top.mappings("meetings", MEETING_KEYS):
         phases: list[BundleMeetingPhase] = []
-        for _p, phase_item, phase_field, phase_line in reader.items(m, "phases"):
-            p = reader.mapping(phase_item, phase_field, PHASE_KEYS, phase_line)
-            phase_id = p.text("id", required=True, limit=_MEETING_PHASE)
-            if not _PHASE_ID.fullmatch(phase_id):
-                # Not checked against one template: a later meeting (an actions
-                # meeting) walks a template of its own.
-                p.fail("id", f"{_show(phase_id)} is not a phase id (lower-case letters, digits and dashes)")
-            phases.append(BundleMeetingPhase(id=phase_id, started_at=p.time("started_at"),
-                                             ended_at=p.time("ended_at")))
+        for p in m.mappings("phases", PHASE_KEYS):
+            # Not checked against one template: a later meeting (an actions
+            # meeting) walks a template of its own.
+            phase_id = p.identifier("id", _PHASE_ID, noun="a phase id", rule=_PHASE_ID_RULE,
+                                    limit=_MEETING_PHASE)
+            phases.append(BundleMeetingPhase(id=phase_id, started_at=_time(p, "started_at", zone),
+                                             ended_at=_time(p, "ended_at", zone)))
         result.append(BundleMeeting(kind=m.choice("kind", MEETING_KINDS, "review"),
-                                    started_at=m.time("started_at"), ended_at=m.time("ended_at"),
-                                    phases=tuple(phases)))
+                                    started_at=_time(m, "started_at", zone),
+                                    ended_at=_time(m, "ended_at", zone), phases=tuple(phases)))
     return tuple(result)
 
 
@@ -602,7 +424,7 @@ def load_bundle_data(path: Path) -> Any:
     with _boundary(str(path)):
         suffix = path.suffix.lower()
         if suffix not in BUNDLE_SUFFIXES:
-            kind = f"a {_show(suffix)[1:-1]} file" if suffix else "a file without a suffix"
+            kind = f"a {show(suffix)[1:-1]} file" if suffix else "a file without a suffix"
             raise SourceError(f"a review bundle is a .yaml, .yml or .json file, not {kind}", path=str(path))
         text = read_text_file(path)
         if suffix == ".json":

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from models.entities import Meeting, Note, Review
-from models.limits import column_limit, text_problem
-from models.yamlsource import LineDict, LineList, SourceError, load_user_file, load_yaml_text, scalar_text
+from models.fields import Reader, show
+from models.limits import column_limit
+from models.yamlsource import load_user_file, load_yaml_text
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SEVERITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_ID_RULE = "lower-case letters, digits and dashes"
 
 
 def _shortest(*limits: int | None) -> int:
@@ -95,104 +97,35 @@ class Catalog:
         return self.severities.get(severity_id) if severity_id else None
 
 
-def _require(mapping: Any, key: str, path: str | None, where: str) -> Any:
-    if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
-        line = mapping.line if isinstance(mapping, LineDict) else None
-        raise SourceError("is required", path=path, line=line, field=f"{where}{key}")
-    return mapping[key]
-
-
-def _text(mapping: LineDict, key: str, path: str | None, where: str, *, required: bool = True) -> str:
-    value = _require(mapping, key, path, where) if required else mapping.get(key, "")
-    if value is None:
-        return ""
-    text = scalar_text(value)
-    if text is None:
-        raise SourceError("must be text", path=path, line=mapping.line_of(key), field=f"{where}{key}")
-    return _clean(text.strip(), path, mapping.line_of(key), f"{where}{key}")
-
-
-def _clean(text: str, path: str | None, line: int | None, field: str) -> str:
-    """``text`` unless it holds a NUL character, which no library could store once it is recorded."""
-    problem = text_problem(text)
-    if problem is not None:
-        raise SourceError(problem, path=path, line=line, field=field)
-    return text
-
-
-def _identifier(mapping: LineDict, key: str, path: str | None, where: str, pattern: re.Pattern[str],
-                limit: int, what: str) -> str:
-    """A required id: ``pattern`` in full and at most ``limit`` characters."""
-    value = _text(mapping, key, path, where)
-    if not pattern.fullmatch(value):
-        raise SourceError(f"must be {what}", path=path, line=mapping.line_of(key), field=f"{where}{key}")
-    if len(value) > limit:
-        raise SourceError(f"is {len(value)} characters long; at most {limit} fit", path=path,
-                          line=mapping.line_of(key), field=f"{where}{key}")
-    return value
-
-
-_ID_TEXT = "lower-case letters, digits and dashes"
-
-
-def _line(items: Any, index: int) -> int | None:
-    return items.line_of(index) if isinstance(items, LineList) else None
-
-
-def _check_keys(mapping: LineDict, allowed: set[str], path: str | None, where: str) -> None:
-    for key in mapping:
-        if key not in allowed:
-            raise SourceError(
-                f"unknown key (expected one of: {', '.join(sorted(allowed))})",
-                path=path, line=mapping.line_of(key), field=f"{where}{key}",
-            )
+TEMPLATE_KEYS = ("id", "name", "description", "for_meetings_only", "phases")
+PHASE_KEYS = ("id", "name", "goal", "timebox", "prompts")
+SEVERITY_KEYS = ("id", "name", "description")
 
 
 def parse_template(data: Any, *, path: str | None = None, builtin: bool = False) -> Template:
     """Validate one template document."""
-    if not isinstance(data, LineDict):
-        raise SourceError("a template must be a mapping with id, name and phases", path=path, line=1)
-    _check_keys(data, {"id", "name", "description", "phases", "for_meetings_only"}, path, "")
-    meetings_only = data.get("for_meetings_only", False)
-    if not isinstance(meetings_only, bool):
-        raise SourceError("must be true or false", path=path, line=data.line_of("for_meetings_only"),
-                          field="for_meetings_only")
-    template_id = _identifier(data, "id", path, "", _ID, TEMPLATE_ID_LIMIT, _ID_TEXT)
-    phases_data = _require(data, "phases", path, "")
-    if not isinstance(phases_data, LineList) or not phases_data:
-        raise SourceError("must be a non-empty list", path=path, line=data.line_of("phases"), field="phases")
+    doc = Reader(path).document(data, TEMPLATE_KEYS,
+                                shape="a template must be a mapping with id, name and phases")
+    meetings_only = doc.flag("for_meetings_only")
+    template_id = doc.identifier("id", _ID, noun="a template id", rule=_ID_RULE, limit=TEMPLATE_ID_LIMIT)
     phases: list[Phase] = []
-    for index, item in enumerate(phases_data):
-        where = f"phases[{index}]."
-        if not isinstance(item, LineDict):
-            raise SourceError("must be a mapping", path=path, line=phases_data.line_of(index),
-                              field=f"phases[{index}]")
-        _check_keys(item, {"id", "name", "goal", "timebox", "prompts"}, path, where)
-        phase_id = _identifier(item, "id", path, where, _ID, PHASE_ID_LIMIT, _ID_TEXT)
+    for m in doc.mappings("phases", PHASE_KEYS, required=True, non_empty=True,
+                          shape="must be a mapping with id and name"):
+        phase_id = m.identifier("id", _ID, noun="a phase id", rule=_ID_RULE, limit=PHASE_ID_LIMIT)
         if any(p.id == phase_id for p in phases):
-            raise SourceError(f"phase {phase_id!r} appears twice", path=path, line=item.line_of("id"),
-                              field=f"{where}id")
-        timebox = item.get("timebox", 10)
-        if not isinstance(timebox, int) or isinstance(timebox, bool) or not 1 <= timebox <= 600:
-            raise SourceError("must be a whole number of minutes from 1 to 600", path=path,
-                              line=item.line_of("timebox"), field=f"{where}timebox")
-        prompts = item.get("prompts") or []
-        if not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
-            raise SourceError("must be a list of questions", path=path, line=item.line_of("prompts"),
-                              field=f"{where}prompts")
-        for number, prompt in enumerate(prompts):  # an asked prompt is recorded with the meeting
-            _clean(prompt, path, _line(prompts, number), f"{where}prompts[{number}]")
+            m.fail("id", f"phase {show(phase_id)} appears twice")
         phases.append(Phase(
             id=phase_id,
-            name=_text(item, "name", path, where),
-            goal=_text(item, "goal", path, where, required=False),
-            timebox_minutes=timebox,
-            prompts=tuple(p.strip() for p in prompts),
+            name=m.text("name", required=True),
+            goal=m.text("goal"),
+            timebox_minutes=m.whole_number("timebox", 10, low=1, high=600,
+                                           problem="must be a whole number of minutes from 1 to 600"),
+            prompts=m.texts("prompts", shape="must be a list of questions"),  # an asked one is recorded
         ))
     return Template(
         id=template_id,
-        name=_text(data, "name", path, ""),
-        description=_text(data, "description", path, "", required=False),
+        name=doc.text("name", required=True),
+        description=doc.text("description"),
         phases=tuple(phases),
         builtin=builtin,
         for_meetings_only=meetings_only,
@@ -201,23 +134,13 @@ def parse_template(data: Any, *, path: str | None = None, builtin: bool = False)
 
 def parse_severities(data: Any, *, path: str | None = None) -> list[Severity]:
     """Validate a severities document (``severities: [{id, name, description}]``)."""
-    if not isinstance(data, LineDict):
-        raise SourceError("must be a mapping with a 'severities' list", path=path, line=1)
-    _check_keys(data, {"severities"}, path, "")
-    items = _require(data, "severities", path, "")
-    if not isinstance(items, LineList):
-        raise SourceError("must be a list", path=path, line=data.line_of("severities"), field="severities")
+    doc = Reader(path).document(data, ("severities",), shape="must be a mapping with a 'severities' list")
     result: list[Severity] = []
-    for index, item in enumerate(items):
-        where = f"severities[{index}]."
-        if not isinstance(item, LineDict):
-            raise SourceError("must be a mapping", path=path, line=items.line_of(index),
-                              field=f"severities[{index}]")
-        _check_keys(item, {"id", "name", "description"}, path, where)
-        severity_id = _identifier(item, "id", path, where, _SEVERITY_ID, SEVERITY_ID_LIMIT,
-                                  "letters, digits, dashes or underscores")
-        result.append(Severity(severity_id, _text(item, "name", path, where),
-                               _text(item, "description", path, where, required=False)))
+    for m in doc.mappings("severities", SEVERITY_KEYS, required=True,
+                          shape="must be a mapping with id and name"):
+        severity_id = m.identifier("id", _SEVERITY_ID, noun="a severity id", limit=SEVERITY_ID_LIMIT,
+                                   rule="letters, digits, dashes or underscores")
+        result.append(Severity(severity_id, m.text("name", required=True), m.text("description")))
     return result
 
 

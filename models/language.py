@@ -30,7 +30,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from models.yamlsource import LineDict, LineList, SourceError, load_user_file, load_yaml_text
+from models.fields import Fields, Item, Reader, show
+from models.yamlsource import load_user_file, load_yaml_text, scalar_text
 
 USER_FILE = "language.yaml"
 PERSON = "{person}"
@@ -65,7 +66,7 @@ _COMMON_WORDS = frozenset(
     "a all an and at be been by couldn did didn do had hadn has have he her his i if in is it my made "
     "never no not of on only or s she t that the their they to ve was wasn we were weren you your".split()
 )
-_RULE_KEYS = {"id", "pattern", "except", "why", "reframe", "enabled"}
+RULE_KEYS = ("id", "pattern", "except", "why", "reframe", "enabled")
 
 
 @dataclass(frozen=True)
@@ -263,95 +264,65 @@ def _compile(patterns: tuple[str, ...], people: tuple[str, ...]) -> re.Pattern[s
     return re.compile(_LEFT_EDGE + "(?:" + body + ")" + _RIGHT_EDGE, re.IGNORECASE)
 
 
-def _phrases(value: Any, key: str, item: LineDict, path: str | None, where: str) -> tuple[str, ...]:
-    values = value if isinstance(value, list) else [value]
-    if not values:
-        raise SourceError("must be a phrase or a non-empty list of phrases", path=path,
-                          line=item.line_of(key), field=f"{where}{key}")
+def _phrases(m: Fields, key: str) -> tuple[str, ...]:
+    """A phrase, or a non-empty list of them, at ``key``: each a pattern that compiles."""
+    value = m.get(key)
+    if isinstance(value, list) and not value:
+        m.fail(key, "must be a phrase or a non-empty list of phrases")
+    items = m.items(key) if isinstance(value, list) else iter([Item(0, value, m.field(key), m.line(key))])
     phrases: list[str] = []
-    for index, phrase in enumerate(values):
-        line = value.line_of(index) if isinstance(value, LineList) else item.line_of(key)
-        if not isinstance(phrase, str) or not any(c.isalnum() for c in phrase):
-            raise SourceError("must be a phrase with at least one letter or digit", path=path,
-                              line=line, field=f"{where}{key}")
-        if len(phrase.strip()) > PHRASE_LIMIT:
-            raise SourceError(f"is {len(phrase.strip()):,} characters long; a phrase has at most "
-                              f"{PHRASE_LIMIT}", path=path, line=line, field=f"{where}{key}")
+    for _position, raw, name, line in items:
+        text = scalar_text(raw)
+        if text is None or not any(c.isalnum() for c in text):
+            m.reader.fail("must be a phrase with at least one letter or digit", field=name, line=line)
+        phrase = m.reader.text(text, field=name, line=line, collapse=True)
+        if len(phrase) > PHRASE_LIMIT:
+            m.reader.fail(f"is {len(phrase):,} characters long; a phrase has at most {PHRASE_LIMIT}",
+                          field=name, line=line)
         try:
             re.compile(phrase_to_regex(phrase))
         except (ValueError, re.error) as exc:
-            raise SourceError(str(exc), path=path, line=line, field=f"{where}{key}") from exc
-        phrases.append(" ".join(phrase.split()))
+            m.reader.fail(str(exc), field=name, line=line)
+        phrases.append(phrase)
     return tuple(phrases)
-
-
-def _text(item: LineDict, key: str, path: str | None, where: str) -> str:
-    value = item.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise SourceError("is required", path=path, line=item.line, field=f"{where}{key}")
-    if not isinstance(value, str):
-        raise SourceError("must be text", path=path, line=item.line_of(key), field=f"{where}{key}")
-    return " ".join(value.split())
 
 
 def parse_rules(data: Any, *, path: str | None = None, builtin: bool = False) -> list[Rule]:
     """Validate a language rules document (``rules: [{id, pattern, why, reframe}]``)."""
-    if not isinstance(data, LineDict):
-        raise SourceError("must be a mapping with a 'rules' list", path=path, line=1)
-    for key in data:
-        if key != "rules":
-            raise SourceError("unknown key (expected: rules)", path=path, line=data.line_of(key), field=key)
-    items = data.get("rules")
-    if not isinstance(items, LineList):
-        raise SourceError("must be a list", path=path, line=data.line_of("rules"), field="rules")
+    doc = Reader(path).document(data, ("rules",), shape="must be a mapping with a 'rules' list")
     result: list[Rule] = []
-    for index, item in enumerate(items):
-        where = f"rules[{index}]."
-        if not isinstance(item, LineDict):
-            raise SourceError("must be a mapping", path=path, line=items.line_of(index),
-                              field=f"rules[{index}]")
-        for key in item:
-            if key not in _RULE_KEYS:
-                raise SourceError(f"unknown key (expected one of: {', '.join(sorted(_RULE_KEYS))})",
-                                  path=path, line=item.line_of(key), field=f"{where}{key}")
-        rule_id = item.get("id")
-        if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
-            raise SourceError("must be lower-case letters, digits and dashes", path=path,
-                              line=item.line_of("id"), field=f"{where}id")
+    for m in doc.mappings("rules", RULE_KEYS, required=True):
+        rule_id = m.identifier("id", _ID, noun="a rule id", rule="lower-case letters, digits and dashes")
         if any(r.id == rule_id for r in result):
-            raise SourceError(f"rule {rule_id!r} appears twice", path=path, line=item.line_of("id"),
-                              field=f"{where}id")
-        enabled = item.get("enabled", True)
-        if not isinstance(enabled, bool):
-            raise SourceError("must be true or false", path=path, line=item.line_of("enabled"),
-                              field=f"{where}enabled")
-        if not enabled and "pattern" not in item:
-            result.append(Rule(rule_id, (), "", "", enabled=False, builtin=builtin))
+            m.fail("id", f"rule {show(rule_id)} appears twice")
+        enabled = m.flag("enabled", default=True)
+        if m.get("pattern") is None:
+            if enabled:
+                m.fail("pattern", "is required")
+            result.append(Rule(rule_id, (), "", "", enabled=False, builtin=builtin))  # switches one off
             continue
-        if "pattern" not in item:
-            raise SourceError("is required", path=path, line=item.line, field=f"{where}pattern")
-        exceptions = _phrases(item["except"], "except", item, path, where) if "except" in item else ()
+        exceptions = _phrases(m, "except") if m.get("except") is not None else ()
         rule = Rule(
             id=rule_id,
-            patterns=_phrases(item["pattern"], "pattern", item, path, where),
-            why=_text(item, "why", path, where),
-            reframe=_text(item, "reframe", path, where),
+            patterns=_phrases(m, "pattern"),
+            why=m.text("why", required=True, collapse=True),
+            reframe=m.text("reframe", required=True, collapse=True),
             exceptions=exceptions,
             enabled=enabled,
             builtin=builtin,
         )
         if not builtin:  # the built-ins are compiled by the tests, and lazily (or warmed) at run time
-            _compiles(rule, path, item.line, f"rules[{index}]")
+            _compiles(rule, m)
         result.append(rule)
     return result
 
 
-def _compiles(rule: Rule, path: str | None, line: int | None, field: str) -> None:
+def _compiles(rule: Rule, m: Fields) -> None:
     """Compile ``rule`` now, so a rule that cannot is a problem of its file, not of the first keystroke."""
     try:
         rule.regex()
     except (ValueError, re.error, RecursionError, OverflowError) as exc:
-        raise SourceError(f"the patterns cannot be used ({exc})", path=path, line=line, field=field) from exc
+        m.fail_here(f"the patterns cannot be used ({exc})")
 
 
 @cache

@@ -21,9 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from models.limits import text_problem
+from models.fields import Fields, Reader, show
 from models.vocabulary import NOTE_KINDS
-from models.yamlsource import LineDict, LineList, SourceError, load_user_file, load_yaml_text
+from models.yamlsource import load_user_file, load_yaml_text
 
 #: What the facilitator can do with a prompt; each is one row of the prompt log.
 PROMPT_STATUSES = ("asked", "skipped", "pinned", "unpinned")
@@ -32,6 +32,7 @@ BUILTIN_PATH = "resources/prompts.yaml"
 USER_FILE = "prompts.yaml"
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ID_RULE = "lower-case letters, digits and dashes"
 
 
 @dataclass(frozen=True)
@@ -61,94 +62,44 @@ class PromptBank:
 
 # parsing
 
-def _texts(value: Any, owner: LineDict, key: str, path: str | None, where: str, *,
-           lower: bool = False) -> tuple[str, ...]:
-    """A list of non-empty strings under ``owner[key]`` (missing or null: empty)."""
-    if value is None:
-        return ()
-    if not isinstance(value, LineList):
-        raise SourceError("must be a list", path=path, line=owner.line_of(key), field=f"{where}{key}")
-    result: list[str] = []
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            raise SourceError("must be non-empty text", path=path, line=value.line_of(index),
-                              field=f"{where}{key}[{index}]")
-        problem = text_problem(item)  # an asked prompt is recorded: no NUL a library refuses
-        if problem is not None:
-            raise SourceError(problem, path=path, line=value.line_of(index), field=f"{where}{key}[{index}]")
-        text = " ".join(item.split())
-        result.append(text.lower() if lower else text)
-    return tuple(result)
+CARD_KEYS = ("id", "title", "kinds", "cues", "questions")
 
 
-def _check_keys(mapping: LineDict, allowed: set[str], path: str | None, where: str) -> None:
-    for key in mapping:
-        if key not in allowed:
-            raise SourceError(f"unknown key (expected one of: {', '.join(sorted(allowed))})",
-                              path=path, line=mapping.line_of(key), field=f"{where}{key}")
+def _unknown_kind(kind: str) -> str:
+    return f"unknown note kind {show(kind)} (expected one of: {', '.join(NOTE_KINDS)})"
 
 
-def _parse_card(item: Any, items: LineList, index: int, path: str | None) -> Card:
-    where = f"cards[{index}]."
-    if not isinstance(item, LineDict):
-        raise SourceError("must be a mapping with id, title and questions", path=path,
-                          line=items.line_of(index), field=f"cards[{index}]")
-    _check_keys(item, {"id", "title", "kinds", "cues", "questions"}, path, where)
-    for key in ("id", "title"):
-        if not isinstance(item.get(key), str) or not item[key].strip():
-            raise SourceError("is required (text)", path=path, line=item.line_of(key), field=f"{where}{key}")
-    card_id = item["id"].strip()
-    if not _ID.fullmatch(card_id):
-        raise SourceError("must be lower-case letters, digits and dashes", path=path,
-                          line=item.line_of("id"), field=f"{where}id")
-    kinds = _texts(item.get("kinds"), item, "kinds", path, where)
-    for number, kind in enumerate(kinds):
-        if kind not in NOTE_KINDS:
-            kinds_list = item["kinds"]
-            raise SourceError(f"unknown note kind {kind!r} (expected one of: {', '.join(NOTE_KINDS)})",
-                              path=path, line=kinds_list.line_of(number), field=f"{where}kinds[{number}]")
-    cues = _texts(item.get("cues"), item, "cues", path, where, lower=True)
+def _parse_card(m: Fields) -> Card:
+    card_id = m.identifier("id", _ID, noun="a card id", rule=_ID_RULE)
+    title = m.text("title", required=True, collapse=True)
+    kinds = m.texts("kinds", allowed=NOTE_KINDS, unknown=_unknown_kind, collapse=True)
+    cues = tuple(dict.fromkeys(cue.lower() for cue in m.texts("cues", collapse=True)))
     if not kinds and not cues:
-        raise SourceError("needs kinds or cues, or it is never shown", path=path, line=item.line,
-                          field=f"cards[{index}]")
-    questions = _texts(item.get("questions"), item, "questions", path, where)
+        m.fail_here("needs kinds or cues, or it is never shown")
+    questions = m.texts("questions", collapse=True)  # an asked prompt is recorded: no NUL a library refuses
     if not questions:
-        raise SourceError("must list at least one question", path=path, line=item.line_of("questions"),
-                          field=f"{where}questions")
-    return Card(id=card_id, title=" ".join(item["title"].split()), kinds=kinds, cues=cues,
-                questions=questions)
+        m.fail("questions", "must list at least one question")
+    return Card(id=card_id, title=title, kinds=kinds, cues=cues, questions=questions)
 
 
 def parse_prompt_bank(data: Any, *, path: str | None = None) -> PromptBank:
     """Validate one prompts document (``phases: {id: [prompt…]}``, ``cards: [card…]``)."""
     if data is None:
         return PromptBank(phases={}, cards=())
-    if not isinstance(data, LineDict):
-        raise SourceError("must be a mapping with 'phases' and/or 'cards'", path=path, line=1)
-    _check_keys(data, {"phases", "cards"}, path, "")
+    doc = Reader(path).document(data, ("phases", "cards"),
+                                shape="must be a mapping with 'phases' and/or 'cards'")
     phases: dict[str, tuple[str, ...]] = {}
-    phases_data = data.get("phases")
-    if phases_data is not None:
-        if not isinstance(phases_data, LineDict):
-            raise SourceError("must be a mapping of phase ids to lists of prompts", path=path,
-                              line=data.line_of("phases"), field="phases")
-        for phase_id, prompts in phases_data.items():
-            if not _ID.fullmatch(phase_id):
-                shown = phase_id if phase_id.isprintable() and len(phase_id) <= 60 else repr(phase_id[:60])
-                raise SourceError("phase ids are lower-case letters, digits and dashes", path=path,
-                                  line=phases_data.line_of(phase_id), field=f"phases.{shown}")
-            phases[phase_id] = merge_prompts(_texts(prompts, phases_data, phase_id, path, "phases."))
+    by_phase = doc.mapping("phases", None, shape="must be a mapping of phase ids to lists of prompts")
+    for phase_id in by_phase.data:
+        if not _ID.fullmatch(phase_id):
+            by_phase.fail(phase_id, f"phase ids are {_ID_RULE}")
+        phases[phase_id] = merge_prompts(by_phase.texts(phase_id, collapse=True))
     cards: list[Card] = []
-    cards_data = data.get("cards")
-    if cards_data is not None:
-        if not isinstance(cards_data, LineList):
-            raise SourceError("must be a list", path=path, line=data.line_of("cards"), field="cards")
-        for index, item in enumerate(cards_data):
-            card = _parse_card(item, cards_data, index, path)
-            if any(c.id == card.id for c in cards):
-                raise SourceError(f"card {card.id!r} appears twice", path=path,
-                                  line=item.line_of("id"), field=f"cards[{index}].id")
-            cards.append(card)
+    for m in doc.mappings("cards", CARD_KEYS, shape="must be a mapping with id, title and questions"):
+        card = _parse_card(m)
+        if any(c.id == card.id for c in cards):
+            m.fail("id", f"card {show(card.id)} appears twice")
+        cards.append(card)
     return PromptBank(phases=phases, cards=tuple(cards))
 
 
