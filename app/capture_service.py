@@ -46,7 +46,8 @@ class CaptureService(QObject):
         fields.setdefault("said_at", self._clock())
         with self._library.begin() as session:
             row = note_row(notes.add_note(session, review_id, phase=phase, text=text, kind=kind, **fields))
-        self.changes.announce(ReviewChanges(review_id, notes=(row,)))
+        # A learning or an action is one too (models.notes.OUTCOME_KINDS).
+        self.changes.announce(ReviewChanges(review_id, notes=(row,), outcomes=kind in notes.OUTCOME_KINDS))
         return row
 
     def notes(self, review_id: int) -> tuple[NoteRow, ...]:
@@ -68,7 +69,8 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             self._check_owner(session, review_id, note_id)
             row = note_row(notes.update_note(session, note_id, **fields))
-        self.changes.announce(ReviewChanges(review_id, notes=(row,)))
+        # A new kind may make or unmake a learning or an action.
+        self.changes.announce(ReviewChanges(review_id, notes=(row,), outcomes="kind" in fields))
         return row
 
     # undo support: deletes that return what they removed, and restores that put it back
@@ -91,8 +93,8 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             self._check_owner(session, review_id, note_id)
             deleted = notes.remove_note(session, note_id)
-        self.changes.announce(ReviewChanges(review_id, notes_removed=frozenset({note_id}),
-                                        outcomes=bool(deleted.learning_ids or deleted.action_ids)))
+        self.changes.announce(ReviewChanges(review_id, notes_removed=frozenset({note_id}), outcomes=bool(
+            deleted.learning_ids or deleted.action_ids or deleted.row.kind in notes.OUTCOME_KINDS)))
         return deleted
 
     def restore_note(self, deleted: DeletedNote) -> NoteRow:
@@ -100,8 +102,8 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             row = note_row(notes.restore_note(session, deleted))
         self._record_move("note", deleted.row.id, row.id)
-        self.changes.announce(ReviewChanges(deleted.review_id, notes=(row,),
-                                        outcomes=bool(deleted.learning_ids or deleted.action_ids)))
+        self.changes.announce(ReviewChanges(deleted.review_id, notes=(row,), outcomes=bool(
+            deleted.learning_ids or deleted.action_ids or row.kind in notes.OUTCOME_KINDS)))
         return row
 
     def get_learning(self, learning_id: int) -> LearningRow:

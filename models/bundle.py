@@ -499,6 +499,7 @@ def import_bundle(session: Session, bundle: Bundle) -> int:
             session, review.id, phase=n.phase, text=n.text, kind=n.kind, said_at=n.at,
             author_id=people[n.author] if n.author is not None else None,
             event_id=event_ids[n.event] if n.event is not None else None, private=n.private,
+            as_recorded=True,  # the bundle lists its learnings and actions itself
         )
     for learning in bundle.learnings:
         notes_model.add_learning(session, review.id, text=learning.text, category=learning.category)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Unpack
@@ -55,22 +56,87 @@ def _check_note_value(session: Session, review_id: int, field: str, value: Any) 
     return value
 
 
+#: Note kinds that are outcomes too: a note of kind "learning" is a learning, "action" an action.
+OUTCOME_KINDS = ("learning", "action")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def first_sentence(text: str, limit: int = 200) -> str:
+    """The first sentence of ``text`` (whole when it has one), cut at ``limit`` characters on a word."""
+    text = " ".join(text.split())
+    sentence = _SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0] or sentence[:limit]
+    return cut.rstrip(",;:") + "…"
+
+
 def add_note(session: Session, review_id: int, *, phase: str, text: str, kind: str = "observation",
-             **fields: Unpack[NoteDetails]) -> Note:
-    """A new note in ``phase``."""
+             as_recorded: bool = False, **fields: Unpack[NoteDetails]) -> Note:
+    """A new note in ``phase``; of kind learning or action, it is that learning or action as well.
+
+    ``as_recorded``: a note read back from a record (a bundle), whose learnings
+    and actions the record lists itself; its kind makes nothing.
+    """
     get_or_raise(session, review_id)
     note = Note(review_id=review_id, private=False)
     for field, value in {"phase": phase, "text": text, "kind": kind, **fields}.items():
         setattr(note, field, _check_note_value(session, review_id, field, value))
     session.add(note)
     session.flush()
+    if not as_recorded:
+        _follow_kind(session, note, previous=None)
     return note
 
 
+def _follow_kind(session: Session, note: Note, *, previous: str | None, dropping: bool = False) -> bool:
+    """Keep the note's outcome in step with its kind; True when a learning or action was added or removed.
+
+    A note that becomes a learning (or action) gets one, unless one drawn from
+    it exists; a note that stops being one loses the one its kind made, as long
+    as nobody edited it since (an edited or separately promoted one stays).
+    """
+    changed = False
+    if previous in OUTCOME_KINDS and (previous != note.kind or dropping):
+        outcomes: list[Learning | ActionItem] = list(
+            session.scalars(select(Learning).where(Learning.note_id == note.id)) if previous == "learning"
+            else session.scalars(select(ActionItem).where(ActionItem.note_id == note.id)))
+        for outcome in outcomes:
+            if _made_by_kind(outcome, note):
+                session.delete(outcome)
+                changed = True
+    if note.kind in OUTCOME_KINDS and previous != note.kind and not dropping:
+        model = Learning if note.kind == "learning" else ActionItem
+        if session.scalar(select(model.id).where(model.note_id == note.id)) is None:
+            if note.kind == "learning":
+                add_learning(session, note.review_id, text=note.text, note_id=note.id)
+            else:
+                _action_from(session, note)
+            changed = True
+    session.flush()
+    return changed
+
+
+def _made_by_kind(outcome: Learning | ActionItem, note: Note) -> bool:
+    if isinstance(outcome, Learning):
+        return outcome.text == note.text
+    return outcome.title == first_sentence(note.text) and (outcome.description or "") in ("", note.text)
+
+
+def _action_from(session: Session, note: Note) -> ActionItem:
+    """An open action from a note: its first sentence as the title, the whole note as the description."""
+    title = first_sentence(note.text)
+    return add_action(session, note.review_id, title=title, note_id=note.id,
+                      description=note.text if note.text != title else "")
+
+
 def update_note(session: Session, note_id: int, **fields: Unpack[NoteFields]) -> Note:
+    """Change a note; a new kind of learning or action makes (or a kind changed away unmakes) that outcome."""
     note = _note_or_raise(session, note_id)
+    previous = note.kind
     for field, value in fields.items():
         setattr(note, field, _check_note_value(session, note.review_id, field, value))
+    _follow_kind(session, note, previous=previous)
     return note
 
 
@@ -183,7 +249,7 @@ def promote_to_action(session: Session, note_id: int) -> ActionItem:
     note = _note_or_raise(session, note_id)
     if session.scalar(select(ActionItem.id).where(ActionItem.note_id == note_id)) is not None:
         raise InvalidFieldError("note", "this note is already an action")
-    return add_action(session, note.review_id, title=note.text, note_id=note.id)
+    return _action_from(session, note)
 
 
 # Undo support: what a delete removed, and putting it back (with its id when that id is free).
@@ -205,6 +271,10 @@ def remove_note(session: Session, note_id: int) -> DeletedNote:
     their ``note_id`` to NULL), so their ids are read first: restoring links them again.
     """
     note = _note_or_raise(session, note_id)
+    # The learning or action a note's kind made is part of the note: it goes with it (and comes back
+    # with it); one edited since, or promoted separately, stays like any promoted outcome.
+    if note.kind in OUTCOME_KINDS:
+        _follow_kind(session, note, previous=note.kind, dropping=True)
     deleted = DeletedNote(
         note.review_id, note_row(note),
         tuple(session.scalars(select(Learning.id).where(Learning.note_id == note_id))),
@@ -248,6 +318,7 @@ def restore_note(session: Session, deleted: DeletedNote) -> Note:
                 .values(note_id=note.id)
                 .execution_options(synchronize_session="fetch")
             )
+    _follow_kind(session, note, previous=None)
     return note
 
 

@@ -179,8 +179,10 @@ def test_standard_review_from_first_phase_to_word_and_markdown(
     assert stored == {(phase, text, kind) for phase, said in SAID.items() for text, kind in said}
     attached = [n for n in doc.notes if n.event_id is not None]
     assert {n.text for n in attached} == {text for text, _ in SAID["timeline"]}
+    # The learning note is the learning (Ctrl+L on it adds no second one); the action note is an action,
+    # beside the surprise promoted with Ctrl+Shift+A.
     assert [x.text for x in doc.learnings] == [SAID["learnings"][0][0]]
-    assert [a.title for a in doc.actions] == [SAID["surprises"][0][0]]
+    assert [a.title for a in doc.actions] == [SAID["surprises"][0][0], SAID["actions"][0][0]]
 
     paragraphs, everything = _docx_text(_export(window, monkeypatch, tmp_path / "review.docx"))
     for said in SAID.values():
