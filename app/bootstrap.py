@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoStack
 from app.capture_service import CaptureService
 from app.changes import ChangeHub, Origin, ReviewChanges
 from app.clock import Clock, system_clock
+from app.drafts import DraftStore, drafts_path
 from app.library_watch import LibraryWatch
 from app.meeting_controller import MeetingController
 from app.open_review import OpenReview
@@ -50,6 +51,8 @@ class Services:
     changes: ChangeHub
     #: The open review: its one snapshot, kept current by the change sets (see app/open_review.py).
     current: OpenReview
+    #: What is typed and not stored yet, and where the window was: kept on disk (see app/drafts.py).
+    drafts: DraftStore
     #: What was wrong with the user's prompts.yaml (the built-in bank is used without it).
     prompt_problems: tuple[str, ...] = ()
     #: The blameless language coach's rules, and what was wrong with the user's language.yaml.
@@ -85,6 +88,7 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
         watch=watch,
         changes=changes,
         current=OpenReview(library, changes, controllers=(prompts, meeting), watch=watch, parent=parent),
+        drafts=DraftStore(drafts_path(library)),
         prompt_problems=prompt_problems,
         language_rules=load_language_rules(config_dir()),
     )

@@ -12,7 +12,17 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import available_timezones
 
-from PySide6.QtWidgets import QApplication, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.review_service import ReviewService
 from models.errors import DomainError, InvalidFieldError
@@ -52,7 +62,12 @@ class FactsForm(QWidget):
 
     The form keeps no copy of the review: ``doc`` returns the review it shows
     (None while none), read again at each commit.
+
+    Signals:
+        typed(): text was typed into a field (what :meth:`drafts` returns may have changed).
     """
+
+    typed = Signal()
 
     def __init__(self, reviews: ReviewService, doc: Callable[[], ReviewDoc | None],
                  parent: QWidget | None = None) -> None:
@@ -104,6 +119,11 @@ class FactsForm(QWidget):
         for binding in bindings:
             binding.setParent(self)
             binding.edited.connect(lambda binding=binding: self._commit(binding))
+            widget = binding.widget
+            if isinstance(widget, QLineEdit):
+                widget.textEdited.connect(self.typed)
+            elif isinstance(widget, QPlainTextEdit):
+                widget.textChanged.connect(self.typed)
 
         self._severity_definition = QLabel()
         self._severity_definition.setObjectName("severityDefinition")
@@ -153,6 +173,27 @@ class FactsForm(QWidget):
                 binding.set_refusal(None)
             self._show_errors()
         self._fill(doc, force=force)
+
+    def drafts(self) -> dict[str, str]:
+        """The text of every field typed in and not committed yet, by field."""
+        drafts = {field: binding.draft() for field, binding in self._bindings.items()}
+        return {field: text for field, text in drafts.items() if text is not None}
+
+    def restore_drafts(self, doc: ReviewDoc, drafts: dict[str, str]) -> list[str]:
+        """Show drafts kept from before (a crash) in their fields, as not committed; returns the fields.
+
+        A draft that says what is stored now is no draft any more: it is left out.
+        """
+        restored = []
+        for field, text in drafts.items():
+            binding = self._bindings.get(field)
+            if binding is None or binding.is_dirty():
+                continue
+            binding.put(doc)
+            if binding.draft() is None and _shown_text(binding) != text:
+                binding.restore_draft(text)
+                restored.append(field)
+        return restored
 
     def show_metrics(self, doc: ReviewDoc) -> None:
         """Show ``doc``'s key metrics again (the timeline changed, which may mark them approximate)."""
@@ -231,3 +272,12 @@ class FactsForm(QWidget):
         text = "\n".join(self._errors[field] for field in self._bindings if field in self._errors)
         self._message.setText(text)
         self._message.setVisible(bool(text))
+
+
+def _shown_text(binding: FieldBinding[Any]) -> str:
+    widget = binding.widget
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    return ""

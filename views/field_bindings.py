@@ -78,6 +78,13 @@ class FieldBinding(QObject, Generic[W]):
     def set_dirty(self, dirty: bool) -> None:
         """Mark the input as changed by the user (kept through refreshes) or as clean."""
 
+    def draft(self) -> str | None:
+        """The text typed and not committed (a draft worth keeping through a crash); None for none."""
+        return None
+
+    def restore_draft(self, text: str) -> None:
+        """Show ``text``, a draft kept from before, as typed and not yet committed (a choice ignores it)."""
+
     def set_refusal(self, message: str | None) -> None:
         """Mark the input refused, with ``message`` as its tooltip, or accepted (None)."""
         refused = message is not None
@@ -106,6 +113,13 @@ class LineTextBinding(FieldBinding[QLineEdit]):
 
     def set_dirty(self, dirty: bool) -> None:
         self.widget.setModified(dirty)
+
+    def draft(self) -> str | None:
+        return self.widget.text() if self.is_dirty() else None
+
+    def restore_draft(self, text: str) -> None:
+        self.widget.setText(text)
+        self.set_dirty(True)
 
     def _text(self, doc: ReviewDoc) -> str:
         """``doc``'s value as the field shows it."""
@@ -167,6 +181,13 @@ class MultiLineTextBinding(FieldBinding[PlainTextField]):
 
     def set_dirty(self, dirty: bool) -> None:
         self.widget.document().setModified(dirty)
+
+    def draft(self) -> str | None:
+        return self.widget.toPlainText() if self.is_dirty() else None
+
+    def restore_draft(self, text: str) -> None:
+        self.widget.setPlainText(text)
+        self.set_dirty(True)
 
     def _put(self, doc: ReviewDoc) -> None:
         text = getattr(doc, self.field)

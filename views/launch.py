@@ -30,6 +30,7 @@ def run(db_url: str | None) -> int:
         return 2
     window = MainWindow(services)
     window.show()
+    window.resume_after_crash()  # a meeting the last session left without closing: back where it was
     # After the first paint: the language coach's patterns compile while the room settles in.
     QTimer.singleShot(300, services.language_rules.warm)
     for problem in services.catalog.problems:

@@ -12,6 +12,7 @@ open review.
 
 from __future__ import annotations
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
@@ -72,6 +73,20 @@ class LevelSettingWidget(QWidget):
         current.changed.connect(self._current_changed)
         if current.doc is not None:
             self._show(current.doc)
+
+    @property
+    def typed(self) -> SignalInstance:
+        """Emitted when text is typed into a field of the form."""
+        return self._facts.typed
+
+    def drafts(self) -> dict[str, str]:
+        """The fields typed in and not committed yet (kept through a crash by the page), by field."""
+        return self._facts.drafts()
+
+    def restore_drafts(self, drafts: dict[str, str]) -> list[str]:
+        """Put drafts kept from before back into their fields, as not committed; returns the fields."""
+        doc = self._shown_doc()
+        return self._facts.restore_drafts(doc, drafts) if doc is not None else []
 
     def commit_pending(self) -> None:
         """Commit every field the user changed but has not left yet (e.g. before closing)."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.bootstrap import Services
 from app.changes import ReviewChanges
+from app.drafts import Session
 from app.export_service import (
     EXPORT_STEPS,
     FORMATS,
@@ -88,7 +89,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         fit_to_screen(self)  # saved on a larger monitor, or the default on a laptop: all of it on screen
         self.review_page.restore_layout()
+        #: How the last session ended (read before this one writes its own).
+        self.previous_session = services.drafts.session()
         self.show_library()
+        services.meeting.phase_changed.connect(self._record_session)
+        self.review_page.walkthrough.current_event_changed.connect(self._record_session)
         # What the command line or a colleague writes shows here within a couple of seconds.
         services.watch.start()
 
@@ -152,7 +157,37 @@ class MainWindow(QMainWindow):
             return self.review_page.capture.note_edit
         return None
 
+    def resume_after_crash(self) -> bool:
+        """After a session that did not close cleanly, reopen its review, in its phase, at its event.
+
+        What was typed and not stored comes back with the review (its drafts).
+        """
+        last = self.previous_session
+        if last.clean or last.review_id is None:
+            return False
+        self.open_review(last.review_id)
+        if self.services.current.review_id != last.review_id:
+            return False  # gone since, or being read on a worker (a large review opens as usual)
+        template = self.services.meeting.template
+        if last.phase and template is not None and template.phase(last.phase) is not None:
+            self.services.meeting.go_to(last.phase)
+        if last.event_id is not None:
+            self.review_page.walkthrough.timeline.set_current_event(last.event_id)
+        self.statusBar().showMessage(self.tr("Debrief did not close properly last time: the meeting is open "
+                                             "where it was, with what was typed and not stored."), 15000)
+        return True
+
+    def _record_session(self, *_args: object) -> None:
+        """Remember where the window is, in case it does not get to close properly."""
+        review_id = self.services.current.review_id
+        self.services.drafts.set_session(Session(
+            review_id=review_id,
+            phase=self.services.meeting.phase_id if review_id is not None else None,
+            event_id=self.review_page.walkthrough.current_event_id() if review_id is not None else None,
+            clean=False))
+
     def _review_opened(self) -> None:
+        self._record_session()
         self.pages.setCurrentWidget(self.review_page)
         self.review_page.capture.focus_note()  # only a visible widget can take focus
         self._update_actions()
@@ -164,6 +199,7 @@ class MainWindow(QMainWindow):
                 return  # notes wait for the library: the note-taker chose to stay with them
             self.library_page.select(self.review_page.review_id)
         self.review_page.close_review()
+        self._record_session()
         # Undo steps belong to the review that was open: Ctrl+Z in the library must not
         # change a review nobody is looking at.
         self.services.undo.clear()
@@ -531,6 +567,8 @@ class MainWindow(QMainWindow):
         self.review_page.save_layout(settings)
         self.room.hide()
         self.services.watch.stop()
+        self.review_page.save_draft()
+        self.services.drafts.set_session(Session(clean=True))
         super().closeEvent(event)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.bootstrap import Services
 from app.changes import ReviewChanges
+from app.drafts import ReviewDraft
 from app.pending_writes import Outcome, PendingWrites, write_rescue_bundle
 from app.room_projection import RoomState, project_room
 from app.undo import (
@@ -59,6 +60,8 @@ from views.storage_banner import StorageBanner
 from views.walkthrough_panel import WalkthroughPanel
 
 PHASE_ID_ROLE = Qt.ItemDataRole.UserRole
+#: Milliseconds after the last keystroke before what is typed is kept on disk.
+DRAFT_DELAY_MS = 1000
 #: The splitters whose sizes are remembered between runs (QSettings keys under "review_page/").
 SPLITTERS = ("splitter", "context_splitter", "right_splitter")
 
@@ -238,6 +241,13 @@ class ReviewPage(QWidget):
         services.meeting.timer_changed.connect(self._room_changed)  # once a second while running
         self.walkthrough.current_event_changed.connect(self._room_changed)
         services.current.changed.connect(self._current_changed)
+        # What is typed and not stored yet goes to disk a second after typing stops (app/drafts.py).
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        self.capture.note_edit.textChanged.connect(self._note_typed)
+        self.level_setting.typed.connect(self._draft_timer.start)
 
     # public
     @property
@@ -257,9 +267,33 @@ class ReviewPage(QWidget):
         return True
 
     def close_review(self) -> None:
-        """Leave the review: what is typed in the form is committed first."""
+        """Leave the review: what is typed in the form is committed first, a half-typed note kept."""
         self.commit_pending()
+        self.save_draft()
         self._current.close()
+
+    def save_draft(self) -> None:
+        """Keep what is typed and not stored (the note field, form fields being edited) on disk now."""
+        self._draft_timer.stop()
+        if self.review_id is not None:
+            self._services.drafts.set_review(self.review_id, ReviewDraft(
+                note=self.capture.text(), fields=self.level_setting.drafts()))
+
+    def _note_typed(self, text: str) -> None:
+        if text:
+            self._draft_timer.start()
+        else:
+            self.save_draft()  # a note just stored (or cleared): its text must not come back as a draft
+
+    def _restore_draft(self, review_id: int) -> None:
+        """What was typed here before Debrief last closed, back in its fields (not yet stored)."""
+        draft = self._services.drafts.review(review_id)
+        restored = self.level_setting.restore_drafts(draft.fields)
+        if draft.note and not self.capture.text():
+            self.capture.note_edit.setText(draft.note)
+            restored.append("note")
+        if restored:
+            self.capture.set_status(self.tr("Brought back what was typed here and not stored yet."))
 
     def commit_pending(self) -> None:
         """Store what is typed in the level-setting form and not yet committed (before an export)."""
@@ -516,6 +550,7 @@ class ReviewPage(QWidget):
                 self.outcomes.show_review(doc)
                 self._fill_notes()
                 self._writes_changed()  # notes still waiting from another review are not listed here
+                self._restore_draft(doc.id)
             return
         if doc is None:
             return
