@@ -112,14 +112,12 @@ class DraftStore:
 
     def _read(self) -> dict[str, Any]:
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
-        except OSError:
+            raw = self.path.read_bytes()
+        except OSError:  # none yet, or unreadable: drafts start afresh
             return {}
         try:
-            data = json.loads(text)
-        except ValueError:
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, nested beyond reason
             data = None
         if not isinstance(data, dict):
             with contextlib.suppress(OSError):
