@@ -165,8 +165,9 @@ class MeetingController(QObject):
 
     @property
     def is_paused(self) -> bool:
-        """The meeting has started and its clock is stopped."""
-        return self._meeting is not None and meetings.is_paused(self._meeting)
+        """The meeting has started and its clock is stopped (a prepared meeting has not started)."""
+        return (self._meeting is not None and meetings.is_paused(self._meeting)
+                and not meetings.is_prepared(self._meeting))
 
     @property
     def is_ticking(self) -> bool:
@@ -195,6 +196,15 @@ class MeetingController(QObject):
         if self.is_paused:
             self.start()
 
+    def end(self) -> None:
+        """End the meeting now: its clock stops and its end is recorded (nothing if none runs)."""
+        if self.review_id is None or self._meeting is None:
+            return
+        review_id = self.review_id
+        self._record(lambda session: meetings.end_meeting(session, review_id, now=self._clock()))
+        self._meeting = None
+        self._clock_changed()
+
     def toggle(self) -> None:
         """Start, Pause or Resume: whichever the clock's state calls for."""
         if self.is_running:
@@ -207,7 +217,7 @@ class MeetingController(QObject):
         now = self._clock()
         planned = timedelta(minutes=self.phase.timebox_minutes) if self.phase is not None else timedelta(0)
         meeting = self._meeting
-        if meeting is None or self.phase_id is None:
+        if meeting is None or self.phase_id is None or meetings.is_prepared(meeting):
             return TimerState(self.phase_id, timedelta(0), planned, planned, timedelta(0), running=False,
                               paused=False, overrun=meetings.ON_TIME)
         elapsed = meetings.phase_elapsed(meeting, self.phase_id, now=now)

@@ -32,8 +32,10 @@ def set_attendance(session: Session, review_id: int, participant_ids: Iterable[i
     if strangers:
         raise InvalidFieldError("participant_ids",
                                 f"not participants of this review: {', '.join(map(str, sorted(strangers)))}")
-    meeting = (meetings.live_meeting(session, review_id, now=now)
-               or meetings.start_meeting(session, review_id, now=now))
+    meeting = meetings.live_meeting(session, review_id, now=now)
+    if meeting is None:
+        # Ticking who is in the room while preparing prepares the meeting; its clock waits for Start.
+        meeting = meetings.prepare_meeting(session, review_id, now=now)
     meeting.attendees = sorted((people[i] for i in wanted), key=lambda p: (p.position, p.id))
     session.flush()
     return meeting

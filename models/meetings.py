@@ -260,6 +260,32 @@ def start_meeting(session: Session, review_id: int, *, now: datetime, kind: str 
     return meeting
 
 
+def prepare_meeting(session: Session, review_id: int, *, now: datetime) -> Meeting:
+    """A meeting being prepared (attendance ticked before Start): paused from the outset, no phase yet.
+
+    Its clock starts with the first phase entered or Start; its start is then that
+    moment, not the moment of preparing (see :func:`_begin_prepared`).
+    """
+    meeting = start_meeting(session, review_id, now=now)
+    meeting.pauses.append(MeetingPause(started_at=now))
+    session.flush()
+    return meeting
+
+
+def is_prepared(meeting: MeetingTimes) -> bool:
+    """Prepared and not started: no phase entered yet, its clock held from the outset."""
+    return (meeting.ended_at is None and not meeting.phases
+            and any(p.ended_at is None and p.started_at == meeting.started_at for p in meeting.pauses))
+
+
+def _begin_prepared(session: Session, meeting: Meeting, now: datetime) -> None:
+    """A prepared meeting starts now: the wait before Start is no part of it."""
+    meeting.started_at = now
+    for pause in list(meeting.pauses):
+        meeting.pauses.remove(pause)
+    session.flush()
+
+
 def enter_phase(session: Session, review_id: int, phase: str, *, now: datetime) -> Meeting:
     """Record that the meeting moved to ``phase`` at ``now`` (starting a meeting if none runs).
 
@@ -268,6 +294,8 @@ def enter_phase(session: Session, review_id: int, phase: str, *, now: datetime) 
     time starts counting on resume.
     """
     meeting = live_meeting(session, review_id, now=now) or _start_due_or_new(session, review_id, now=now)
+    if is_prepared(meeting):
+        _begin_prepared(session, meeting, now)
     if meeting.current_phase == phase:
         return meeting
     for row in meeting.phases:
@@ -296,7 +324,9 @@ def start_or_resume(session: Session, review_id: int, phase: str, *, now: dateti
     and leaves a running one as it is (recording ``phase`` if it was elsewhere).
     """
     meeting = live_meeting(session, review_id, now=now)
-    if meeting is not None and is_paused(meeting):
+    if meeting is not None and is_prepared(meeting):
+        _begin_prepared(session, meeting, now)
+    elif meeting is not None and is_paused(meeting):
         resume_meeting(session, review_id, now=now)
     if meeting is None or meeting.current_phase != phase:
         return enter_phase(session, review_id, phase, now=now)

@@ -157,6 +157,20 @@ class MainWindow(QMainWindow):
             return self.review_page.capture.note_edit
         return None
 
+    def end_meeting(self) -> bool:
+        """Meeting ▸ End meeting: after asking, stop the clock and record the end (reports give it)."""
+        meeting = self.services.meeting
+        if meeting.review_id is None or not (meeting.is_running or meeting.is_paused):
+            self.statusBar().showMessage(self.tr("No meeting is running: Start (Ctrl+T) begins one."), 8000)
+            return False
+        if not self.review_page.confirm(self.tr("End meeting"), self.tr(
+                "End the meeting now? Its clock stops and the reports give its end and length. Notes can "
+                "still be added afterwards.")):
+            return False
+        meeting.end()
+        self.statusBar().showMessage(self.tr("Meeting ended."), 8000)
+        return True
+
     def resume_after_crash(self) -> bool:
         """After a session that did not close cleanly, reopen its review, in its phase, at its event.
 
@@ -472,6 +486,14 @@ class MainWindow(QMainWindow):
         self.prev_action = self._action(meeting_menu, self.tr("&Previous phase"), "Ctrl+PgUp",
                                         self.services.meeting.previous_phase)
         meeting_menu.addSeparator()
+        # The phase timer's own action (Ctrl+T, Ctrl+Space): one action, shown here and on the button.
+        self.clock_action = self.review_page.timer.toggle_action
+        self.clock_action.setProperty(SHORTCUT_GROUP, self._group)
+        self.clock_action.setProperty(SHORTCUT_LABEL, self.tr("Start, pause or resume the meeting clock"))
+        meeting_menu.addAction(self.clock_action)
+        self.end_meeting_action = self._action(meeting_menu, self.tr("&End meeting…"), "Ctrl+Shift+End",
+                                               self.end_meeting)
+        meeting_menu.addSeparator()
         self._group = "Capture"
         self.learning_action = self._action(meeting_menu, self.tr("Promote note to &learning"), "Ctrl+L",
                                             lambda: self.review_page.promote_selected("learning"))
@@ -528,6 +550,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         in_review = self.pages.currentWidget() is self.review_page
         for action in (self.library_action, self.next_action, self.prev_action, self.learning_action,
+                       self.clock_action, self.end_meeting_action,
                        self.action_action, self.import_timeline_action, self.import_slack_folder_action):
             action.setEnabled(in_review)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.meeting_controller import MeetingController, TimerState
@@ -87,10 +87,13 @@ class PhaseTimerWidget(QWidget):
         layout.addWidget(self.notice_label, 0, Qt.AlignmentFlag.AlignRight)
 
         self.toggle_button.setVisible(controls)
+        #: Start, pause or resume: one action (a window's Meeting menu shows this same one).
+        self.toggle_action = QAction(self.tr("&Start or pause the clock"), self)
+        self.toggle_action.setShortcuts([QKeySequence(keys) for keys in TOGGLE_SHORTCUTS])
+        self.toggle_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.toggle_action.triggered.connect(controller.toggle)
         if controls:
-            for keys in TOGGLE_SHORTCUTS:
-                shortcut = QShortcut(QKeySequence(keys), self, context=Qt.ShortcutContext.WindowShortcut)
-                shortcut.activated.connect(controller.toggle)
+            self.addAction(self.toggle_action)
         controller.timer_changed.connect(self.show_state)
         self.show_state(controller.state())
 
