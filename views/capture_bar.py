@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -144,6 +145,14 @@ class CaptureBar(QWidget):
         self.kind_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for number, kind in enumerate(NOTE_KINDS, start=1):
             self.kind_combo.addItem(f"{label(kind)}  (Ctrl+{number})", kind)
+        #: The note being typed is private: for the facilitator, never on the room view.
+        self.private_button = QToolButton()
+        self.private_button.setObjectName("privateNote")
+        self.private_button.setText(self.tr("Private"))
+        self.private_button.setCheckable(True)
+        self.private_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.private_button.setToolTip(self.tr("A private note: kept for the facilitator, never shown on the "
+                                               "room view, in reports only when asked (Ctrl+Shift+H)"))
         self.speaker_combo = QComboBox()
         self.speaker_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speaker_combo.setMinimumContentsLength(12)
@@ -195,6 +204,7 @@ class CaptureBar(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.note_edit, 1)
         row.addWidget(self.kind_combo)
+        row.addWidget(self.private_button)
         row.addWidget(self.speaker_combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -215,6 +225,13 @@ class CaptureBar(QWidget):
 
     def kind(self) -> str:
         return str(self.kind_combo.currentData())
+
+    def is_private(self) -> bool:
+        """Whether the note being typed is private."""
+        return self.private_button.isChecked()
+
+    def set_private(self, private: bool) -> None:
+        self.private_button.setChecked(private)
 
     def set_participants(self, participants: tuple[ParticipantRow, ...] | list[ParticipantRow]) -> None:
         current = self.speaker_combo.currentData()
@@ -320,6 +337,7 @@ class CaptureBar(QWidget):
         self._close_mentions()
         self.note_edit.clear()
         self.set_kind(self._default_kind)
+        self.set_private(False)
         self.clear_speaker()
         self._refresh_flags()
 

@@ -499,6 +499,8 @@ class MainWindow(QMainWindow):
                                             lambda: self.review_page.promote_selected("learning"))
         self.action_action = self._action(meeting_menu, self.tr("Promote note to &action"), "Ctrl+Shift+A",
                                           lambda: self.review_page.promote_selected("action"))
+        self.private_action = self._action(meeting_menu, self.tr("Private note (not on the room &view)"),
+                                           "Ctrl+Shift+H", self.review_page.toggle_private)
         self._group = "View"
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.room_action = self._action(view_menu, self.tr("&Room view (projector)"), "Ctrl+Shift+R",
@@ -550,7 +552,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         in_review = self.pages.currentWidget() is self.review_page
         for action in (self.library_action, self.next_action, self.prev_action, self.learning_action,
-                       self.clock_action, self.end_meeting_action,
+                       self.clock_action, self.end_meeting_action, self.private_action,
                        self.action_action, self.import_timeline_action, self.import_slack_folder_action):
             action.setEnabled(in_review)
 

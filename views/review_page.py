@@ -347,6 +347,24 @@ class ReviewPage(QWidget):
         else:
             self.capture.set_kind(kind)
 
+    def toggle_private(self) -> None:
+        """Ctrl+Shift+H: the note being typed private or shared; with an empty field, the note just added
+        (or the one selected in the list) is made private or shared again (undoable)."""
+        target = None
+        if self.notes_view.hasFocus():
+            target = self.selected_note()
+        elif not self.capture.text().strip() and self._last_note_id is not None:
+            target = self.notes_model.note_at(self.notes_model.row_of(self._last_note_id))
+        if target is None or self.review_id is None:
+            self.capture.set_private(not self.capture.is_private())
+            return
+        private = not target.private
+        outcome = self._push(EditNoteCommand(self._services.capture, self.review_id, target.id,
+                                             {"private": private}, on_error=self._command_failed))
+        if outcome != "refused":
+            self.capture.set_status(self.tr("Note made private: not on the room view.") if private
+                                    else self.tr("Note shared again: on the room view."))
+
     def promote_selected(self, to: str) -> None:
         """Ctrl+L / Ctrl+Shift+A: a learning or an action from the selected note."""
         note = self.selected_note()
@@ -725,6 +743,8 @@ class ReviewPage(QWidget):
             fields["event_id"] = self.walkthrough.current_event_id()
         # When it was said, not when the library took it (it may have to wait).
         fields["said_at"] = self._services.capture.now()
+        if self.capture.is_private():
+            fields["private"] = True
         command = AddNoteCommand(self._services.capture, self.review_id,
                                  {"phase": phase, "text": text, "kind": kind, **fields},
                                  on_error=self._command_failed)

@@ -6,7 +6,7 @@ from datetime import UTC, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from models.snapshot import NoteRow
@@ -15,6 +15,8 @@ from models.vocabulary import label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 
 Index = QModelIndex | QPersistentModelIndex
+#: Before the text of a private note: for the facilitator only.
+PRIVATE_MARK = "🔒 "
 
 #: One colour per note kind, so a note-taker can scan the list; readable on light and dark.
 KIND_COLOURS = {
@@ -150,11 +152,19 @@ class NotesTableModel(QAbstractTableModel):
             if column == self.COL_SPEAKER:
                 return row.author or ""
             if column == self.COL_TEXT:
-                if role == Qt.ItemDataRole.DisplayRole and row.event_id in self._events:
-                    return f"{row.text}   ↳ {self._events[row.event_id]}"
-                return row.text
+                if role == Qt.ItemDataRole.EditRole:
+                    return row.text
+                shown = f"{PRIVATE_MARK}{row.text}" if row.private else row.text
+                if row.event_id in self._events:
+                    return f"{shown}   ↳ {self._events[row.event_id]}"
+                return shown
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_TEXT:
-            return row.text
+            return (QApplication.translate("NotesTableModel", "Private: never on the room view.") + "\n"
+                    if row.private else "") + row.text
+        if role == Qt.ItemDataRole.FontRole and column == self.COL_TEXT and row.private:
+            font = QFont()
+            font.setItalic(True)
+            return font
         if role == Qt.ItemDataRole.DecorationRole and column == self.COL_KIND:
             return kind_icon(row.kind)
         return None
