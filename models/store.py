@@ -80,11 +80,14 @@ def head_revision() -> str:
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
+    # Turning a new library to WAL needs it to itself: another process that is creating or
+    # migrating it right now holds it, so wait as long as a migration may take (not 5 s).
+    cursor.execute(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL makes every commit survive a power cut, not only a crash of the app.
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -259,9 +262,20 @@ class NewerLibraryError(LibraryError):
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The schema revision stored in the database (None for an empty one)."""
+    """The schema revision stored in the database (None for an empty one).
+
+    On SQLite, waits for another process's migration to end (up to
+    :data:`MIGRATION_WAIT_MS`) rather than calling the library busy.
+    """
     with engine.connect() as connection:
-        return _read_revision(connection)
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
+        try:
+            return _read_revision(connection)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _read_revision(connection: Connection) -> str | None:
@@ -342,6 +356,8 @@ def _sqlite_migration_connect(dbapi_connection: sqlite3.Connection, record: obje
 
 #: How long a process waits for another one's migration (milliseconds).
 MIGRATION_WAIT_MS = 120_000
+#: How long a statement waits for another writer's lock in normal use (milliseconds).
+BUSY_TIMEOUT_MS = 5000
 
 
 def _where(engine: Engine) -> str:
