@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -18,13 +16,6 @@ AT = datetime(2026, 3, 2, 9, 14, tzinfo=UTC)
 #: An event written by another program's SQL, not through our services.
 INSERT_EVENT = ("INSERT INTO timeline_events (review_id, at, text, kind, source, approximate) "
                 "VALUES (:r, :at, 'Config pushed', 'change', '', :approximate)")
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog, qtbot: QtBot) -> Iterator[Services]:
-    built = build_services(library, catalog=catalog)
-    yield built
-    built.watch.stop()
 
 
 def _other_writer(url: str) -> Library:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,8 +20,11 @@ SAID_AT = datetime(2026, 3, 4, 10, 5, tzinfo=UTC)
 
 
 @pytest.fixture
-def services(library: Library, catalog: Catalog, qapp: object) -> Services:
-    return build_services(library, catalog=catalog, clock=lambda: SAID_AT)
+def services(library: Library, catalog: Catalog, qapp: object) -> Iterator[Services]:
+    """The shared services, but every note and event said at :data:`SAID_AT`."""
+    built = build_services(library, catalog=catalog, clock=lambda: SAID_AT)
+    yield built
+    built.watch.stop()
 
 
 @pytest.fixture

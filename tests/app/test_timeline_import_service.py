@@ -8,17 +8,10 @@ import pytest
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Services, build_services
-from models.catalog import Catalog
-from models.store import Library
+from app.bootstrap import Services
 from models.timeline_import import ImportPreview, ImportRefusedError
 
 FULL = Path(__file__).resolve().parents[1] / "data" / "full_bundle.yaml"
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog, qtbot: QtBot) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture

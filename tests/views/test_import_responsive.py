@@ -10,9 +10,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Services, build_services
-from models.catalog import Catalog
-from models.store import Library
+from app.bootstrap import Services
 from views.timeline_import_dialog import TimelineImportDialog
 
 EVENTS = 50_000
@@ -20,11 +18,6 @@ TICK_MS = 50
 #: The longest the UI thread may go without running the 50 ms timer: before, ~0.9 s (the whole
 #: read) and ~0.9 s (the whole write); now ~0.15-0.25 s here. The margin is for a loaded CI machine.
 LONGEST_GAP = 0.5
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog, qtbot: QtBot) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture

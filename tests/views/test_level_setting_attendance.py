@@ -8,18 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
-from app.bootstrap import Services, build_services
-from models.catalog import Catalog
-from models.store import Library
+from app.bootstrap import Services
 from views.level_setting_widget import LevelSettingWidget
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"^This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)$", extend=True)
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 def test_ticking_in_the_room_stores_attendance(qtbot: Any, services: Services) -> None:

@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bootstrap import Services, build_services
+from app.bootstrap import Services
 from models.catalog import Catalog
 from models.snapshot import ParticipantRow
-from models.store import Library
 from views.level_setting_widget import LevelSettingWidget
 from views.participant_dialog import ParticipantDialog
 
@@ -48,11 +47,6 @@ def show(qtbot: Any, view: QWidget) -> None:
     qtbot.waitExposed(view)
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture

@@ -25,10 +25,8 @@ from PySide6.QtWidgets import (
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Services, build_services
-from models.catalog import Catalog
+from app.bootstrap import Services
 from models.snapshot import EventRow, ReviewDoc
-from models.store import Library
 from models.vocabulary import EVENT_KINDS
 from views.event_dialog import EventDialog
 from views.models.timeline_filter_model import TimelineFilterProxyModel
@@ -372,11 +370,6 @@ def child(parent: QWidget, kind: type[T], name: str) -> T:
     found = parent.findChild(kind, name)
     assert found is not None, f"no {kind.__name__} named {name!r}"
     return found
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture

@@ -16,10 +16,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import Services, build_services
-from models.catalog import Catalog
+from app.bootstrap import Services
 from models.snapshot import EventRow, ReviewDoc
-from models.store import Library
 from views.models.timeline_filter_model import TimelineFilterProxyModel
 from views.models.timeline_table_model import TimelineTableModel
 from views.timeline_widget import TimelineWidget
@@ -352,11 +350,6 @@ def test_a_layout_change_underneath_starts_over(qtbot: QtBot, model: TimelineTab
 
 
 # the selection in the widget
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog) -> Services:
-    return build_services(library, catalog=catalog)
-
 
 @pytest.fixture
 def review(services: Services) -> ReviewDoc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
 import models.timeline_import as timeline_import_module
-from app.bootstrap import Services, build_services
+from app.bootstrap import Services
 from models import csv_timeline
-from models.catalog import Catalog
 from models.errors import StorageError
-from models.store import Library
 from models.timeline_import import ImportPreview, import_events
 from views.main_window import MainWindow
 from views.timeline_import_dialog import TimelineImportDialog
@@ -28,11 +25,6 @@ CSV = ("time,text,kind,source,who\n"
        "2026-03-02T09:14:00Z,Config change rolled out,change,deploy log,Ana\n"
        "2026-03-02T09:21:30Z,Alert fires for checkout 5xx,detection,alert,Ana; Ben\n"
        "~2026-03-02 10:40,Rollback finished,mitigation,chat,Ben\n")
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog, qtbot: QtBot) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture
@@ -165,25 +157,19 @@ def test_a_file_that_cannot_be_read_is_a_message_not_a_dialog(services: Services
     assert len(shown) == 1 and f"{empty}: the file is empty" in shown[0]
 
 
-@pytest.fixture
-def window(services: Services, qtbot: QtBot) -> Iterator[MainWindow]:
-    window = MainWindow(services)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-
-
-def test_the_file_menu_action_needs_an_open_review(window: MainWindow, review_id: int) -> None:
+def test_the_file_menu_action_needs_an_open_review(main_window: MainWindow, review_id: int) -> None:
     """Import timeline… (Ctrl+Shift+I) is enabled only while a review is open."""
+    window = main_window
     assert window.import_timeline_action.shortcut().toString() == "Ctrl+Shift+I"
     assert not window.import_timeline_action.isEnabled()
     window.open_review(review_id)
     assert window.import_timeline_action.isEnabled() and window.import_slack_folder_action.isEnabled()
 
 
-def test_import_timeline_from_the_window(window: MainWindow, review_id: int, tmp_path: Path,
+def test_import_timeline_from_the_window(main_window: MainWindow, review_id: int, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> None:
     """The chosen file is previewed, imported on Import, and the open review refreshes."""
+    window = main_window
     window.open_review(review_id)
     path = _csv(tmp_path)
     monkeypatch.setattr(window, "ask_timeline_path", lambda folder, filters: str(path))
