@@ -43,7 +43,7 @@ from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL, ShortcutsDial
 from views.style import apply_style, is_dark
 from views.timeline_import_dialog import TimelineImportDialog
 from views.typing_guard import TypingGuard
-from views.window_fit import fit_to_screen
+from views.window_fit import first_size, fit_to_screen
 
 #: A review with more timeline events than this is read on a worker, with progress and Cancel.
 LARGE_REVIEW = 5_000
@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        else:
+            first_size(self)  # most of the screen it opens on: a 1080p screen is not left two-thirds empty
         fit_to_screen(self)  # saved on a larger monitor, or the default on a laptop: all of it on screen
         self.review_page.restore_layout()
         #: How the last session ended (read before this one writes its own).

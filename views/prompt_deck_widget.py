@@ -45,10 +45,6 @@ class PromptDeckWidget(QWidget):
         self.heading_label.setObjectName("panelHeading")
         self.count_label = QLabel()
         self.count_label.setObjectName("promptCount")
-        heading = QHBoxLayout()
-        heading.addWidget(self.heading_label)
-        heading.addStretch(1)
-        heading.addWidget(self.count_label)
 
         self.prompt_label = QLabel()
         self.prompt_label.setObjectName("currentPrompt")
@@ -73,20 +69,23 @@ class PromptDeckWidget(QWidget):
         self.pin_button = QPushButton(self.tr("Pin"))
         self.pin_button.setToolTip(self.tr("Keep this prompt on top while the deck moves on (Ctrl+Shift+P)"))
         self.pin_button.clicked.connect(self.pin)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.asked_button)
-        buttons.addWidget(self.skip_button)
-        buttons.addWidget(self.pin_button)
-        buttons.addStretch(1)
+        # One line for the heading, the count and the buttons: the prompt gets the room, not the chrome.
+        heading = QHBoxLayout()
+        heading.setSpacing(6)
+        heading.addWidget(self.heading_label)
+        heading.addWidget(self.count_label)
+        heading.addStretch(1)
+        for button in (self.asked_button, self.skip_button, self.pin_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the note field keeps the keyboard
+            heading.addWidget(button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.pinned_frame)
         layout.addLayout(heading)
         layout.addWidget(self.prompt_label)
         layout.addWidget(self.upcoming_label)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
 
         self._install_shortcuts()
         controller.deck_changed.connect(self.refresh)

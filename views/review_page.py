@@ -41,11 +41,12 @@ from app.undo import (
 )
 from models.catalog import Template
 from models.errors import DomainError, StorageError
-from models.snapshot import NoteRow, ReviewDoc
+from models.snapshot import NoteRow, ParticipantRow, ReviewDoc
 from models.vocabulary import NOTE_KINDS, label
 from models.write_fields import NoteDetails
 from views.capture_bar import CaptureBar
 from views.context_cards_widget import ContextCardsWidget
+from views.elided_label import ElidedLabel
 from views.keys import is_undo_or_redo
 from views.level_setting_widget import LevelSettingWidget
 from views.models.notes_table_model import NotesTableModel
@@ -60,6 +61,8 @@ from views.storage_banner import StorageBanner
 from views.walkthrough_panel import WalkthroughPanel
 
 PHASE_ID_ROLE = Qt.ItemDataRole.UserRole
+#: Notes rows the list below the walkthrough (or the level-setting form) shows at most before scrolling.
+NOTES_ROWS_SHOWN = 4
 #: Milliseconds after the last keystroke before what is typed is kept on disk.
 DRAFT_DELAY_MS = 1000
 #: The splitters whose sizes are remembered between runs (QSettings keys under "review_page/").
@@ -139,9 +142,8 @@ class ReviewPage(QWidget):
         # current phase
         self.phase_title = QLabel()
         self.phase_title.setObjectName("phaseTitle")
-        self.goal_label = QLabel()
+        self.goal_label = ElidedLabel()  # one line beside the phase's name; whole in its tooltip
         self.goal_label.setObjectName("phaseGoal")
-        self.goal_label.setWordWrap(True)
         self.prompt_deck = PromptDeckWidget(services.prompts)
         self.context_cards = ContextCardsWidget(services.prompts)
         self.level_setting = LevelSettingWidget(services.reviews, services.current)
@@ -172,11 +174,14 @@ class ReviewPage(QWidget):
                                         | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.notes_view.setWordWrap(True)
         self.notes_view.verticalHeader().hide()
+        # One line a note (the whole text is in the tooltip and the editor): the list stays compact.
+        self.notes_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.notes_view.verticalHeader().setDefaultSectionSize(self.notes_view.fontMetrics().height() + 10)
         self.notes_view.setAlternatingRowColors(True)
         notes_header = self.notes_view.horizontalHeader()
-        for column in (NotesTableModel.COL_TIME, NotesTableModel.COL_KIND, NotesTableModel.COL_SPEAKER):
-            notes_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        notes_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         notes_header.setSectionResizeMode(NotesTableModel.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self._size_note_columns(())
         self.notes_label = QLabel()
         self.notes_label.setObjectName("panelHeading")
         notes_box = QWidget()
@@ -192,6 +197,8 @@ class ReviewPage(QWidget):
         self.context_splitter.addWidget(self.context_stack)
         self.context_splitter.addWidget(notes_box)
         self.context_splitter.setChildrenCollapsible(False)
+        self._notes_sized_by_hand = False
+        self.context_splitter.splitterMoved.connect(self._notes_splitter_moved)
         self.capture = CaptureBar()
         self.capture.submitted.connect(self._add_note)
         self.capture.note_edit.textEdited.connect(self._forget_last_note)
@@ -201,8 +208,12 @@ class ReviewPage(QWidget):
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
-        center_layout.addWidget(self.phase_title)
-        center_layout.addWidget(self.goal_label)
+        # The phase and its goal on one line: the phase's content gets the height.
+        title_row = QHBoxLayout()
+        title_row.setSpacing(12)
+        title_row.addWidget(self.phase_title, 0, Qt.AlignmentFlag.AlignBaseline)
+        title_row.addWidget(self.goal_label, 1)
+        center_layout.addLayout(title_row)
         center_layout.addWidget(self.prompt_deck)
         center_layout.addWidget(self.context_splitter, 1)
         center_layout.addWidget(self.capture)
@@ -227,7 +238,7 @@ class ReviewPage(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([250, 800, 300])
+        self.splitter.setSizes([170, 850, 260])
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.storage_banner)
@@ -565,6 +576,7 @@ class ReviewPage(QWidget):
             if doc is not None:
                 self._show_header(doc)
                 self.capture.set_participants(doc.participants)
+                self._size_note_columns(doc.participants)
                 self.outcomes.show_review(doc)
                 self._fill_notes()
                 self._writes_changed()  # notes still waiting from another review are not listed here
@@ -575,6 +587,7 @@ class ReviewPage(QWidget):
         if changes.facts or changes.participants:
             self._show_header(doc)
             self.capture.set_participants(doc.participants)
+            self._size_note_columns(doc.participants)
         if changes.outcomes or changes.touches_notes():
             self.outcomes.show_review(doc)  # the parking lot is notes
         if changes.all_notes or self._shows_changed_events(changes):
@@ -710,11 +723,8 @@ class ReviewPage(QWidget):
         if context is None:
             return
         self.context_stack.setCurrentWidget(context)
-        sizes = self.context_splitter.sizes()
-        total = sum(sizes)
-        if total > 0 and sizes[0] < total // 4:
-            # A splitter gives a widget that was hidden no room; share it out again.
-            self.context_splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
+        self._notes_sized_by_hand = False
+        self._fit_notes()
 
     def _fill_notes(self) -> None:
         phase = self.current_phase()
@@ -726,7 +736,42 @@ class ReviewPage(QWidget):
         if self._last_note_id is not None:
             self._select_note(self._last_note_id)
 
+    def _size_note_columns(self, participants: tuple[ParticipantRow, ...]) -> None:
+        """Said, Kind and Speaker as wide as what they can show, from the font: never "0…" or "Dan…"."""
+        metrics = self.notes_view.fontMetrics()
+        header = self.notes_view.horizontalHeader()
+        pad = 18
+        kinds = max(metrics.horizontalAdvance(label(kind)) for kind in NOTE_KINDS)
+        names = max((metrics.horizontalAdvance(p.name) for p in participants),
+                    default=metrics.horizontalAdvance(self.tr("Speaker")))
+        header.resizeSection(NotesTableModel.COL_TIME, metrics.horizontalAdvance("88:88") + pad)
+        header.resizeSection(NotesTableModel.COL_KIND, kinds + 22 + pad)  # and its colour dot
+        header.resizeSection(NotesTableModel.COL_SPEAKER, min(names, 180) + pad)
+
+    def _fit_notes(self) -> None:
+        """The notes list takes the height its notes need (a few rows at most, two at least) when the
+        phase has content above it (level setting, the walkthrough): that content gets the rest.
+
+        Once the splitter is dragged, the hand wins until the next phase."""
+        if not self.context_stack.isVisible() or self._notes_sized_by_hand:
+            return
+        sizes = self.context_splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        rows = min(max(self.notes_model.rowCount(), 2), NOTES_ROWS_SHOWN)
+        header = self.notes_view.horizontalHeader().height()
+        row = self.notes_view.verticalHeader().defaultSectionSize()
+        wanted = self.notes_label.sizeHint().height() + header + rows * row + 8
+        wanted = min(wanted, total // 2)
+        if abs(sizes[1] - wanted) > row // 2:
+            self.context_splitter.setSizes([total - wanted, wanted])
+
+    def _notes_splitter_moved(self, *_args: object) -> None:
+        self._notes_sized_by_hand = True
+
     def _update_notes_label(self) -> None:
+        self._fit_notes()
         phase = self._services.meeting.phase
         name = phase.name.upper() if phase else ""
         self.notes_label.setText(self.tr("NOTES · %1 (%2)").replace("%1", name)

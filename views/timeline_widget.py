@@ -37,6 +37,10 @@ from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL
 from views.timeline_delegates import KindDelegate, TimeDelegate
 
 _M = TimelineTableModel
+#: The share of the table's width "What happened" keeps, whatever the screen.
+TEXT_SHARE = 0.35
+#: Narrower than this, the Source column is hidden rather than cut to a letter or two.
+MIN_SOURCE_WIDTH = 64
 
 
 class TimelineWidget(QWidget):
@@ -122,6 +126,9 @@ class TimelineWidget(QWidget):
         for signal in (self._proxy.rowsInserted, self._proxy.rowsRemoved):
             signal.connect(self._update_count)
         self._proxy.modelReset.connect(self._update_count)
+        # The time column's width follows what it shows (a one-day timeline has no dates in its cells).
+        self._model.modelReset.connect(self._fit_columns)
+        self._model.headerDataChanged.connect(lambda *_args: self._fit_columns())
         self._proxy.layoutChanged.connect(self._update_count)
         # A filter change keeps the selected event selected while it shows; when the filter
         # hides it the view drops it without a selectionChanged, so ask the view again.
@@ -142,21 +149,21 @@ class TimelineWidget(QWidget):
         self._message.setStyleSheet("color: #c62828;")
         self._message.hide()
 
+        # Filters, count and the add/remove buttons on one line above the table, which gets the rest.
         filters = QHBoxLayout()
         filters.addWidget(self._filter, 1)
         filters.addWidget(self._kind_filter)
         filters.addWidget(self._people_filter)
         filters.addWidget(self._count)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self._add_button)
-        buttons.addWidget(self._remove_button)
-        buttons.addStretch(1)
+        filters.addSpacing(8)
+        filters.addWidget(self._add_button)
+        filters.addWidget(self._remove_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addLayout(filters)
         layout.addWidget(self._table, 1)
-        layout.addLayout(buttons)
         layout.addWidget(self._message)
 
         self.undo_action = self._undo_action(self._undo.createUndoAction(self, self.tr("Undo")), undo_keys())
@@ -356,7 +363,7 @@ class TimelineWidget(QWidget):
         vertical = self._table.verticalHeader()
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(metrics.height() + 8)
+        vertical.setDefaultSectionSize(metrics.height() + 6)
         header = self._table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         pad = 24
@@ -376,14 +383,32 @@ class TimelineWidget(QWidget):
         self._table.viewport().installEventFilter(self)
 
     def _fit_columns(self) -> None:
-        """Keep "What happened" at least half the table: narrow the other columns on a small screen."""
+        """Time, T+, Kind and Who as wide as what they show (never clipped); "What happened" keeps at
+        least 35% (elided, whole in the tooltip and on selection); Source takes what is left, and is
+        hidden on a screen too narrow for it (its text stays in the event's tooltip)."""
         available = self._table.viewport().width()
-        natural = sum(self._natural_widths.values())
-        budget = available // 2
-        scale = min(1.0, budget / natural) if natural else 1.0
         header = self._table.horizontalHeader()
-        for column, width in self._natural_widths.items():
-            header.resizeSection(column, max(int(width * scale), 48))
+        metrics = self._table.fontMetrics()
+        pad = 16
+        same_day = self._model.rowCount() == 0 or self._model.is_same_day()
+        sample = "≈ 02:30:59" if same_day else "≈ 2026-10-25 02:30:59"
+        time_header = str(self._model.headerData(self.COL_TIME, Qt.Orientation.Horizontal) or "")
+        doc = self._current.doc
+        names = [p.name for p in doc.participants] if doc is not None else []
+        who = max((metrics.horizontalAdvance(name) for name in names), default=0)
+        fixed = {
+            self.COL_TIME: max(metrics.horizontalAdvance(sample) + 20, metrics.horizontalAdvance(time_header))
+            + pad,
+            self.COL_OFFSET: metrics.horizontalAdvance("T−23h59m") + pad,
+            self.COL_KIND: self._natural_widths[self.COL_KIND] - 8,
+            self.COL_WHO: min(max(who, metrics.horizontalAdvance("Who")) + pad, 200),
+        }
+        for column, width in fixed.items():
+            header.resizeSection(column, width)
+        source = available - sum(fixed.values()) - int(available * TEXT_SHARE)
+        self._table.setColumnHidden(self.COL_SOURCE, source < MIN_SOURCE_WIDTH)
+        header.resizeSection(self.COL_SOURCE, max(min(self._natural_widths[self.COL_SOURCE], source),
+                                                  MIN_SOURCE_WIDTH))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self._table.viewport() and event.type() == QEvent.Type.Resize:

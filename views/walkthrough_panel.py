@@ -57,12 +57,13 @@ class WalkthroughPanel(QWidget):
         self.card.setObjectName("walkthroughCard")
         self.card.setWordWrap(True)
         self.card.setTextFormat(Qt.TextFormat.RichText)
-        self.previous_button = QPushButton(self.tr("◂ Previous event"))
-        self.previous_button.setToolTip(self.tr("Alt+Up"))
-        self.next_button = QPushButton(self.tr("Next event ▸"))
-        self.next_button.setToolTip(self.tr("Alt+Down"))
-        self.jump_button = QPushButton(self.tr("Jump to time…"))
-        self.jump_button.setToolTip(self.tr("Ctrl+G"))
+        # Short labels: the event under discussion gets the line (the tooltips say it all).
+        self.previous_button = QPushButton(self.tr("◂ Previous"))
+        self.previous_button.setToolTip(self.tr("Previous event (Alt+Up)"))
+        self.next_button = QPushButton(self.tr("Next ▸"))
+        self.next_button.setToolTip(self.tr("Next event (Alt+Down)"))
+        self.jump_button = QPushButton(self.tr("Jump…"))
+        self.jump_button.setToolTip(self.tr("Jump to a time (Ctrl+G)"))
         for button in (self.previous_button, self.next_button, self.jump_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.previous_button.clicked.connect(lambda: self.step(-1))
@@ -74,15 +75,16 @@ class WalkthroughPanel(QWidget):
         self.tabs.addTab(self.chart, self.tr("Who knew what when"))
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.previous_button)
-        buttons.addWidget(self.next_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.jump_button)
+        # The event under discussion and the steps beside it on one band: the table gets the height.
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(self.card, 1)
+        for button in (self.previous_button, self.next_button, self.jump_button):
+            top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.card)
-        layout.addLayout(buttons)
+        layout.setSpacing(4)
+        layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
 
         self.timeline.highlighted_event_changed.connect(self._highlight_changed)
@@ -182,7 +184,7 @@ class WalkthroughPanel(QWidget):
             details.append(self.tr("who: %1").replace("%1", ", ".join(event.participants)))
         muted = accent("muted", self.palette())
         self.card.setText(
-            f"<span style='font-size:15pt'><b>{_escape(when)}</b>"
+            f"<span style='font-size:13pt'><b>{_escape(when)}</b>"
             + (f" <span style='color:{muted}'>{_escape(offset)}</span>" if offset else "")
             + f" &nbsp;{_escape(event.text)}</span><br>"
             + f"<span style='color:{muted}'>{_escape(' · '.join(details))}</span>"

@@ -19,6 +19,17 @@ def fitted(window: QRect, available: QRect, decoration: QSize = DECORATION) -> Q
     return QRect(max(x, available.x()), max(y, available.y()), max(width, 1), max(height, 1))
 
 
+def first_size(window: QWidget, share: float = 0.9) -> None:
+    """The size of a window opened for the first time: ``share`` of its screen, centred on it."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    available = screen.availableGeometry()
+    width, height = int(available.width() * share), int(available.height() * share)
+    window.setGeometry(QRect(available.x() + (available.width() - width) // 2,
+                             available.y() + (available.height() - height) // 2, width, height))
+
+
 def fit_to_screen(window: QWidget) -> None:
     """Shrink and move ``window`` so that all of it, title bar included, is on its screen."""
     screen = window.screen() or QGuiApplication.primaryScreen()

@@ -22,10 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bootstrap import Services, build_services
-from models.catalog import Catalog
+from app.bootstrap import Services
 from models.snapshot import ReviewDoc
-from models.store import Library
 from views.event_dialog import EventDialog
 from views.timeline_widget import TimelineWidget
 
@@ -44,11 +42,6 @@ def child(parent: QWidget, kind: type[T], name: str) -> T:
     found = parent.findChild(kind, name)
     assert found is not None, f"no {kind.__name__} named {name!r}"
     return found
-
-
-@pytest.fixture
-def services(library: Library, catalog: Catalog) -> Services:
-    return build_services(library, catalog=catalog)
 
 
 @pytest.fixture
@@ -257,10 +250,17 @@ def test_dialog_returns_checked_participants(dialog: EventDialog) -> None:
     assert dialog.values()["participants"] == ["Responder A"]
 
 
-def test_what_happened_keeps_half_the_width_on_a_narrow_screen(widget: TimelineWidget) -> None:
-    """On a laptop-width centre column the event text is never squeezed to a few letters."""
-    widget.resize(820, 400)
+def test_on_a_narrow_screen_nothing_is_clipped_and_the_text_keeps_its_share(widget: TimelineWidget) -> None:
+    """Issue 10: on a laptop the time (its header with the day), T+ and kind are whole, and the event
+    text keeps at least 35% of the table; Source gives way first."""
+    widget.resize(680, 400)
     table = widget._table  # noqa: SLF001 - the layout is what is under test
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
     viewport = table.viewport().width()
-    text_width = table.horizontalHeader().sectionSize(TimelineWidget.COL_TEXT)
-    assert text_width >= viewport * 0.45
+    assert header.sectionSize(TimelineWidget.COL_TEXT) >= viewport * 0.35
+    time_header = str(table.model().headerData(TimelineWidget.COL_TIME, Qt.Orientation.Horizontal))
+    assert header.sectionSize(TimelineWidget.COL_TIME) >= metrics.horizontalAdvance(time_header)
+    assert header.sectionSize(TimelineWidget.COL_OFFSET) >= metrics.horizontalAdvance("T−0h10m")
+    widget.resize(1400, 400)
+    assert not table.isColumnHidden(TimelineWidget.COL_SOURCE)

@@ -16,7 +16,7 @@ from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 
 Index = QModelIndex | QPersistentModelIndex
 #: Before the text of a private note: for the facilitator only.
-PRIVATE_MARK = "🔒 "
+PRIVATE_MARK = "[private] "
 
 #: One colour per note kind, so a note-taker can scan the list; readable on light and dark.
 KIND_COLOURS = {

@@ -295,6 +295,10 @@ class TimelineTableModel(QAbstractTableModel):
                 self._display[position] = cached
         return cached
 
+    def is_same_day(self) -> bool:
+        """Whether every event falls on one day in the review's zone (times then show without the date)."""
+        return self._same_day
+
     def _compute_same_day(self) -> bool:
         if not self._rows:
             return True
