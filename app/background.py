@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 T = TypeVar("T")
@@ -120,7 +121,8 @@ class Operation(Generic[T]):
         self._work = work
         self._finish = finish
         self._cancel = threading.Event()
-        self._owner_alive = True
+        #: The QObject whose deletion drops the callbacks (see :meth:`owned_by`).
+        self._owner: QObject | None = None
         self._running = False
         self._success: Callable[[T], None] | None = None
         self._failure: Callable[[Exception], None] | None = None
@@ -138,9 +140,19 @@ class Operation(Generic[T]):
         return self._running
 
     def owned_by(self, owner: QObject) -> Operation[T]:
-        """Drop the callbacks (and cancel) once ``owner`` is destroyed."""
-        owner.destroyed.connect(self._owner_destroyed)
+        """Drop the callbacks (and cancel) once ``owner`` is destroyed.
+
+        The cancel is the C-level ``Event.set`` (no Python code runs inside the
+        owner's destruction), and whether the owner still lives is asked at each
+        delivery (``shiboken6.isValid``).
+        """
+        self._owner = owner
+        owner.destroyed.connect(self._cancel.set)
         return self
+
+    @property
+    def _owner_alive(self) -> bool:
+        return self._owner is None or shiboken6.isValid(self._owner)
 
     def on_success(self, callback: Callable[[T], None]) -> Operation[T]:
         self._success = callback
@@ -191,10 +203,6 @@ class Operation(Generic[T]):
     def _ended(self) -> None:
         self._running = False
         _work_ended()
-
-    def _owner_destroyed(self, *_args: object) -> None:
-        self._owner_alive = False
-        self._cancel.set()
 
     def _deliver_progress(self, done: int) -> None:
         if self._running and self._owner_alive and not self.cancelled and self._progress is not None:
