@@ -30,8 +30,9 @@ ROOM_KIND_COLOURS = {
     "parking-lot": "#fff59d",
 }
 #: Pixel sizes at a 1080-pixel-high screen; they scale with the window's height.
-SIZES = {"phase": 60, "timer": 52, "goal": 34, "prompt": 40, "event": 32, "notes": 30, "heading": 24}
-LATEST_NOTES = 5
+#: The event under discussion is the largest text after the phase: it is what the room talks about.
+SIZES = {"phase": 56, "timer": 52, "goal": 30, "prompt": 46, "event": 54, "notes": 38, "heading": 26}
+LATEST_NOTES = 7
 
 
 class RoomWindow(QWidget):
@@ -50,13 +51,15 @@ class RoomWindow(QWidget):
             "#roomWindow QLabel#roomTimer[overrun='1'] { color: #ffb74d; }"
             "#roomWindow QLabel#roomTimer[overrun='2'] { color: #ff8a65; }"
             "#roomWindow QLabel#roomHeading { color: #90a4ae; }"
+            "#roomWindow QLabel#roomEvent { background: #1f2a36; border-left: 8px solid #ffb300;"
+            " padding: 14px 22px; }"
         )
         self.phase_label = self._label("roomPhase", bold=True)
         self.timer_label = self._label("roomTimer", bold=True)
         self.timer_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.goal_label = self._label("roomGoal")
         self.prompt_label = self._label("roomPrompt", bold=True)
-        self.event_label = self._label("roomEvent")
+        self.event_label = self._label("roomEvent", bold=True)
         self.notes_heading = self._label("roomHeading", bold=True)
         self.notes_heading.setText(self.tr("LATEST NOTES"))
         self.notes_label = self._label("roomNotes")
@@ -97,7 +100,9 @@ class RoomWindow(QWidget):
         self.event_label.setVisible(bool(state.event))
         shared = [n for n in state.notes if not n.private][-LATEST_NOTES:]
         self.notes_heading.setVisible(bool(shared))
-        self.notes_label.setText("<br>".join(self._note_html(n, state.speakers.get(n.id)) for n in shared))
+        # A little air between notes: each reads as its own line from the back of the room.
+        lines = (self._note_html(n, state.speakers.get(n.id)) for n in shared)
+        self.notes_label.setText("".join(f"<p style='margin:0 0 10px 0'>{line}</p>" for line in lines))
 
     def state(self) -> RoomState:
         return self._state

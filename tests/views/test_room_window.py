@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pytestqt.qtbot import QtBot
 
 from models.snapshot import NoteRow
-from views.room_window import RoomState, RoomWindow
+from views.room_window import LATEST_NOTES, RoomState, RoomWindow
 
 
 def _note(note_id: int, text: str, *, private: bool = False, kind: str = "observation") -> NoteRow:
@@ -38,13 +38,16 @@ def test_private_notes_never_reach_the_room(qtbot: QtBot) -> None:
 
 
 def test_only_the_latest_notes_are_shown_with_their_speaker(qtbot: QtBot) -> None:
-    """Five notes at most, newest last, each with who said it (name or role)."""
+    """LATEST_NOTES notes at most, newest last, each with who said it (name or role)."""
     room = RoomWindow()
     qtbot.addWidget(room)
-    notes = tuple(_note(i, f"note number {i}") for i in range(1, 9))
-    room.show_state(RoomState(phase="Surprises", notes=notes, speakers={8: "Incident commander"}))
+    notes = tuple(_note(i, f"note number {i}") for i in range(1, LATEST_NOTES + 4))
+    last = LATEST_NOTES + 3
+    room.show_state(RoomState(phase="Surprises", notes=notes, speakers={last: "Incident commander"}))
     text = room.notes_label.text()
-    assert "note number 3" not in text and "note number 4" in text and "note number 8" in text
+    first_shown = 4
+    assert f"note number {first_shown - 1}<" not in text and f"note number {first_shown}<" in text
+    assert f"note number {LATEST_NOTES + 3} " in text
     assert "Incident commander" in text
 
 
@@ -67,3 +70,18 @@ def test_the_prompt_stands_out_in_the_accent_colour(qtbot: QtBot) -> None:
     prompt = room.prompt_label.palette().color(room.prompt_label.foregroundRole()).name()
     body = room.goal_label.palette().color(room.goal_label.foregroundRole()).name()
     assert prompt == "#ffe082" and prompt != body
+
+
+def test_the_room_view_fills_a_1080p_projector(qtbot: QtBot) -> None:
+    """Issue 10: notes at least 32 px on 1080p, the event under discussion larger than the notes."""
+    room = RoomWindow()
+    qtbot.addWidget(room)
+    room.resize(1920, 1080)
+    room.show()
+    qtbot.waitExposed(room)
+    assert room.height() == 1080
+    assert room.font_pixel_size("notes") >= 32
+    assert room.font_pixel_size("event") > room.font_pixel_size("notes")
+    assert room.notes_label.font().pixelSize() >= 32
+    room.resize(3840, 2160)
+    assert room.notes_label.font().pixelSize() >= 64  # scaled with the screen
