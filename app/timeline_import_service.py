@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,15 @@ from models.store import Library
 
 if TYPE_CHECKING:  # the readers (CSV, Slack zips, bundles) load when a file is first read, not at start-up
     from models.timeline_import import ImportPreview
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """An import as written: the preview it wrote and the ids of the events it added."""
+
+    review_id: int
+    preview: ImportPreview
+    event_ids: tuple[int, ...]
 
 
 class TimelineImportService(QObject):
@@ -42,6 +52,8 @@ class TimelineImportService(QObject):
         self._library = library
         self._catalog = catalog
         self.changes = changes if changes is not None else ChangeHub(self)
+        #: The last import written (for an undo step), None when it added nothing.
+        self.last_import: ImportRecord | None = None
 
     def preview(self, review_id: int, path: Path, *, channel: str | None = None,
                 mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
@@ -102,22 +114,47 @@ class TimelineImportService(QObject):
 
         return Operation(work)
 
-    def import_in_background(self, review_id: int, preview: ImportPreview) -> Operation[int]:
-        """:meth:`commit` as an operation to start: its result is the number of events added.
+    def import_in_background(self, review_id: int, preview: ImportPreview) -> Operation[tuple[int, ...]]:
+        """:meth:`commit` as an operation to start: its result is the ids of the events added.
 
         Cancelled before the commit, the transaction is rolled back and nothing
         is written; the signals follow a commit on the UI thread even when the
-        one who started it is gone.
+        one who started it is gone. The import is then :attr:`last_import`, which
+        an undo step can take back (:meth:`unimport`).
         """
-        from models.timeline_import import import_events
+        from models.timeline_import import import_event_ids
 
-        def work(context: OperationContext) -> int:
+        def work(context: OperationContext) -> tuple[int, ...]:
             with self._library.begin() as session:
-                added = import_events(session, review_id, preview)
+                ids = import_event_ids(session, review_id, preview)
                 context.check()  # the last moment a cancel can still roll the whole import back
-            return added
+            return ids
 
-        return Operation(work, finish=lambda added: self._announce(review_id, added))
+        return Operation(work, finish=lambda ids: self._announce(review_id, preview, ids))
+
+    def unimport(self, review_id: int, event_ids: Sequence[int]) -> tuple[tuple[int, str], ...]:
+        """Take an import back in one transaction: its events go (its new participants stay).
+
+        Returns the notes' links to those events, for :meth:`reimport` to restore.
+        """
+        from models.timeline_import import unimport_events
+
+        with self._library.begin() as session:
+            links = unimport_events(session, review_id, event_ids)
+        self.changes.announce(ReviewChanges(review_id, timeline=True, all_notes=bool(links)))
+        return links
+
+    def reimport(self, review_id: int, preview: ImportPreview,
+                 links: Sequence[tuple[int, str]] = ()) -> tuple[int, ...]:
+        """Write ``preview`` again after :meth:`unimport` (redo), linking its notes again; the new ids."""
+        from models.timeline_import import import_event_ids, relink_notes
+
+        with self._library.begin() as session:
+            ids = import_event_ids(session, review_id, preview)
+            relink_notes(session, review_id, links)
+        self.changes.announce(ReviewChanges(review_id, facts=True, participants=True, timeline=True,
+                                            all_notes=bool(links)))
+        return ids
 
     def slack_channels(self, path: Path) -> list[str]:
         """The channels of a Slack export that have messages, by name."""
@@ -130,15 +167,17 @@ class TimelineImportService(QObject):
 
         A preview with problems is refused (``ImportRefusedError``) and nothing is written.
         """
-        from models.timeline_import import import_events
+        from models.timeline_import import import_event_ids
 
         with self._library.begin() as session:
-            added = import_events(session, review_id, preview)
-        self._announce(review_id, added)
-        return added
+            ids = import_event_ids(session, review_id, preview)
+        self._announce(review_id, preview, ids)
+        return len(ids)
 
     # private
-    def _announce(self, review_id: int, added: int) -> None:
+    def _announce(self, review_id: int, preview: ImportPreview, ids: tuple[int, ...]) -> None:
+        added = len(ids)
+        self.last_import = ImportRecord(review_id, preview, ids) if ids else None
         if added:
             # An import may also add participants (a chat's authors) and set the incident start.
             self.changes.announce(ReviewChanges(review_id, facts=True, participants=True, timeline=True))

@@ -30,6 +30,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from app.capture_service import CaptureService
 from app.lock_wait import brief_waits
 from app.review_service import ReviewService
+from app.timeline_import_service import ImportRecord, TimelineImportService
 from models.errors import DomainError, NotFoundError
 from models.notes import DeletedNote
 from models.snapshot import ActionRow, EventRow, LearningRow, NoteRow
@@ -230,6 +231,31 @@ class DeleteEventCommand(EventCommand):
         if self._removed is None:
             return
         self.event_id = self._reviews.restore_event(self._removed)
+
+
+class ImportCommand(ServiceCommand):
+    """An import already written (by the import dialog's worker), as one undo step.
+
+    Undo takes every event it added away in one transaction (notes about them
+    keep their text and are linked again on redo); redo writes the same preview
+    again. The participants it added stay either way.
+    """
+
+    def __init__(self, imports: TimelineImportService, record: ImportRecord, name: str, *,
+                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+        text = _tr("Import {count} events from {name}").format(count=len(record.event_ids), name=name)
+        super().__init__(record.review_id, text, on_error=on_error, parent=parent)
+        self._imports = imports
+        self._preview = record.preview
+        self.event_ids = record.event_ids
+        self._links: tuple[tuple[int, str], ...] = ()
+        self._written_ahead = True  # the push's first redo: the worker wrote it already
+
+    def _redo(self) -> None:
+        self.event_ids = self._imports.reimport(self.review_id, self._preview, self._links)
+
+    def _undo(self) -> None:
+        self._links = self._imports.unimport(self.review_id, self.event_ids)
 
 
 class EditEventCommand(EventCommand):

@@ -46,7 +46,7 @@ from models import reviews
 from models.base import sqlite_time
 from models.bundle import BUNDLE_SUFFIXES, load_bundle_file
 from models.catalog import Catalog
-from models.entities import Participant, TimelineEvent, event_participants
+from models.entities import Note, Participant, TimelineEvent, event_participants
 from models.errors import DomainError, InvalidFieldError
 from models.limits import check_moment, column_limit, text_problem
 from models.vocabulary import EVENT_KINDS, LABELS
@@ -178,6 +178,7 @@ class ImportPreview:
 
 
 _EVENTS: Table = TimelineEvent.__table__  # type: ignore[assignment]  # Core insert: no ORM bookkeeping
+_NOTES: Table = Note.__table__  # type: ignore[assignment]
 
 
 class ImportRefusedError(DomainError):
@@ -322,7 +323,12 @@ def make_preview(session: Session, review_id: int, parsed: ParsedTimeline) -> Im
 
 
 def import_events(session: Session, review_id: int, preview: ImportPreview) -> int:
-    """Add the preview's new events (and participants) to the review; returns how many were added.
+    """Add the preview's new events (and participants) to the review; returns how many were added."""
+    return len(import_event_ids(session, review_id, preview))
+
+
+def import_event_ids(session: Session, review_id: int, preview: ImportPreview) -> tuple[int, ...]:
+    """Add the preview's new events (and participants) to the review; returns the ids of those added.
 
     Refuses a preview with problems. Rows that reached the timeline since the
     preview was made are skipped again, so two imports of one file never
@@ -345,7 +351,7 @@ def import_events(session: Session, review_id: int, preview: ImportPreview) -> i
     people = _participant_ids(session, review_id, _names(rows, preview.parsed.mentioned),
                               preview.parsed.participant_fields)
     if not rows:
-        return 0
+        return ()
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # The driver's executemany with values prepared here: SQLAlchemy's per-row
@@ -379,7 +385,48 @@ def import_events(session: Session, review_id: int, preview: ImportPreview) -> i
     elif links:
         session.execute(insert(event_participants),
                         [{"event_id": event_id, "participant_id": pid} for event_id, pid in links])
-    return len(rows)
+    return tuple(ids[r.external_id] for r in rows)
+
+
+#: Ids per statement when an import is taken back (SQLite's default limit of variables is 32,766).
+_CHUNK = 900
+
+
+def unimport_events(session: Session, review_id: int,
+                    event_ids: Sequence[int]) -> tuple[tuple[int, str], ...]:
+    """Take an import back: delete its events; returns (note id, event's external id) for the notes about
+    them, so that :func:`relink_notes` can link those notes again when the import is redone.
+
+    Participants the import added stay (they may have said notes since).
+    """
+    notes = _NOTES
+    links: list[tuple[int, str]] = []
+    for start in range(0, len(event_ids), _CHUNK):
+        chunk = list(event_ids[start:start + _CHUNK])
+        links.extend((note_id, external_id) for note_id, external_id in session.execute(
+            select(notes.c.id, _EVENTS.c.external_id)
+            .join(_EVENTS, _EVENTS.c.id == notes.c.event_id)
+            .where(_EVENTS.c.review_id == review_id, _EVENTS.c.id.in_(chunk),
+                   _EVENTS.c.external_id.is_not(None))))
+        session.execute(event_participants.delete().where(event_participants.c.event_id.in_(chunk)))
+        session.execute(notes.update().where(notes.c.event_id.in_(chunk)).values(event_id=None))
+        session.execute(_EVENTS.delete().where(_EVENTS.c.review_id == review_id, _EVENTS.c.id.in_(chunk)))
+    return tuple(links)
+
+
+def relink_notes(session: Session, review_id: int, links: Sequence[tuple[int, str]]) -> None:
+    """Link notes again to the events with those external ids (a note since linked elsewhere keeps that)."""
+    if not links:
+        return
+    ids: dict[str, int] = dict(session.execute(
+        select(_EVENTS.c.external_id, _EVENTS.c.id)
+        .where(_EVENTS.c.review_id == review_id, _EVENTS.c.external_id.in_({e for _n, e in links}))).all())
+    for note_id, external_id in links:
+        if external_id in ids:
+            session.execute(_NOTES.update()
+                            .where(_NOTES.c.id == note_id, _NOTES.c.review_id == review_id,
+                                   _NOTES.c.event_id.is_(None))
+                            .values(event_id=ids[external_id]))
 
 
 def preview_bundle(session: Session, review_id: int, path: Path, catalog: Catalog) -> ImportPreview:

@@ -47,7 +47,8 @@ class EventDialog(QDialog):
     returned dict to ``ReviewService.add_event``.
     """
 
-    def __init__(self, doc: ReviewDoc, parent: QWidget | None = None) -> None:
+    def __init__(self, doc: ReviewDoc, parent: QWidget | None = None, *,
+                 near: datetime | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("eventDialog")
         self.setWindowTitle(self.tr("Add timeline event"))
@@ -153,9 +154,10 @@ class EventDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self._buttons)
 
-        # Events are added roughly in order: start from the latest time known.
+        # The time being walked through (an event remembered while discussing it), else the latest known:
+        # events are added roughly in order.
         latest = doc.events[-1].at if doc.events else doc.started_at
-        self._time.setText(format_entry(latest, self._zone))
+        self._time.setText(format_entry(near if near is not None else latest, self._zone))
         self._time.selectAll()
 
         self._time.textChanged.connect(self._on_time_edited)
@@ -165,9 +167,10 @@ class EventDialog(QDialog):
         self._on_time_edited()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, doc: ReviewDoc) -> NewEvent | None:
-        """Run the dialog; keyword arguments for ``ReviewService.add_event``, or None when cancelled."""
-        dialog = cls(doc, parent)
+    def ask(cls, parent: QWidget | None, doc: ReviewDoc, *, near: datetime | None = None) -> NewEvent | None:
+        """Run the dialog (its time ``near``, the walkthrough's event, when given); keyword arguments for
+        ``ReviewService.add_event``, or None when cancelled."""
+        dialog = cls(doc, parent, near=near)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None

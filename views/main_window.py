@@ -29,6 +29,7 @@ from app.export_service import (
     export_in_background,
     format_for_suffix,
 )
+from app.undo import ImportCommand
 from models.errors import DomainError
 from models.snapshot import ReviewDoc
 from models.yamlsource import SourceError
@@ -323,10 +324,12 @@ class MainWindow(QMainWindow):
         if added is None:
             return None
         self.services.settings.set("last_import_dir", str(path.parent))
-        # An import is not an undo step; the steps before it would now undo around it.
-        self.services.undo.clear()
-        self.statusBar().showMessage(self.tr("Added %1 events from %2 (an import cannot be undone: "
-                                             "remove events one by one, or re-import into a new review)")
+        record = self.services.imports.last_import
+        if record is not None and record.review_id == review_id:
+            # One undo step: Ctrl+Z takes every event of this import away again.
+            self.services.undo.push(ImportCommand(self.services.imports, record, path.name,
+                                                  on_error=self.review_page.command_failed))
+        self.statusBar().showMessage(self.tr("Added %1 events from %2 (Ctrl+Z takes them away again)")
                                      .replace("%1", str(added)).replace("%2", path.name), 15000)
         return added
 

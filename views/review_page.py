@@ -348,7 +348,7 @@ class ReviewPage(QWidget):
             target = self.notes_model.note_at(self.notes_model.row_of(self._last_note_id))
         if target is not None and self.review_id is not None:
             command = EditNoteCommand(self._services.capture, self.review_id, target.id, {"kind": kind},
-                                      on_error=self._command_failed)
+                                      on_error=self.command_failed)
             outcome = self._push(command)
             if outcome == "stored":
                 self.capture.set_status(self.tr("Note marked as %1.").replace("%1", label(kind)))
@@ -371,7 +371,7 @@ class ReviewPage(QWidget):
             return
         private = not target.private
         outcome = self._push(EditNoteCommand(self._services.capture, self.review_id, target.id,
-                                             {"private": private}, on_error=self._command_failed))
+                                             {"private": private}, on_error=self.command_failed))
         if outcome != "refused":
             self.capture.set_status(self.tr("Note made private: not on the room view.") if private
                                     else self.tr("Note shared again: on the room view."))
@@ -383,7 +383,7 @@ class ReviewPage(QWidget):
             self.capture.set_status(self.tr("Select a note first (or add one)."))
             return
         command = PromoteCommand(self._services.capture, self.review_id, note.id, to,
-                                 on_error=self._command_failed)
+                                 on_error=self.command_failed)
         outcome = self._push(command)
         if outcome == "refused":
             return
@@ -401,7 +401,7 @@ class ReviewPage(QWidget):
             return
         if self.confirm(self.tr("Delete note"), self.tr("Delete this note?\n\n%1").replace("%1", note.text)):
             self._push(DeleteNoteCommand(self._services.capture, self.review_id, note.id, note.text,
-                                         on_error=self._command_failed))
+                                         on_error=self.command_failed))
 
     # private
     def _install_shortcuts(self) -> None:
@@ -466,7 +466,7 @@ class ReviewPage(QWidget):
         """
         return self.writes.submit(command)
 
-    def _command_failed(self, exc: DomainError) -> None:
+    def command_failed(self, exc: DomainError) -> None:
         """A refused write, or an undo step that found things changed: said under the note field."""
         if isinstance(exc, StorageError):
             self.capture.set_status(self.tr("Not saved: %1").replace("%1", str(exc)))
@@ -792,7 +792,7 @@ class ReviewPage(QWidget):
             fields["private"] = True
         command = AddNoteCommand(self._services.capture, self.review_id,
                                  {"phase": phase, "text": text, "kind": kind, **fields},
-                                 on_error=self._command_failed)
+                                 on_error=self.command_failed)
         outcome = self._push(command)
         row = command.row if outcome == "stored" else None
         if row is not None:  # committed before the field clears: a crash now loses nothing
@@ -823,7 +823,7 @@ class ReviewPage(QWidget):
     def _edit_note_text(self, note_id: int, text: str) -> None:
         if self.review_id is not None:
             self._push(EditNoteCommand(self._services.capture, self.review_id, note_id, {"text": text},
-                                       on_error=self._command_failed))
+                                       on_error=self.command_failed))
 
     def _phase_clicked(self, item: QListWidgetItem | None) -> None:
         if item is not None:
@@ -836,13 +836,13 @@ class ReviewPage(QWidget):
         fields = LearningDialog.ask(learning, self)
         if fields:
             self._push(EditLearningCommand(self._services.capture, self.review_id, learning_id, fields,
-                                           on_error=self._command_failed))
+                                           on_error=self.command_failed))
 
     def _delete_learning(self, learning_id: int) -> None:
         if self.review_id is not None and self.confirm(self.tr("Delete learning"),
                                                        self.tr("Delete this learning?")):
             self._push(DeleteLearningCommand(self._services.capture, self.review_id, learning_id,
-                                             on_error=self._command_failed))
+                                             on_error=self.command_failed))
 
     def _edit_action(self, action_id: int) -> None:
         action = next((a for a in self.doc.actions if a.id == action_id), None) if self.doc else None
@@ -851,13 +851,13 @@ class ReviewPage(QWidget):
         fields = ActionDialog.ask(action, self)
         if fields:
             self._push(EditActionCommand(self._services.capture, self.review_id, action_id, fields,
-                                         on_error=self._command_failed))
+                                         on_error=self.command_failed))
 
     def _delete_action(self, action_id: int) -> None:
         if self.review_id is not None and self.confirm(self.tr("Delete action"),
                                                        self.tr("Delete this action item?")):
             self._push(DeleteActionCommand(self._services.capture, self.review_id, action_id,
-                                           on_error=self._command_failed))
+                                           on_error=self.command_failed))
 
 
 def _safe_name(title: str) -> str:

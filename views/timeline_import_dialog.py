@@ -231,9 +231,9 @@ class TimelineImportDialog(QDialog):
             return
         op = self._imports.import_in_background(self._review_id, self._preview)
 
-        def imported(added: int) -> None:
+        def imported(ids: tuple[int, ...]) -> None:
             self._set_busy(None)
-            self.added = added
+            self.added = len(ids)
             self.accept()
 
         def failed(exc: Exception) -> None:

@@ -206,7 +206,8 @@ class TimelineWidget(QWidget):
         doc = self._current.doc
         if doc is None:
             return
-        fields = EventDialog.ask(self, doc)
+        walked = self._model.event_by_id(self._model.current())
+        fields = EventDialog.ask(self, doc, near=walked.at if walked is not None else None)
         if fields is None:
             return
         command = AddEventCommand(self._reviews, doc.id, fields, on_error=self._command_failed)

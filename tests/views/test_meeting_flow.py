@@ -97,7 +97,7 @@ def _add_timeline_event(window: MainWindow, qtbot: QtBot, monkeypatch: pytest.Mo
     timeline = window.review_page.timeline
     doc = window.review_page.doc
     assert doc is not None
-    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc: {
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc, **_kw: {
         "at": doc.started_at, "text": "Config change rolled out to all regions", "kind": "change",
         "source": "deploy log", "approximate": False, "participants": ["Responder A"]}))
     add = next(b for b in timeline.findChildren(QPushButton) if b.text().startswith("Add event"))

@@ -548,7 +548,7 @@ def test_undo_shortcuts_can_be_left_to_the_window(qtbot: QtBot, widget: Timeline
 def test_add_is_undone_and_redone_by_keyboard(qtbot: QtBot, widget: TimelineWidget, services: Services,
                                               review_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """An event from the dialog is in the library; Ctrl+Z takes it out, Ctrl+Shift+Z puts it back."""
-    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc: {
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc, **_kw: {
         "at": START + timedelta(minutes=7), "text": "Incident declared", "kind": "escalation",
         "source": "chat", "approximate": False, "participants": ["Responder A"]}))
     child(widget, QPushButton, "addEvent").click()
@@ -765,7 +765,7 @@ def test_both_fold_events_added_through_the_ui_show_apart(qtbot: QtBot, widget: 
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Two events at 02:30, one per side of the change, land an hour apart and read CEST / CET."""
     answers = iter([datetime(2026, 10, 25, 1, 30, tzinfo=UTC), datetime(2026, 10, 25, 0, 30, tzinfo=UTC)])
-    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc: {
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc, **_kw: {
         "at": next(answers), "text": "Disk alert", "kind": "detection", "source": "", "approximate": False,
         "participants": []}))
     add = child(widget, QPushButton, "addEvent")

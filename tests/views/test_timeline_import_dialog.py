@@ -17,7 +17,7 @@ import models.timeline_import as timeline_import_module
 from app.bootstrap import Services
 from models import csv_timeline
 from models.errors import StorageError
-from models.timeline_import import ImportPreview, import_events
+from models.timeline_import import ImportPreview, import_event_ids
 from views.main_window import MainWindow
 from views.timeline_import_dialog import TimelineImportDialog
 
@@ -192,13 +192,13 @@ def _held_import(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, thre
     """Make the worker's import stop after its inserts until released: (inserted, release)."""
     inserted, release = threading.Event(), threading.Event()
 
-    def held(session: Session, review_id: int, preview: ImportPreview) -> int:
-        added = import_events(session, review_id, preview)
+    def held(session: Session, review_id: int, preview: ImportPreview) -> tuple[int, ...]:
+        added = import_event_ids(session, review_id, preview)
         inserted.set()
         release.wait(5)
         return added
 
-    monkeypatch.setattr(timeline_import_module, "import_events", held)
+    monkeypatch.setattr(timeline_import_module, "import_event_ids", held)
     return inserted, release
 
 
@@ -245,10 +245,10 @@ def test_an_error_in_the_worker_is_shown_and_nothing_is_written(qtbot: QtBot, se
                                                                 review_id: int, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A library that cannot take the write: the warning names why, Import is offered again."""
-    def locked(session: Session, review_id: int, preview: ImportPreview) -> int:
+    def locked(session: Session, review_id: int, preview: ImportPreview) -> tuple[int, ...]:
         raise StorageError("locked", "the library is locked by another program")
 
-    monkeypatch.setattr(timeline_import_module, "import_events", locked)
+    monkeypatch.setattr(timeline_import_module, "import_event_ids", locked)
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))

@@ -77,7 +77,7 @@ def fake_ask(**fields: Any) -> classmethod:
     event = {"at": CONFIG_PUSH, "text": "Config change rolled out", "kind": "change", "source": "deploy log",
              "approximate": False, "participants": []}
     event.update(fields)
-    return classmethod(lambda cls, parent, doc: dict(event))
+    return classmethod(lambda cls, parent, doc, **_kw: dict(event))
 
 
 def test_added_event_shows_in_review_timezone(widget: TimelineWidget,
@@ -101,7 +101,7 @@ def test_approximate_time_is_marked(widget: TimelineWidget, monkeypatch: pytest.
 def test_cancelled_dialog_adds_nothing(widget: TimelineWidget, services: Services, review_id: int,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Cancelling the dialog leaves the timeline as it was."""
-    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc: None))
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc, **_kw: None))
     child(widget, QPushButton, "addEvent").click()
     assert doc_of(services, review_id).events == ()
 
@@ -120,7 +120,7 @@ def test_shortcut_opens_the_dialog(qtbot: Any, widget: TimelineWidget,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl+Shift+E anywhere in the timeline adds an event."""
     asked: list[ReviewDoc] = []
-    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc: asked.append(doc)))
+    monkeypatch.setattr(EventDialog, "ask", classmethod(lambda cls, parent, doc, **_kw: asked.append(doc)))
     widget.activateWindow()
     table = child(widget, QTableView, "events")
     table.setFocus()

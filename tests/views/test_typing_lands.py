@@ -146,3 +146,24 @@ def test_no_key_sequence_is_bound_twice_to_undo_or_redo(window: MainWindow) -> N
         assert len(texts) == len(set(texts))
     assert QKeySequence("Ctrl+Y") in window.redo_action.shortcuts()
     assert QKeySequence("Ctrl+Shift+Z") in window.redo_action.shortcuts()
+
+
+def test_add_event_starts_at_the_walkthrough_s_event(window: MainWindow, qtbot: QtBot,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10: Ctrl+Shift+E while walking offers the time of the event being discussed."""
+    from datetime import UTC, datetime
+
+    review_id = window.review_page.review_id
+    assert review_id is not None
+    for minute in (0, 10, 20):
+        window.services.reviews.add_event(review_id, at=datetime(2026, 3, 2, 9, minute, tzinfo=UTC),
+                                          text=f"at {minute}")
+    window.services.meeting.go_to("timeline")
+    window.review_page.walkthrough.step(1)
+    window.review_page.walkthrough.step(1)  # 09:10
+    offered: list[object] = []
+    monkeypatch.setattr(EventDialog, "ask", staticmethod(
+        lambda parent, doc, near=None: offered.append(near)))
+    window.review_page.capture.focus_note()
+    _press(window, qtbot, Qt.Key.Key_E, CTRL | SHIFT)
+    assert offered == [datetime(2026, 3, 2, 9, 10, tzinfo=UTC)]

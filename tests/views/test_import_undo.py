@@ -1,0 +1,69 @@
+"""Issue 10: an import is one undo step; notes about its events are linked again on redo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from views.main_window import MainWindow
+from views.timeline_import_dialog import TimelineImportDialog
+
+CSV = ("time,text,kind,source,who\n"
+       "2026-03-02T09:14:00Z,Config change rolled out,change,deploy log,Ana\n"
+       "2026-03-02T10:21:30Z,Alert fires for checkout 5xx,detection,alert,Ana\n"
+       "2026-03-02T10:40:00Z,Rollback started,action,chat,Ben\n")
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _import(window: MainWindow, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> int:
+    path = tmp_path / "events.csv"
+    path.write_text(CSV, encoding="utf-8")
+    monkeypatch.setattr(window, "ask_timeline_path", lambda folder, filters: str(path))
+
+    def run(dialog: TimelineImportDialog) -> int:
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+        dialog.import_now()
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+        return int(dialog.result())
+
+    monkeypatch.setattr(TimelineImportDialog, "exec", run)
+    added = window.import_timeline()
+    assert added == 3
+    return added
+
+
+def test_ctrl_z_takes_an_import_back_and_ctrl_shift_z_brings_it_with_its_notes(
+        review_window: MainWindow, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = review_window
+    window.services.meeting.go_to("timeline")
+    _import(window, tmp_path, qtbot, monkeypatch)
+    page = window.review_page
+    assert len(page.timeline.events()) == 3
+    page.walkthrough.step(1)
+    page.walkthrough.step(1)  # the alert
+    field = page.capture.note_edit
+    field.setFocus()
+    qtbot.keyClicks(field, "Nobody trusted that alert")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.keyClick(field, Qt.Key.Key_Z, CTRL)  # the note
+    qtbot.keyClick(field, Qt.Key.Key_Y, CTRL)  # back again
+    note = window.services.current.doc.notes[0]  # type: ignore[union-attr]
+    assert note.event_id is not None
+
+    window.undo_action.trigger()  # the note is the top step: undo it, then the import
+    window.redo_action.trigger()
+    qtbot.keyClick(field, Qt.Key.Key_Z, CTRL)  # note
+    qtbot.keyClick(field, Qt.Key.Key_Z, CTRL)  # import
+    doc = window.services.current.doc
+    assert doc is not None and doc.events == () and page.timeline.events() == ()
+    qtbot.keyClick(field, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(field, Qt.Key.Key_Y, CTRL)
+    doc = window.services.current.doc
+    assert doc is not None and [e.text for e in doc.events] == [
+        "Config change rolled out", "Alert fires for checkout 5xx", "Rollback started"]
+    (again,) = doc.notes
+    assert doc.event(again.event_id) is not None
+    assert doc.event(again.event_id).text == "Alert fires for checkout 5xx"  # type: ignore[union-attr]
