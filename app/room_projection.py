@@ -29,15 +29,18 @@ class RoomState:
 
 
 def project_room(doc: ReviewDoc, phase: Phase, *, prompt: str, event: EventRow | None, roles: bool,
-                 timer: str, overrun: int) -> RoomState:
-    """The room's view of ``phase`` of ``doc``: its shared notes, the event under discussion, the prompt."""
+                 timer: str, overrun: int, held: frozenset[int] = frozenset()) -> RoomState:
+    """The room's view of ``phase`` of ``doc``: its shared notes, the event under discussion, the prompt.
+
+    ``held``: notes kept from the room (the language coach flagged them and nobody confirmed them yet).
+    """
     event_text = ""
     if event is not None:
         when = wall_clock(event.at, doc.zone(), with_date=False)
         what = room_text(event.text, doc, roles)
         event_text = f"{APPROXIMATE if event.approximate else ''}{when}  {what}"
     notes = tuple(replace(n, text=room_text(n.text, doc, roles))
-                  for n in doc.notes_for_phase(phase.id, include_private=False))
+                  for n in doc.notes_for_phase(phase.id, include_private=False) if n.id not in held)
     speakers = {n.id: who for n in notes if (who := room_speaker(n, doc, roles))}
     return RoomState(phase=phase.name, goal=phase.goal, prompt=prompt, timer=timer, overrun=overrun,
                      event=event_text, notes=notes, speakers=speakers)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -12,6 +13,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.background import Operation
 from app.bootstrap import Services
 from app.export_service import FORMATS, PreviewSource, ReportOptions
+from app.language_guard import LanguageGuard
 from models.errors import DomainError
 
 #: Milliseconds the preview waits after the last change before it is redrawn.
@@ -52,8 +57,9 @@ class ExportDialog(QDialog):
     """
 
     def __init__(self, services: Services, review_id: int, initial: ExportChoice | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, on_jump: Callable[[int], None] | None = None) -> None:
         super().__init__(parent)
+        self._on_jump = on_jump
         self.services = services
         self.review_id = review_id
         self._source = PreviewSource(services.library, services.catalog, review_id)
@@ -98,9 +104,19 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Audience"), self.audience_combo)
         for check in self._checks():
             form.addRow(check)
+        # The coach guards the report too: flagged notes are listed before anything is written.
+        self.flagged_label = QLabel()
+        self.flagged_label.setObjectName("flaggedHeading")
+        self.flagged_label.setWordWrap(True)
+        self.flagged_list = QListWidget()
+        self.flagged_list.setObjectName("flaggedNotes")
+        self.flagged_list.setWordWrap(True)
+        self.flagged_list.itemActivated.connect(self._jump)
+        self.flagged_list.itemDoubleClicked.connect(self._jump)
         side = QVBoxLayout()
         side.addLayout(form)
-        side.addStretch(1)
+        side.addWidget(self.flagged_label)
+        side.addWidget(self.flagged_list, 1)
         row = QHBoxLayout()
         row.addLayout(side, 1)
         row.addWidget(self.preview, 3)
@@ -117,7 +133,37 @@ class ExportDialog(QDialog):
         for check in self._checks():
             check.toggled.connect(self._changed)
         self._update_enabled()
+        self._list_flagged()
+        self.private_check.toggled.connect(self._list_flagged)
         self.refresh_preview()
+
+    def _list_flagged(self, *_args: object) -> None:
+        """The notes the language coach flags that this export would carry (double-click: go there)."""
+        doc = self.services.current.doc
+        if doc is None or doc.id != self.review_id:
+            doc = self.services.reviews.get(self.review_id)
+        guard = LanguageGuard(self.services.language_rules.rules)
+        private = self.private_check.isChecked()
+        flagged = guard.flagged(doc, include_private=private) if doc is not None else ()
+        self.flagged_list.clear()
+        for found in flagged:
+            item = QListWidgetItem(f"{found.note.text}\n   {found.summary()}")
+            item.setData(Qt.ItemDataRole.UserRole, found.note.id)
+            self.flagged_list.addItem(item)
+        if flagged:
+            jump = self.tr(" Double-click one to go to it.") if self._on_jump is not None else ""
+            self.flagged_label.setText(self.tr("Language to read again before sharing (%1):").replace(
+                "%1", str(len(flagged))) + jump)
+        else:
+            self.flagged_label.setText(self.tr("The language coach flags no note in this report."))
+        self.flagged_list.setVisible(bool(flagged))
+
+    def _jump(self, item: QListWidgetItem) -> None:
+        if self._on_jump is None:
+            return
+        note_id = int(item.data(Qt.ItemDataRole.UserRole))
+        self.reject()
+        self._on_jump(note_id)
 
     def _checks(self) -> tuple[QCheckBox, ...]:
         return (self.private_check, self.roles_check, self.timeline_check, self.chart_check,
@@ -182,9 +228,10 @@ class ExportDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, services: Services, review_id: int,
-            initial: ExportChoice | None = None) -> ExportChoice | None:
-        """The user's choice, or None if they cancelled."""
-        dialog = cls(services, review_id, initial, parent)
+            initial: ExportChoice | None = None, *,
+            on_jump: Callable[[int], None] | None = None) -> ExportChoice | None:
+        """The user's choice, or None if they cancelled (or went to a flagged note, ``on_jump``)."""
+        dialog = cls(services, review_id, initial, parent, on_jump=on_jump)
         try:
             return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

@@ -409,7 +409,8 @@ class MainWindow(QMainWindow):
 
     # dialogs, separate so tests can replace them
     def ask_export_choice(self, review_id: int, initial: ExportChoice) -> ExportChoice | None:
-        return ExportDialog.ask(self, self.services, review_id, initial)
+        jump = self.review_page.show_note if review_id == self.review_page.review_id else None
+        return ExportDialog.ask(self, self.services, review_id, initial, on_jump=jump)
 
     def choose_report_template(self) -> Path | None:
         """Settings ▸ Reports: build Word reports on the company's .docx (checked before it is kept)."""
@@ -506,6 +507,9 @@ class MainWindow(QMainWindow):
                                           lambda: self.review_page.promote_selected("action"))
         self.private_action = self._action(meeting_menu, self.tr("Private note (not on the room &view)"),
                                            "Ctrl+Shift+H", self.review_page.toggle_private)
+        self.confirm_room_action = self._action(
+            meeting_menu, self.tr("Show a &flagged note in the room as it is"), "Ctrl+Shift+K",
+            self.review_page.confirm_for_room)
         self._group = "View"
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.room_action = self._action(view_menu, self.tr("&Room view (projector)"), "Ctrl+Shift+R",
@@ -558,6 +562,7 @@ class MainWindow(QMainWindow):
         in_review = self.pages.currentWidget() is self.review_page
         for action in (self.library_action, self.next_action, self.prev_action, self.learning_action,
                        self.clock_action, self.end_meeting_action, self.private_action,
+                       self.confirm_room_action,
                        self.action_action, self.import_timeline_action, self.import_slack_folder_action):
             action.setEnabled(in_review)
 

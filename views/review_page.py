@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.bootstrap import Services
 from app.changes import ReviewChanges
 from app.drafts import ReviewDraft
+from app.language_guard import LanguageGuard
 from app.pending_writes import Outcome, PendingWrites, write_rescue_bundle
 from app.room_projection import RoomState, project_room
 from app.undo import (
@@ -203,6 +205,9 @@ class ReviewPage(QWidget):
         self.capture.submitted.connect(self._add_note)
         self.capture.note_edit.textEdited.connect(self._forget_last_note)
         self.capture.set_language_rules(services.language_rules.rules)
+        #: Flagged notes stay off the room view until reworded or confirmed (app/language_guard.py).
+        self.language_guard = LanguageGuard(services.language_rules.rules)
+        self.language_guard.enabled = bool(services.settings.get("language_coach"))
         self.capture.set_coach_enabled(bool(services.settings.get("language_coach")))
         services.settings.changed.connect(self._setting_changed)
         center = QWidget()
@@ -631,6 +636,9 @@ class ReviewPage(QWidget):
     def _setting_changed(self, key: str) -> None:
         if key == "language_coach":
             self.capture.set_coach_enabled(bool(self._services.settings.get(key)))
+            self.language_guard.enabled = bool(self._services.settings.get(key))
+            self._mark_held()
+            self._room_changed()
 
     def _room_changed(self, *_args: object) -> None:
         self.room_changed.emit()
@@ -645,7 +653,39 @@ class ReviewPage(QWidget):
             prompt=self._services.prompts.pinned() or self._services.prompts.current_prompt() or "",
             event=self.walkthrough.current_event() if phase.id == "timeline" else None,
             roles=bool(self._services.settings.get("show_roles")),
-            timer=self.room_timer_text(), overrun=self.room_overrun())
+            timer=self.room_timer_text(), overrun=self.room_overrun(),
+            held=self._held(self.doc.notes_for_phase(phase.id, include_private=False)))
+
+    def _held(self, notes: Iterable[NoteRow]) -> frozenset[int]:
+        people = [p.name for p in self.doc.participants] if self.doc is not None else []
+        return self.language_guard.held(notes, people)
+
+    def _mark_held(self) -> None:
+        """Mark the listed notes the coach keeps from the room."""
+        self.notes_model.set_held(self._held(self.notes_model.rows()))
+
+    def show_note(self, note_id: int) -> None:
+        """Go to a note: its phase, the note selected in the list (from the export dialog's flags)."""
+        note = next((n for n in self.doc.notes if n.id == note_id), None) if self.doc is not None else None
+        if note is None:
+            return
+        template = self._services.meeting.template
+        if template is not None and template.phase(note.phase) is not None:
+            self._services.meeting.go_to(note.phase)
+        self._select_note(note.id)
+        self.notes_view.setFocus()
+
+    def confirm_for_room(self) -> None:
+        """Ctrl+Shift+K: show the selected (or just added) flagged note in the room as it is."""
+        target = self.selected_note() if self.notes_view.hasFocus() or self._last_note_id is None else (
+            self.notes_model.note_at(self.notes_model.row_of(self._last_note_id)))
+        if target is None or not self._held([target]):
+            self.capture.set_status(self.tr("No note held back from the room is selected."))
+            return
+        self.language_guard.confirm(target.id)
+        self._mark_held()
+        self._room_changed()
+        self.capture.set_status(self.tr("Shown in the room as it is."))
 
     def _schedule_actions_meeting(self) -> None:
         if self.doc is None:
@@ -772,6 +812,7 @@ class ReviewPage(QWidget):
 
     def _update_notes_label(self) -> None:
         self._fit_notes()
+        self._mark_held()
         phase = self._services.meeting.phase
         name = phase.name.upper() if phase else ""
         self.notes_label.setText(self.tr("NOTES · %1 (%2)").replace("%1", name)
@@ -800,8 +841,13 @@ class ReviewPage(QWidget):
             self._select_note(row.id)
             self._services.prompts.show_cards_for_note(row.kind, row.text)
             self.capture.clear_after_submit()
-            self.capture.set_status(self.tr("Saved: %1 · %2").replace("%1", label(row.kind))
-                                    .replace("%2", row.text))
+            if not row.private and self._held([row]):
+                self.capture.set_status(self.tr("Saved, and kept off the room view: the coach flagged it. "
+                                                "Reword it (F2 in the list) or show it as it is "
+                                                "(Ctrl+Shift+K)."))
+            else:
+                self.capture.set_status(self.tr("Saved: %1 · %2").replace("%1", label(row.kind))
+                                        .replace("%2", row.text))
         elif outcome == "waiting":
             # Listed under the field until it is stored: the field is free for the next note.
             self._last_note_id = None

@@ -15,6 +15,8 @@ from models.vocabulary import label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 
 Index = QModelIndex | QPersistentModelIndex
+#: Before the text of a note the language coach keeps from the room until it is reworded or confirmed.
+HELD_MARK = "[not in the room yet] "
 #: Before the text of a private note: for the facilitator only.
 PRIVATE_MARK = "[private] "
 
@@ -73,6 +75,8 @@ class NotesTableModel(QAbstractTableModel):
         self._rows: list[NoteRow] = []
         self._zone: tzinfo | None = None
         self._events: dict[int, str] = {}
+        #: Notes kept from the room view (the coach flagged them; not confirmed).
+        self._held: frozenset[int] = frozenset()
 
     def set_rows(self, rows: list[NoteRow], zone: tzinfo | None,
                  events: dict[int, str] | None = None) -> None:
@@ -83,6 +87,15 @@ class NotesTableModel(QAbstractTableModel):
             self._events = dict(events or {})
         finally:
             self.endResetModel()
+
+    def set_held(self, note_ids: frozenset[int]) -> None:
+        """Mark these notes as held back from the room view (their text says so)."""
+        if note_ids == self._held:
+            return
+        self._held = note_ids
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, self.COL_TEXT), self.index(last, self.COL_TEXT))
 
     def append(self, row: NoteRow) -> None:
         """Add a note at the end, keeping the view's scroll and selection."""
@@ -155,6 +168,8 @@ class NotesTableModel(QAbstractTableModel):
                 if role == Qt.ItemDataRole.EditRole:
                     return row.text
                 shown = f"{PRIVATE_MARK}{row.text}" if row.private else row.text
+                if row.id in self._held:
+                    shown = f"{HELD_MARK}{shown}"
                 if row.event_id in self._events:
                     return f"{shown}   ↳ {self._events[row.event_id]}"
                 return shown
