@@ -273,6 +273,10 @@ class SwimlaneLayout:
         return _ticks(self, self.time_at(lo), self.time_at(hi), max(1, max_ticks))
 
 
+#: Roles of people who took part in the review only (a lane of theirs would stay empty).
+REVIEW_ONLY_ROLES = frozenset({"facilitator", "note-taker"})
+
+
 def build_layout(doc: ReviewDoc, *, milestones: bool = True) -> SwimlaneLayout:
     """The swimlane layout of ``doc``; with no events, an empty layout (no marks).
 
@@ -281,7 +285,11 @@ def build_layout(doc: ReviewDoc, *, milestones: bool = True) -> SwimlaneLayout:
     """
     lanes: list[Lane] = [Lane(SYSTEMS_LANE, SYSTEMS_LABEL)]
     lane_of: dict[str, int] = {}
+    in_events = {name for event in doc.events for name in event.participants}
     for person in doc.participants:
+        # Who ran the review and took its notes were not in the incident: no empty lane for them.
+        if person.roles and set(person.roles) <= REVIEW_ONLY_ROLES and person.name not in in_events:
+            continue
         if person.name not in lane_of:
             lane_of[person.name] = len(lanes)
             lanes.append(Lane(f"participant:{person.id}", person.name, person.roles, person.id))

@@ -303,3 +303,13 @@ def test_min_view_span_is_two_minutes() -> None:
     """Zooming stops at two minutes of the range."""
     layout = build_layout(review(events=(event(1, at(9, 0)), event(2, at(10, 0)))))
     assert min_view_span(layout) == pytest.approx(timedelta(minutes=2) / layout.span)
+
+
+def test_the_facilitator_and_note_taker_get_no_empty_lane() -> None:
+    """Issue 10: people who only ran the review are not lanes of the incident (unless in an event)."""
+    doc = review(participants=(person(1, "Sam", "facilitator"), person(2, "Noor", "note-taker"),
+                               person(3, "Ana", "responder"), person(4, "Lee", "facilitator")),
+                 events=(event(1, at(10, 0), who=("Ana",)), event(2, at(10, 5), who=("Lee",))))
+    names = [lane.label for lane in build_layout(doc).lanes]
+    assert "Sam" not in names and "Noor" not in names
+    assert "Ana" in names and "Lee" in names  # a facilitator who took part in the incident keeps a lane
