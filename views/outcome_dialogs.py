@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -78,12 +81,18 @@ class LearningDialog(_FormDialog):
 class ActionDialog(_FormDialog):
     """The fields of an action item; the due date is optional."""
 
-    def __init__(self, action: ActionRow, parent: QWidget | None = None) -> None:
+    def __init__(self, action: ActionRow, parent: QWidget | None = None, *,
+                 people: Sequence[str] = ()) -> None:
         super().__init__(self.tr("Edit action"), parent)
         self.title_edit = QLineEdit(action.title)
         self.description_edit = QPlainTextEdit(action.description)
         self.description_edit.setTabChangesFocus(True)
         self.owner_edit = QLineEdit(action.owner)
+        # The review's participants, suggested as the owner is typed (anyone else can be typed too).
+        completer = QCompleter(list(people), self.owner_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.owner_edit.setCompleter(completer)
         self.due_edit = QLineEdit(action.due.isoformat() if action.due else "")
         self.due_edit.setPlaceholderText("YYYY-MM-DD")
         self.priority_combo = _combo(ACTION_PRIORITIES, action.priority)
@@ -102,8 +111,9 @@ class ActionDialog(_FormDialog):
         self.due_edit.textChanged.connect(self._validate)
 
     @classmethod
-    def ask(cls, action: ActionRow, parent: QWidget | None = None) -> ActionFields | None:
-        dialog = cls(action, parent)
+    def ask(cls, action: ActionRow, parent: QWidget | None = None, *,
+            people: Sequence[str] = ()) -> ActionFields | None:
+        dialog = cls(action, parent, people=people)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.value()

@@ -894,7 +894,8 @@ class ReviewPage(QWidget):
         action = next((a for a in self.doc.actions if a.id == action_id), None) if self.doc else None
         if action is None or self.review_id is None:
             return
-        fields = ActionDialog.ask(action, self)
+        people = [p.name for p in self.doc.participants] if self.doc else []
+        fields = ActionDialog.ask(action, self, people=people)
         if fields:
             self._push(EditActionCommand(self._services.capture, self.review_id, action_id, fields,
                                          on_error=self.command_failed))
