@@ -524,6 +524,12 @@ class MainWindow(QMainWindow):
         self.coach_action.setChecked(bool(self.services.settings.get("language_coach")))
         self.coach_action.setStatusTip(self.tr("Flag blaming or hindsight phrases under the note field "
                                                "(only the facilitator sees them)"))
+        self.panels_action = self._action(view_menu, self.tr("Side &panels (phases, questions, outcomes)"),
+                                          "Ctrl+Shift+F11", self._toggle_side_panels)
+        self.panels_action.setCheckable(True)
+        self.panels_action.setChecked(True)
+        self.panels_action.setStatusTip(self.tr("Hide the phase list and the right-hand panels: the "
+                                                "phase's content gets the whole width"))
         self.roles_action = self._action(view_menu, self.tr("Show &roles instead of names"), "Ctrl+Shift+N",
                                          self._toggle_roles)
         self.roles_action.setCheckable(True)
@@ -548,6 +554,12 @@ class MainWindow(QMainWindow):
             self.shortcuts_dialog = ShortcutsDialog(self)
         self.shortcuts_dialog.show_sheet()
         return self.shortcuts_dialog
+
+    def _toggle_side_panels(self) -> None:
+        shown = self.panels_action.isChecked()
+        self.review_page.set_side_panels(shown)
+        self.statusBar().showMessage(self.tr("Side panels shown.") if shown else self.tr(
+            "Side panels hidden: View ▸ Side panels (Ctrl+Shift+F11) brings them back."), 8000)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -131,7 +131,7 @@ class ReviewPage(QWidget):
         self.next_button.clicked.connect(services.meeting.next_phase)
         phases_heading = QLabel(self.tr("PHASES"))
         phases_heading.setObjectName("panelHeading")
-        left = QWidget()
+        left = self.phases_panel = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(phases_heading)
@@ -179,6 +179,9 @@ class ReviewPage(QWidget):
         # One line a note (the whole text is in the tooltip and the editor): the list stays compact.
         self.notes_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.notes_view.verticalHeader().setDefaultSectionSize(self.notes_view.fontMetrics().height() + 10)
+        # ... and the selected note grows to show all of its text, in place.
+        self.notes_view.selectionModel().currentRowChanged.connect(self._expand_current_note)
+        self._expanded_row = -1
         self.notes_view.setAlternatingRowColors(True)
         notes_header = self.notes_view.horizontalHeader()
         notes_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -664,6 +667,14 @@ class ReviewPage(QWidget):
         """Mark the listed notes the coach keeps from the room."""
         self.notes_model.set_held(self._held(self.notes_model.rows()))
 
+    def set_side_panels(self, shown: bool) -> None:
+        """Show or hide the phase list and the right-hand panels (the middle keeps the phase's content)."""
+        for panel in (self.phases_panel, self.right_splitter):
+            panel.setVisible(shown)
+
+    def side_panels_shown(self) -> bool:
+        return self.phases_panel.isVisibleTo(self)
+
     def show_note(self, note_id: int) -> None:
         """Go to a note: its phase, the note selected in the list (from the export dialog's flags)."""
         note = next((n for n in self.doc.notes if n.id == note_id), None) if self.doc is not None else None
@@ -787,6 +798,16 @@ class ReviewPage(QWidget):
         header.resizeSection(NotesTableModel.COL_TIME, metrics.horizontalAdvance("88:88") + pad)
         header.resizeSection(NotesTableModel.COL_KIND, kinds + 22 + pad)  # and its colour dot
         header.resizeSection(NotesTableModel.COL_SPEAKER, min(names, 180) + pad)
+
+    def _expand_current_note(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The selected note shows its whole text (wrapped); the one before goes back to one line."""
+        header = self.notes_view.verticalHeader()
+        if 0 <= self._expanded_row < self.notes_model.rowCount():
+            header.resizeSection(self._expanded_row, header.defaultSectionSize())
+        self._expanded_row = current.row() if current.isValid() else -1
+        if self._expanded_row >= 0:
+            wanted = self.notes_view.sizeHintForRow(self._expanded_row)
+            header.resizeSection(self._expanded_row, max(wanted, header.defaultSectionSize()))
 
     def _fit_notes(self) -> None:
         """The notes list takes the height its notes need (a few rows at most, two at least) when the

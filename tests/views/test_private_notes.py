@@ -47,3 +47,17 @@ def test_the_key_on_an_empty_field_makes_the_note_just_added_private_and_undo_sh
     assert window.review_page.room_state().notes == ()
     qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert [n.private for n in window.services.current.doc.notes] == [False]  # type: ignore[union-attr]
+
+
+def test_a_long_note_is_readable_in_place_when_selected(review_window: MainWindow, qtbot: QtBot) -> None:
+    """Issue 10: one line a note, but the selected one grows to show all of its text."""
+    window = review_window
+    long_text = " ".join(["The dashboards sampled errors so the partial outage never showed"] * 6)
+    _say(window, qtbot, long_text)
+    _say(window, qtbot, "Short one")
+    view = window.review_page.notes_view
+    one_line = view.verticalHeader().defaultSectionSize()
+    view.selectRow(0)
+    assert view.rowHeight(0) > one_line * 2
+    view.selectRow(1)
+    assert view.rowHeight(0) == one_line

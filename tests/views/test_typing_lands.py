@@ -167,3 +167,13 @@ def test_add_event_starts_at_the_walkthrough_s_event(window: MainWindow, qtbot: 
     window.review_page.capture.focus_note()
     _press(window, qtbot, Qt.Key.Key_E, CTRL | SHIFT)
     assert offered == [datetime(2026, 3, 2, 9, 10, tzinfo=UTC)]
+
+
+def test_side_panels_can_be_hidden_and_say_how_to_come_back(window: MainWindow, qtbot: QtBot) -> None:
+    """Issue 10: the phase's content can have the whole width; the status bar says how to undo it."""
+    assert window.review_page.side_panels_shown()
+    window.panels_action.trigger()
+    assert not window.review_page.side_panels_shown()
+    assert "Ctrl+Shift+F11" in window.statusBar().currentMessage()
+    window.panels_action.trigger()
+    assert window.review_page.side_panels_shown()
