@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -19,12 +19,21 @@ def fitted(window: QRect, available: QRect, decoration: QSize = DECORATION) -> Q
     return QRect(max(x, available.x()), max(y, available.y()), max(width, 1), max(height, 1))
 
 
+#: Screens narrower than this (a 1280×800 or 1366×768 laptop) give the window all of themselves.
+SMALL_SCREEN_WIDTH = 1600
+
+
 def first_size(window: QWidget, share: float = 0.9) -> None:
-    """The size of a window opened for the first time: ``share`` of its screen, centred on it."""
+    """The size of a window opened for the first time: maximised on a laptop screen, else ``share`` of
+    its screen, centred on it."""
     screen = window.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         return
     available = screen.availableGeometry()
+    if available.width() < SMALL_SCREEN_WIDTH:
+        window.setGeometry(fitted(available, available))
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+        return
     width, height = int(available.width() * share), int(available.height() * share)
     window.setGeometry(QRect(available.x() + (available.width() - width) // 2,
                              available.y() + (available.height() - height) // 2, width, height))
