@@ -177,3 +177,43 @@ def test_side_panels_can_be_hidden_and_say_how_to_come_back(window: MainWindow, 
     assert "Ctrl+Shift+F11" in window.statusBar().currentMessage()
     window.panels_action.trigger()
     assert window.review_page.side_panels_shown()
+
+
+def _close_modal_later(qtbot: QtBot, closed: list[str]) -> None:
+    """Esc on the modal dialog once it is up (as a person would), then note its name."""
+    from PySide6.QtCore import QTimer
+
+    def close() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, close)
+            return
+        closed.append(type(dialog).__name__)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(20, close)
+
+
+def test_after_closing_each_dialog_typing_lands_in_the_note_field(window: MainWindow, qtbot: QtBot) -> None:
+    """The export dialog, the cheat sheet, the event dialog: closed with Esc, the next words are a note."""
+    window.services.meeting.go_to("timeline")
+    closed: list[str] = []
+    typed = ""
+    for keys in ((Qt.Key.Key_E, CTRL), (Qt.Key.Key_E, CTRL | SHIFT)):
+        window.review_page.capture.focus_note()
+        _close_modal_later(qtbot, closed)
+        _press(window, qtbot, *keys)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+        window.activateWindow()  # what the window manager does when a dialog closes
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        _type(window, qtbot, "ab")
+        typed += "ab"
+        _note_field_has(window, typed)
+    assert closed == ["ExportDialog", "EventDialog"]
+    _press(window, qtbot, Qt.Key.Key_F1)  # the cheat sheet: a window beside the main one
+    sheet = window.shortcuts_dialog
+    assert sheet is not None and sheet.isVisible()
+    qtbot.keyClick(sheet, Qt.Key.Key_Escape)
+    window.activateWindow()
+    _type(window, qtbot, "c")
+    _note_field_has(window, typed + "c")
