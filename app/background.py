@@ -182,11 +182,15 @@ class Operation(Generic[T]):
                 context.check()
                 result = self._work(context)
             except Cancelled:
-                dispatcher.posted.emit(self._deliver_cancelled)
+                deliver: Callable[[], None] = self._deliver_cancelled
             except Exception as exc:  # every failure is delivered: none is lost in a thread
-                dispatcher.posted.emit(partial(self._deliver_failure, exc))
+                deliver = partial(self._deliver_failure, exc)
             else:
-                dispatcher.posted.emit(partial(self._deliver_success, result))
+                deliver = partial(self._deliver_success, result)
+            try:
+                dispatcher.posted.emit(deliver)
+            except RuntimeError:
+                pass  # the application is gone (quitting): nobody is left to tell
 
         (pool or QThreadPool.globalInstance()).start(run)
         return self
