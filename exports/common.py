@@ -237,6 +237,40 @@ def participants_by_role(participants: Iterable[ParticipantRow]) -> list[tuple[s
     return result
 
 
+def facilitators(review: ReviewDoc) -> list[str]:
+    """The names of the participants with the facilitator role, in the review's order."""
+    return [clean(p.name) for p in review.participants if "facilitator" in p.roles]
+
+
+def incident_date(review: ReviewDoc) -> str:
+    """When the incident started, in the review's zone; else the first of its other times that is known."""
+    for field in ("started_at", "detected_at", "mitigated_at", "resolved_at"):
+        if getattr(review, field) is not None:
+            return review_time(review, field)
+    return UNKNOWN
+
+
+def title_facts(report: ReviewReport) -> tuple[tuple[str, str], ...]:
+    """What a reader sees first under the title: incident date, severity, facilitator(s), review status.
+
+    The facilitator line is left out when no participant has that role. Cleaned (XML-safe).
+    """
+    review = report.review
+    severity = report.severity
+    if not review.severity:
+        level = "not set"
+    elif severity is None:
+        level = clean(review.severity)
+    else:
+        level = clean(f"{severity.id} — {severity.name}")
+    rows = [("Incident date", incident_date(review)), ("Severity", level)]
+    names = facilitators(review)
+    if names:
+        rows.append(("Facilitator" if len(names) == 1 else "Facilitators", ", ".join(names)))
+    rows.append(("Review status", xml_safe(label(review.status))))
+    return tuple(rows)
+
+
 def note_lead(note: NoteRow) -> str:
     """The note's kind, marked when the note is facilitator-only."""
     return f"{label(note.kind)} (private)" if note.private else label(note.kind)
@@ -271,9 +305,8 @@ def _nothing() -> Paragraph:
     return Paragraph(NOTHING, italic=True)
 
 
-def _note_bullets(notes: Iterable[NoteRow], *, with_kind: bool = True) -> list[Block]:
-    items = tuple(Bullet(note_body(n), note_lead(n) if with_kind else "(private)" if n.private else "")
-                  for n in notes)
+def _note_bullets(notes: Iterable[NoteRow]) -> list[Block]:
+    items = tuple(Bullet(note_body(n), note_lead(n)) for n in notes)
     return [BulletList(items)] if items else [_nothing()]
 
 
@@ -349,9 +382,54 @@ def chart_file_name(report_path: Path | str) -> str:
     return f"{Path(report_path).stem}{CHART_SUFFIX}"
 
 
+#: Notes that have a section of their own, by note kind: ``(section heading, the phase it takes in)``.
+#: The discussion leaves these notes out, and those phases (whose names are the sections'), so that no
+#: note and no heading is in the report twice. A later actions meeting's "Parking lot" phase stays in
+#: the discussion under the meeting's name, with its notes of other kinds (see :func:`section_phases`).
+NOTE_SECTIONS: dict[str, tuple[str, str]] = {
+    "went-well": ("What went well", "went-well"),
+    "surprise": ("Surprises", "surprises"),
+    "learning": ("Learnings", "learnings"),
+    "parking-lot": ("Parking lot", "parking-lot"),
+}
+#: Phases whose section takes them in only when they are the review's own (not a later meeting's).
+_OWN_ONLY = frozenset(("parking-lot",))
+
+
+def section_phases(report: ReviewReport) -> dict[str, str]:
+    """``{phase id: note kind}`` of the phases the sections of :data:`NOTE_SECTIONS` take in."""
+    own = set(report.template.phase_ids())
+    return {phase: kind for kind, (_heading, phase) in NOTE_SECTIONS.items()
+            if phase not in _OWN_ONLY or phase in own}
+
+
+def note_section(note: NoteRow, phases: dict[str, str]) -> str | None:
+    """The kind of :data:`NOTE_SECTIONS` whose section shows ``note``; None for the discussion.
+
+    A note's kind decides first (a surprise voiced during the timeline walkthrough is
+    one of the surprises); otherwise its phase, one of ``phases`` (:func:`section_phases`):
+    a question asked while the room listed what went well is shown there, with its kind.
+    """
+    if note.kind in NOTE_SECTIONS:
+        return note.kind
+    return phases.get(note.phase)
+
+
+def _note_section(report: ReviewReport, kind: str, notes: tuple[NoteRow, ...]) -> list[Block]:
+    """One of :data:`NOTE_SECTIONS`: its notes, each with its kind unless it is the section's own."""
+    phases = section_phases(report)
+    mine = [n for n in notes if note_section(n, phases) == kind]
+    items = tuple(Bullet(note_body(n), note_lead(n) if n.kind != kind else "(private)" if n.private else "")
+                  for n in mine)
+    return [Heading(1, NOTE_SECTIONS[kind][0]), BulletList(items) if items else _nothing()]
+
+
 def _discussion(report: ReviewReport, notes: tuple[NoteRow, ...]) -> list[Block]:
+    """The notes of each phase, but those :data:`NOTE_SECTIONS` show (and those sections' phases)."""
     blocks: list[Block] = [Heading(1, "Discussion")]
-    phases = report.template.phases
+    taken = section_phases(report)
+    notes = tuple(n for n in notes if note_section(n, taken) is None)
+    phases = [p for p in report.template.phases if p.id not in taken]
     for phase in phases:
         said = [n for n in notes if n.phase == phase.id]
         if not said and phase.id == "actions":
@@ -360,7 +438,7 @@ def _discussion(report: ReviewReport, notes: tuple[NoteRow, ...]) -> list[Block]
             continue
         blocks.append(Heading(2, phase.name))
         blocks.extend(_note_bullets(said))
-    known = {p.id for p in phases}
+    known = {p.id for p in phases} | set(taken)
     # A later meeting with its own template (an actions meeting) adds the phases
     # the review's template lacks, headed with the meeting's name.
     for template in report.meeting_templates:
@@ -383,12 +461,17 @@ def _discussion(report: ReviewReport, notes: tuple[NoteRow, ...]) -> list[Block]
     return blocks
 
 
-def _learnings(review: ReviewDoc) -> list[Block]:
+def _learnings(review: ReviewDoc, notes: tuple[NoteRow, ...] = (), phases: dict[str, str] | None = None,
+               ) -> list[Block]:
+    """The recorded learnings by category, then the learning ``notes`` none of them already says."""
     blocks: list[Block] = [Heading(1, "Learnings")]
     order = {c: i for i, c in enumerate(LEARNING_CATEGORIES)}
     learnings = sorted(review.learnings, key=lambda x: order.get(x.category, len(order)))
-    items = tuple(Bullet(clean(x.text), label(x.category)) for x in learnings)
-    return [*blocks, BulletList(items) if items else _nothing()]
+    items = [Bullet(clean(x.text), label(x.category)) for x in learnings]
+    recorded = {clean(x.text) for x in learnings}
+    items += [Bullet(note_body(n), note_lead(n)) for n in notes
+              if note_section(n, phases or {}) == "learning" and clean(n.text) not in recorded]
+    return [*blocks, BulletList(tuple(items)) if items else _nothing()]
 
 
 def _actions(review: ReviewDoc) -> list[Block]:
@@ -539,8 +622,10 @@ def report_blocks(report: ReviewReport, *, include_private: bool = False,
     metrics), who knew what when (the chart, if the report has one), the timeline
     (with the notes about each event), the discussion phase by phase, what went
     well, surprises, learnings, actions (only if there are any), parking lot,
-    participants by role, meetings; the chart, timeline and meetings can each be
-    left out.
+    participants by role, meetings. Each heading once: the notes of what went
+    well, surprises, learnings and the parking lot are in their own sections,
+    not also in the discussion (:func:`note_section`). The chart, timeline and meetings can
+    each be left out.
     Summary: see :func:`summary_blocks`.
 
     Every text in the blocks is XML-safe (:func:`xml_safe_block`), whichever
@@ -579,14 +664,11 @@ def _full_report(report: ReviewReport, options: ReportOptions) -> list[Block]:
     if options.include_timeline:
         blocks += _timeline(review, notes)
     blocks += _discussion(report, notes)
-    blocks += [Heading(1, "What went well"), *_note_bullets((n for n in notes if n.kind == "went-well"),
-                                                            with_kind=False)]
-    blocks += [Heading(1, "Surprises"), *_note_bullets((n for n in notes if n.kind == "surprise"),
-                                                       with_kind=False)]
-    blocks += _learnings(review)
+    blocks += _note_section(report, "went-well", notes)
+    blocks += _note_section(report, "surprise", notes)
+    blocks += _learnings(review, notes, section_phases(report))
     blocks += _actions(review)
-    blocks += [Heading(1, "Parking lot"), *_note_bullets((n for n in notes if n.kind == "parking-lot"),
-                                                         with_kind=False)]
+    blocks += _note_section(report, "parking-lot", notes)
     blocks += _participants(review)
     if options.include_meeting_record:
         blocks += _meetings(report)

@@ -8,6 +8,7 @@ report and Word's navigation pane shows its outline.
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from copy import deepcopy
 from datetime import UTC
@@ -33,6 +34,7 @@ from exports.common import (
     ReportOptions,
     Table,
     clean,
+    facilitators,
     format_time,
     report_blocks,
     report_title,
@@ -47,8 +49,26 @@ HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2"}
 TABLE_STYLE = "Light Grid Accent 1"
 BULLET_STYLE = "List Bullet"
 SUBTITLE_STYLE = "Subtitle"
-TOC_FIELD = 'TOC \\o "1-2" \\h \\z \\u'
+#: The contents list: the report's sections (Heading 1), as the HTML report's contents list them.
+TOC_FIELD = 'TOC \\o "1-1" \\h \\z \\u'
+TOC_LEVELS = frozenset((1,))
+TOC_TITLE = "Contents"
+TOC_HEADING_STYLE = "TOC Heading"
+#: Word's own name (and id) of the style of a first-level contents entry.
+TOC_ENTRY_STYLE, TOC_ENTRY_ID = "toc 1", "TOC1"
+#: Bookmarks at the headings the contents link to: ``_Toc`` names are Word's own, hidden from its list.
+BOOKMARK_PREFIX = "_Toc"
 TOC_PLACEHOLDER = "Right-click to update the table of contents"
+#: Body text size when neither the Normal style nor the document defaults say (Word's 11 pt).
+DEFAULT_POINTS = 11.0
+#: Left plus right cell margin of a Word table (108 twips each) and some slack, in points.
+CELL_PADDING_PT = 10.8 + 4.0
+#: A column sized to its text is at most this share of the text width (a long list of names wraps) ...
+COLUMN_CAP = 0.24
+#: ... unless its longest word needs more, up to this share (a 10,000-letter word breaks anyway).
+WORD_CAP = 0.32
+#: The share of the width the widest-weighted column ("What happened") keeps at least.
+FLEX_MIN = 0.3
 #: Characters a Word core property (title, subject, comments...) holds at most.
 PROPERTY_LIMIT = 255
 ELLIPSIS = "…"
@@ -74,19 +94,27 @@ def to_docx(report: ReviewReport, *, include_private: bool = False, template: Pa
     table_style = doc.styles[TABLE_STYLE]
     assert isinstance(table_style, _TableStyle)
     _add_page_numbers(doc)
-    for block in report_blocks(report, include_private=include_private, options=options):
+    blocks = report_blocks(report, include_private=include_private, options=options)
+    sections = [block.text for block in blocks if isinstance(block, Heading) and block.level in TOC_LEVELS]
+    bookmarks = iter(range(1, len(sections) + 1))
+    points = _body_points(doc)
+    for block in blocks:
         if isinstance(block, Heading):
-            _add_paragraph(doc, heading_ids[block.level]).add_run(block.text)
+            paragraph = _add_paragraph(doc, heading_ids[block.level])
+            if block.level in TOC_LEVELS:
+                _add_bookmarked_text(paragraph, block.text, next(bookmarks))
+            else:
+                paragraph.add_run(block.text)
             if block.level == 0:
                 _add_paragraph(doc, subtitle_id).add_run(title_line(report))
-                _add_field(doc.add_paragraph(), TOC_FIELD, TOC_PLACEHOLDER)
+                _add_contents(doc, sections)
         elif isinstance(block, Paragraph):
             doc.add_paragraph().add_run(block.text).italic = block.italic or None
         elif isinstance(block, BulletList):
             for item in block.items:
                 _add_bullet(_add_paragraph(doc, bullet_id), item)
         elif isinstance(block, Table):
-            _add_table(doc, block, table_style, text_width)
+            _add_table(doc, block, table_style, text_width, points)
         elif isinstance(block, Picture):
             _add_picture(doc, block, text_width)
     buffer = io.BytesIO()
@@ -113,7 +141,7 @@ def title_line(report: ReviewReport) -> str:
 
 
 def _facilitators(report: ReviewReport) -> list[str]:
-    return [clean(p.name) for p in report.review.participants if "facilitator" in p.roles]
+    return facilitators(report.review)
 
 
 def property_text(text: str) -> str:
@@ -270,6 +298,71 @@ def _add_field(paragraph: WordParagraph, instruction: str, placeholder: str) -> 
             _child(run, _T).text = text
 
 
+def bookmark_name(number: int) -> str:
+    """The bookmark at the ``number``-th section heading (from 1), which its contents entry links to."""
+    return f"{BOOKMARK_PREFIX}{number:08d}"
+
+
+def _add_bookmarked_text(paragraph: WordParagraph, text: str, number: int) -> None:
+    """``text`` in ``paragraph``, inside the bookmark :func:`bookmark_name` ``(number)``."""
+    p = paragraph._p
+    p.append(OxmlElement("w:bookmarkStart", {qn("w:id"): str(number), qn("w:name"): bookmark_name(number)}))
+    paragraph.add_run(text)
+    p.append(OxmlElement("w:bookmarkEnd", {qn("w:id"): str(number)}))
+
+
+def _add_contents(doc: WordDocument, sections: list[str]) -> None:
+    """"Contents", then a TOC field whose shown result is already the list of sections.
+
+    Each entry is a link to its heading's bookmark, so Word and LibreOffice show a
+    working contents list as the file opens, without updating fields; it is still
+    Word's own TOC field, so updating it (F9, or after editing) rebuilds it from
+    the headings, then with page numbers (which only a laid-out page knows).
+    """
+    _add_paragraph(doc, _style_id(doc, TOC_HEADING_STYLE)).add_run(TOC_TITLE)
+    if not sections:
+        _add_field(doc.add_paragraph(), TOC_FIELD, TOC_PLACEHOLDER)
+        return
+    entry_id = _toc_entry_style(doc)
+    last = len(sections)
+    for number, text in enumerate(sections, start=1):
+        p = _add_paragraph(doc, entry_id)._p
+        if number == 1:
+            _field_start(p, TOC_FIELD)
+        link = _child(p, qn("w:hyperlink"))
+        link.set(qn("w:anchor"), bookmark_name(number))
+        link.set(qn("w:history"), "1")
+        _put_text(link, text)
+        if number == last:
+            _child(_child(p, _R), qn("w:fldChar")).set(qn("w:fldCharType"), "end")
+
+
+def _toc_entry_style(doc: WordDocument) -> str:
+    """The id of the contents entry style, Word's "toc 1": the template's, or a plain one added."""
+    for style in doc.styles.element.iterchildren(_STYLE):
+        name = style.find(qn("w:name"))
+        if name is not None and (name.get(_VAL) or "").lower() == TOC_ENTRY_STYLE:
+            return str(style.get(_STYLE_ID))
+    style = OxmlElement("w:style", {qn("w:type"): "paragraph", _STYLE_ID: TOC_ENTRY_ID})
+    for tag, value in (("w:name", TOC_ENTRY_STYLE), ("w:basedOn", _style_id(doc, "Normal")),
+                       ("w:next", _style_id(doc, "Normal")), ("w:uiPriority", "39")):
+        style.append(OxmlElement(tag, {_VAL: value}))
+    style.append(OxmlElement("w:unhideWhenUsed"))
+    ppr = _child(style, qn("w:pPr"))
+    ppr.append(OxmlElement("w:spacing", {qn("w:after"): "100"}))
+    doc.styles.element.append(style)
+    return TOC_ENTRY_ID
+
+
+def _field_start(p: BaseOxmlElement, instruction: str) -> None:
+    """Begin, instruction and separate of a complex field: its shown result follows, then its end."""
+    _child(_child(p, _R), qn("w:fldChar")).set(qn("w:fldCharType"), "begin")
+    code = _child(_child(p, _R), qn("w:instrText"))
+    code.set(_XML_SPACE, "preserve")
+    code.text = f" {instruction} "
+    _child(_child(p, _R), qn("w:fldChar")).set(qn("w:fldCharType"), "separate")
+
+
 def _add_page_numbers(doc: WordDocument) -> None:
     """"Page X of Y" centred in the footer of each section whose footer is empty."""
     for section in doc.sections:
@@ -313,15 +406,20 @@ def _add_picture(doc: WordDocument, block: Picture, text_width: Length) -> None:
     properties.set("title", block.alt.split(":", 1)[0])
 
 
-def _add_table(doc: WordDocument, block: Table, style: _TableStyle, text_width: Length) -> WordTable:
+def _add_table(doc: WordDocument, block: Table, style: _TableStyle, text_width: Length,
+               points: float = DEFAULT_POINTS) -> WordTable:
     columns = len(block.header)
     table: WordTable = doc.add_table(rows=1, cols=columns)
     table.style = style
     # Fixed layout with explicit widths: Word does not have to measure every
-    # cell of a 2,000-row timeline before it can show the first page.
+    # cell of a 2,000-row timeline before it can show the first page, and
+    # LibreOffice keeps the widths given rather than its own guess.
     table.autofit = False
-    weights = block.weights if len(block.weights) == columns else (1,) * columns
-    widths = [Length(text_width * w // sum(weights)) for w in weights]
+    widths = column_widths(block, text_width, points)
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(Length(w).twips for w in widths)))
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # new rows copy their cell widths from here
     header = table.rows[0]
@@ -331,6 +429,93 @@ def _add_table(doc: WordDocument, block: Table, style: _TableStyle, text_width: 
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on every page
     _append_rows(table, block.rows)
     return table
+
+
+def column_widths(block: Table, text_width: int, points: float = DEFAULT_POINTS) -> list[Length]:
+    """Widths that fit the table's text: short columns as wide as their longest line, the main one the rest.
+
+    The column with the largest weight (the timeline's "What happened") takes
+    what the others leave. Each other column is as wide as its longest line
+    (header included) in ``points``-sized bold text, at most :data:`COLUMN_CAP`
+    of the width, but never narrower than its longest word (up to
+    :data:`WORD_CAP`), so "Communication" or "Responder A" is never split.
+    When the short columns would leave the main one less than
+    :data:`FLEX_MIN`, they shrink towards their longest words, then below.
+    The widths add up to ``text_width``.
+    """
+    columns = len(block.header)
+    weights = block.weights if len(block.weights) == columns else (1,) * columns
+    if columns == 1:
+        return [Length(text_width)]
+    flex = weights.index(max(weights))
+    em = int(points * 12700)  # one em of the body text, in EMU (12,700 a point)
+    padding = int(CELL_PADDING_PT * 12700)
+    lines: list[set[str]] = [set() for _ in range(columns)]
+    for row in (block.header, *block.rows):
+        for index, text in enumerate(row):
+            if index != flex:
+                lines[index].update(text.split("\n"))
+    fixed = [0] * columns
+    least = [0] * columns
+    for index in range(columns):
+        if index == flex:
+            continue
+        longest_line = max((_text_em(line) for line in lines[index]), default=0.0)
+        longest_word = max((_text_em(word) for line in lines[index] for word in line.split()), default=0.0)
+        word = min(int(longest_word * em) + padding, int(text_width * WORD_CAP))
+        least[index] = word
+        fixed[index] = max(min(int(longest_line * em) + padding, int(text_width * COLUMN_CAP)), word)
+    room = text_width - int(text_width * FLEX_MIN)
+    if sum(fixed) > room:
+        # Shrink what is above each column's longest word first, then everything alike.
+        spare = sum(fixed) - sum(least)
+        over = sum(fixed) - room
+        if spare >= over:
+            fixed = [f - (f - m) * over // spare if spare else f for f, m in zip(fixed, least, strict=True)]
+        else:
+            total = sum(least)
+            fixed = [m * room // total for m in least]
+    fixed[flex] = text_width - sum(fixed)
+    return [Length(width) for width in fixed]
+
+
+#: Advance widths of a bold sans-serif body font (Calibri, Carlito, Arial) in em, a little generous.
+_NARROW = frozenset(" .,:;'!|()[]{}ijlftrI1\"-/")
+_WIDE = frozenset("mwMW@%&—…")
+
+
+def _text_em(text: str) -> float:
+    """How wide ``text`` is in bold body text, in em (an estimate that errs on the wide side)."""
+    width = 0.0
+    for char in text:
+        if char in _NARROW:
+            width += 0.33
+        elif char in _WIDE:
+            width += 0.9
+        elif char.isupper():
+            width += 0.64
+        elif char.isascii():
+            width += 0.54
+        elif unicodedata.east_asian_width(char) in ("W", "F"):
+            width += 1.0
+        else:
+            width += 0.6
+    return width * 1.05  # Arial and Cambria run a little wider than Calibri
+
+
+def _body_points(doc: WordDocument) -> float:
+    """The body text size in points: the Normal style's, else the document default's, else 11 pt."""
+    try:
+        size = doc.styles["Normal"].font.size
+    except KeyError:
+        size = None
+    if size is not None:
+        return float(size.pt)
+    found = doc.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:sz/@w:val")
+    try:
+        return int(found[0]) / 2 if found else DEFAULT_POINTS
+    except ValueError:
+        return DEFAULT_POINTS
 
 
 def _append_rows(table: WordTable, rows: tuple[tuple[str, ...], ...]) -> None:

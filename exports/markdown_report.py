@@ -37,9 +37,12 @@ from models.snapshot import ReviewReport
 
 # Inline characters that would start emphasis, code, links or strikethrough.
 _INLINE = re.compile(r"([\\`*\[\]~])")
-# "<" and entity-like "&...;" become entities rather than backslash escapes:
-# every Markdown engine honours those, so no typed text ever becomes raw HTML.
+# "<" that could open a tag, comment or autolink, and entity-like "&...;", become
+# entities rather than backslash escapes: every Markdown engine honours those, so no
+# typed text ever becomes raw HTML. Any other "<", ">" and "&" ("< 1 min", "A & B")
+# cannot, and stays as written: the Markdown file reads as plain text.
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 # "_" only matters at a word boundary (GFM ignores it inside snake_case words).
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 # At the start of a line these make a heading, quote, list, setext underline or fence.
@@ -89,7 +92,7 @@ def write_markdown(report: ReviewReport, path: Path, *, include_private: bool = 
 
 def escape_line(line: str) -> str:
     """One line of typed text, safe to place anywhere in Markdown."""
-    line = _ENTITY.sub("&amp;", line.strip()).replace("<", "&lt;")
+    line = _TAG_START.sub("&lt;", _ENTITY.sub("&amp;", line.strip()))
     line = _UNDERSCORE.sub(r"\\_", _INLINE.sub(r"\\\1", line))
     line = _LEADING_MARK.sub(r"\\\1", line)
     return _LEADING_NUMBER.sub(r"\1\\\2", line)

@@ -64,11 +64,15 @@ def test_title_block_names_date_severity_status_and_facilitator() -> None:
 
 
 def test_contents_field_follows_title_block() -> None:
-    """A TOC field of heading levels 1–2, with text asking the reader to update it."""
+    """"Contents", then a TOC field of the sections whose shown result already lists them (issue 10)."""
     data = to_docx(make_report())
     body = xml(data, "word/document.xml")
-    assert 'TOC \\o "1-2" \\h \\z \\u' in body
-    assert read(data).paragraphs[2].text == "Right-click to update the table of contents"
+    assert 'TOC \\o "1-1" \\h \\z \\u' in body
+    paragraphs = read(data).paragraphs
+    assert (paragraphs[2].style.name, paragraphs[2].text) == ("TOC Heading", "Contents")
+    listed = [s for s in SECTIONS if s != "Who knew what when"]  # no chart in this report
+    assert [p.text for p in paragraphs[3:3 + len(listed)]] == listed
+    assert "Right-click to update" not in body
 
 
 def test_footer_numbers_pages() -> None:

@@ -134,9 +134,8 @@ def test_headings_follow_report_order() -> None:
     """Title and sections come in the agreed order as Markdown headings."""
     assert headings(body(make_report())) == [
         "Checkout errors after config push", "Incident facts", "Timeline", "Discussion", "Level setting",
-        "Timeline walkthrough", "What went well", "Surprises and what could improve", "Learnings",
-        "Wrap-up", "What went well", "Surprises", "Learnings", "Actions", "Parking lot", "Participants",
-        "Incident commander", "Meetings",
+        "Timeline walkthrough", "Wrap-up", "What went well", "Surprises", "Learnings", "Actions",
+        "Parking lot", "Participants", "Incident commander", "Meetings",
     ]
 
 
