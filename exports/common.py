@@ -23,6 +23,7 @@ import secrets
 import stat
 import sys
 import time
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -832,3 +833,83 @@ def _new_temp(target: Path) -> Path:
         except FileExistsError:
             continue
         return temp
+
+
+# Table column widths from the text they hold: shared by the Word and the HTML/PDF reports.
+
+#: A column sized to its text is at most this share of the text width (a long list of names wraps) ...
+COLUMN_CAP = 0.24
+#: ... unless its longest word needs more, up to this share (a 10,000-letter word breaks anyway).
+WORD_CAP = 0.32
+#: The share of the width the widest-weighted column ("What happened") keeps at least.
+FLEX_MIN = 0.3
+
+
+def fitted_column_widths(block: Table, text_width: int, *, em: int, padding: int) -> list[int]:
+    """Widths that fit the table's text: short columns as wide as their longest line, the main one the rest.
+
+    The column with the largest weight (the timeline's "What happened") takes
+    what the others leave. Each other column is as wide as its longest line
+    (header included) in bold text of ``em`` units an em, plus ``padding``, at most :data:`COLUMN_CAP`
+    of the width, but never narrower than its longest word (up to
+    :data:`WORD_CAP`), so "Communication" or "Responder A" is never split.
+    When the short columns would leave the main one less than
+    :data:`FLEX_MIN`, they shrink towards their longest words, then below.
+    The widths add up to ``text_width`` (any unit: the Word report's EMU, the HTML's per-mille).
+    """
+    columns = len(block.header)
+    weights = block.weights if len(block.weights) == columns else (1,) * columns
+    if columns == 1:
+        return [text_width]
+    flex = weights.index(max(weights))
+    lines: list[set[str]] = [set() for _ in range(columns)]
+    for row in (block.header, *block.rows):
+        for index, text in enumerate(row):
+            if index != flex:
+                lines[index].update(text.split("\n"))
+    fixed = [0] * columns
+    least = [0] * columns
+    for index in range(columns):
+        if index == flex:
+            continue
+        longest_line = max((_text_em(line) for line in lines[index]), default=0.0)
+        longest_word = max((_text_em(word) for line in lines[index] for word in line.split()), default=0.0)
+        word = min(int(longest_word * em) + padding, int(text_width * WORD_CAP))
+        least[index] = word
+        fixed[index] = max(min(int(longest_line * em) + padding, int(text_width * COLUMN_CAP)), word)
+    room = text_width - int(text_width * FLEX_MIN)
+    if sum(fixed) > room:
+        # Shrink what is above each column's longest word first, then everything alike.
+        spare = sum(fixed) - sum(least)
+        over = sum(fixed) - room
+        if spare >= over:
+            fixed = [f - (f - m) * over // spare if spare else f for f, m in zip(fixed, least, strict=True)]
+        else:
+            total = sum(least)
+            fixed = [m * room // total for m in least]
+    fixed[flex] = text_width - sum(fixed)
+    return fixed
+
+
+#: Advance widths of a bold sans-serif body font (Calibri, Carlito, Arial) in em, a little generous.
+_NARROW = frozenset(" .,:;'!|()[]{}ijlftrI1\"-/")
+_WIDE = frozenset("mwMW@%&—…")
+
+
+def _text_em(text: str) -> float:
+    """How wide ``text`` is in bold body text, in em (an estimate that errs on the wide side)."""
+    width = 0.0
+    for char in text:
+        if char in _NARROW:
+            width += 0.33
+        elif char in _WIDE:
+            width += 0.9
+        elif char.isupper():
+            width += 0.64
+        elif char.isascii():
+            width += 0.54
+        elif unicodedata.east_asian_width(char) in ("W", "F"):
+            width += 1.0
+        else:
+            width += 0.6
+    return width * 1.05  # Arial and Cambria run a little wider than Calibri

@@ -8,7 +8,6 @@ report and Word's navigation pane shows its outline.
 from __future__ import annotations
 
 import io
-import unicodedata
 import zipfile
 from copy import deepcopy
 from datetime import UTC
@@ -35,6 +34,7 @@ from exports.common import (
     Table,
     clean,
     facilitators,
+    fitted_column_widths,
     format_time,
     report_blocks,
     report_title,
@@ -63,12 +63,6 @@ TOC_PLACEHOLDER = "Right-click to update the table of contents"
 DEFAULT_POINTS = 11.0
 #: Left plus right cell margin of a Word table (108 twips each) and some slack, in points.
 CELL_PADDING_PT = 10.8 + 4.0
-#: A column sized to its text is at most this share of the text width (a long list of names wraps) ...
-COLUMN_CAP = 0.24
-#: ... unless its longest word needs more, up to this share (a 10,000-letter word breaks anyway).
-WORD_CAP = 0.32
-#: The share of the width the widest-weighted column ("What happened") keeps at least.
-FLEX_MIN = 0.3
 #: Characters a Word core property (title, subject, comments...) holds at most.
 PROPERTY_LIMIT = 255
 ELLIPSIS = "…"
@@ -432,75 +426,10 @@ def _add_table(doc: WordDocument, block: Table, style: _TableStyle, text_width: 
 
 
 def column_widths(block: Table, text_width: int, points: float = DEFAULT_POINTS) -> list[Length]:
-    """Widths that fit the table's text: short columns as wide as their longest line, the main one the rest.
-
-    The column with the largest weight (the timeline's "What happened") takes
-    what the others leave. Each other column is as wide as its longest line
-    (header included) in ``points``-sized bold text, at most :data:`COLUMN_CAP`
-    of the width, but never narrower than its longest word (up to
-    :data:`WORD_CAP`), so "Communication" or "Responder A" is never split.
-    When the short columns would leave the main one less than
-    :data:`FLEX_MIN`, they shrink towards their longest words, then below.
-    The widths add up to ``text_width``.
-    """
-    columns = len(block.header)
-    weights = block.weights if len(block.weights) == columns else (1,) * columns
-    if columns == 1:
-        return [Length(text_width)]
-    flex = weights.index(max(weights))
-    em = int(points * 12700)  # one em of the body text, in EMU (12,700 a point)
-    padding = int(CELL_PADDING_PT * 12700)
-    lines: list[set[str]] = [set() for _ in range(columns)]
-    for row in (block.header, *block.rows):
-        for index, text in enumerate(row):
-            if index != flex:
-                lines[index].update(text.split("\n"))
-    fixed = [0] * columns
-    least = [0] * columns
-    for index in range(columns):
-        if index == flex:
-            continue
-        longest_line = max((_text_em(line) for line in lines[index]), default=0.0)
-        longest_word = max((_text_em(word) for line in lines[index] for word in line.split()), default=0.0)
-        word = min(int(longest_word * em) + padding, int(text_width * WORD_CAP))
-        least[index] = word
-        fixed[index] = max(min(int(longest_line * em) + padding, int(text_width * COLUMN_CAP)), word)
-    room = text_width - int(text_width * FLEX_MIN)
-    if sum(fixed) > room:
-        # Shrink what is above each column's longest word first, then everything alike.
-        spare = sum(fixed) - sum(least)
-        over = sum(fixed) - room
-        if spare >= over:
-            fixed = [f - (f - m) * over // spare if spare else f for f, m in zip(fixed, least, strict=True)]
-        else:
-            total = sum(least)
-            fixed = [m * room // total for m in least]
-    fixed[flex] = text_width - sum(fixed)
-    return [Length(width) for width in fixed]
-
-
-#: Advance widths of a bold sans-serif body font (Calibri, Carlito, Arial) in em, a little generous.
-_NARROW = frozenset(" .,:;'!|()[]{}ijlftrI1\"-/")
-_WIDE = frozenset("mwMW@%&—…")
-
-
-def _text_em(text: str) -> float:
-    """How wide ``text`` is in bold body text, in em (an estimate that errs on the wide side)."""
-    width = 0.0
-    for char in text:
-        if char in _NARROW:
-            width += 0.33
-        elif char in _WIDE:
-            width += 0.9
-        elif char.isupper():
-            width += 0.64
-        elif char.isascii():
-            width += 0.54
-        elif unicodedata.east_asian_width(char) in ("W", "F"):
-            width += 1.0
-        else:
-            width += 0.6
-    return width * 1.05  # Arial and Cambria run a little wider than Calibri
+    """Widths (EMU) that fit the table's text: see :func:`exports.common.fitted_column_widths`."""
+    widths = fitted_column_widths(block, text_width, em=int(points * 12700),
+                                  padding=int(CELL_PADDING_PT * 12700))
+    return [Length(width) for width in widths]
 
 
 def _body_points(doc: WordDocument) -> float:

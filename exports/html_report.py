@@ -26,6 +26,7 @@ from exports.common import (
     Picture,
     ReportOptions,
     Table,
+    fitted_column_widths,
     report_blocks,
     write_atomic,
 )
@@ -202,11 +203,17 @@ def _bullets(items: tuple[Bullet, ...], renderer: _Renderer) -> str:
     return f"<ul>{''.join(rows)}</ul>"
 
 
+#: Table widths in thousandths of the text width; an em of body text and a cell's padding in the same
+#: unit, for an A4 page's text (about 450 pt at 11 pt body text).
+_PER_MILLE = 1000
+_EM_PER_MILLE = 25
+_PADDING_PER_MILLE = 20
+
+
 def _table(block: Table, renderer: _Renderer) -> str:
-    columns = len(block.header)
-    weights = block.weights if len(block.weights) == columns else (1,) * columns
-    total = sum(weights) or 1
-    cols = "".join(f'<col style="width: {100 * w / total:.2f}%">' for w in weights)
+    # Widths from the text, as the Word report sizes them: "Responder A" is never split (nor in the PDF).
+    widths = fitted_column_widths(block, _PER_MILLE, em=_EM_PER_MILLE, padding=_PADDING_PER_MILLE)
+    cols = "".join(f'<col style="width: {w / 10:.1f}%">' for w in widths)
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in block.header)
     rows = "".join("<tr>" + "".join(f'<td dir="auto">{renderer.inline(c)}</td>' for c in row) + "</tr>"
                    for row in block.rows)
