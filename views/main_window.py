@@ -37,7 +37,7 @@ from views.export_dialog import ExportChoice, ExportDialog
 from views.keys import redo_keys, undo_keys
 from views.library_page import LibraryPage
 from views.new_review_dialog import NewReviewDialog
-from views.progress import Finished, run_with_progress
+from views.progress import Finished, dismiss, run_with_progress
 from views.review_page import ReviewPage
 from views.room_window import RoomWindow
 from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL, ShortcutsDialog
@@ -132,9 +132,7 @@ class MainWindow(QMainWindow):
         operation = self.services.current.read_in_background(review_id).owned_by(self)
 
         def done() -> None:
-            progress.blockSignals(True)  # closing a progress dialog says "canceled"
-            progress.close()
-            progress.deleteLater()
+            dismiss(progress)
 
         def read(doc: ReviewDoc | None) -> None:
             wanted = not operation.cancelled

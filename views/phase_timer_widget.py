@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app.meeting_controller import MeetingController, TimerState
 from models.meetings import WELL_OVER
 from models.metrics import format_minutes
+from views.style import icon
 
 #: Start, pause or resume the meeting clock from anywhere in the window.
 #: Ctrl+Space is taken by the system on some machines (macOS maps it to
@@ -118,6 +119,7 @@ class PhaseTimerWidget(QWidget):
         else:
             button, tip = self.tr("Start"), self.tr("Start the meeting clock")
         self.toggle_button.setText(button)
+        self.toggle_button.setIcon(icon("pause" if state.running else "start", self.toggle_button))
         self.toggle_button.setToolTip(f"{tip} ({' / '.join(TOGGLE_SHORTCUTS)})")
         self.phase_label.setToolTip(self.tr("Time in this phase / its timebox")
                                     + (self.tr(" · paused") if state.paused else ""))

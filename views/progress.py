@@ -61,7 +61,15 @@ def run_with_progress(parent: QWidget, operation: Operation[T], steps: Sequence[
     operation.start()
     if not outcome:
         loop.exec()
-    progress.blockSignals(True)  # closing a progress dialog says "canceled"
+    dismiss(progress)
+    return outcome[0]
+
+
+def dismiss(progress: QProgressDialog) -> None:
+    """Close ``progress`` for good: its show-after timer stopped first (a quick job's dialog would
+    otherwise appear after it closed, and take the keyboard), without saying "canceled"."""
+    progress.blockSignals(True)
+    progress.reset()  # stops the timer that shows the dialog after its minimum duration
+    progress.hide()
     progress.close()
     progress.deleteLater()
-    return outcome[0]

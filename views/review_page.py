@@ -60,6 +60,7 @@ from views.pulse_widget import PulseWidget
 from views.schedule_meeting_dialog import ScheduleMeetingDialog
 from views.shortcuts_dialog import SHORTCUT_GROUP
 from views.storage_banner import StorageBanner
+from views.style import icon
 from views.walkthrough_panel import WalkthroughPanel
 
 PHASE_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -105,7 +106,8 @@ class ReviewPage(QWidget):
         self.storage_banner.save_requested.connect(self.save_elsewhere)
 
         # header
-        self.back_button = QPushButton(self.tr("◀ Library"))
+        self.back_button = QPushButton(self.tr("Library"))
+        self.back_button.setIcon(icon("back", self.back_button))
         self.back_button.setToolTip(self.tr("Back to the review library (Ctrl+W)"))
         self.back_button.clicked.connect(self.close_requested)
         self.title_label = QLabel()

@@ -9,8 +9,8 @@ the system switches between light and dark.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtWidgets import QStyle, QWidget
 
 import resources
 
@@ -56,3 +56,24 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
     """WCAG contrast ratio of two colours (1 … 21)."""
     high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+#: Freedesktop icon names for the window's commands, with the style's own icon where a theme has none.
+_ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
+    "back": ("go-previous", QStyle.StandardPixmap.SP_ArrowBack),
+    "previous": ("go-up", QStyle.StandardPixmap.SP_ArrowUp),
+    "next": ("go-down", QStyle.StandardPixmap.SP_ArrowDown),
+    "jump": ("go-jump", QStyle.StandardPixmap.SP_ArrowForward),
+    "add": ("list-add", QStyle.StandardPixmap.SP_FileDialogNewFolder),
+    "remove": ("list-remove", QStyle.StandardPixmap.SP_TrashIcon),
+    "start": ("media-playback-start", QStyle.StandardPixmap.SP_MediaPlay),
+    "pause": ("media-playback-pause", QStyle.StandardPixmap.SP_MediaPause),
+    "export": ("document-save-as", QStyle.StandardPixmap.SP_DialogSaveButton),
+    "import": ("document-open", QStyle.StandardPixmap.SP_DialogOpenButton),
+}
+
+
+def icon(name: str, widget: QWidget) -> QIcon:
+    """The platform theme's icon for ``name`` (a key of :data:`_ICONS`), else the style's."""
+    theme_name, fallback = _ICONS[name]
+    return QIcon.fromTheme(theme_name, widget.style().standardIcon(fallback))

@@ -34,6 +34,7 @@ from views.keys import redo_keys, undo_keys
 from views.models.timeline_filter_model import TimelineFilterProxyModel
 from views.models.timeline_table_model import TimelineTableModel
 from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL
+from views.style import icon
 from views.timeline_delegates import KindDelegate, TimeDelegate
 
 _M = TimelineTableModel
@@ -142,6 +143,8 @@ class TimelineWidget(QWidget):
         self._remove_button.setObjectName("removeEvent")
         self._remove_button.setToolTip(self.tr("Remove the selected event (Delete); Ctrl+Z brings it back"))
         self._remove_button.clicked.connect(self.remove_current_event)
+        self._add_button.setIcon(icon("add", self._add_button))
+        self._remove_button.setIcon(icon("remove", self._remove_button))
 
         self._message = QLabel(self)
         self._message.setObjectName("message")

@@ -24,7 +24,7 @@ from models.snapshot import EventRow
 from models.timefmt import APPROXIMATE, format_entry, relative, wall_clock
 from models.timeparse import parse_time
 from models.vocabulary import label
-from views.style import accent
+from views.style import accent, icon
 from views.swimlane_widget import SwimlaneWidget
 from views.timeline_widget import TimelineWidget
 
@@ -58,14 +58,16 @@ class WalkthroughPanel(QWidget):
         self.card.setWordWrap(True)
         self.card.setTextFormat(Qt.TextFormat.RichText)
         # Short labels: the event under discussion gets the line (the tooltips say it all).
-        self.previous_button = QPushButton(self.tr("◂ Previous"))
+        self.previous_button = QPushButton(self.tr("Previous"))
         self.previous_button.setToolTip(self.tr("Previous event (Alt+Up)"))
-        self.next_button = QPushButton(self.tr("Next ▸"))
+        self.next_button = QPushButton(self.tr("Next"))
         self.next_button.setToolTip(self.tr("Next event (Alt+Down)"))
         self.jump_button = QPushButton(self.tr("Jump…"))
         self.jump_button.setToolTip(self.tr("Jump to a time (Ctrl+G)"))
-        for button in (self.previous_button, self.next_button, self.jump_button):
+        for button, name in ((self.previous_button, "previous"), (self.next_button, "next"),
+                             (self.jump_button, "jump")):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setIcon(icon(name, button))
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.jump_button.clicked.connect(self.jump_to_time)
