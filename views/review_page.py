@@ -810,6 +810,7 @@ class ReviewPage(QWidget):
         if self._expanded_row >= 0:
             wanted = self.notes_view.sizeHintForRow(self._expanded_row)
             header.resizeSection(self._expanded_row, max(wanted, header.defaultSectionSize()))
+        self._fit_notes()
 
     def _fit_notes(self) -> None:
         """The notes list takes the height its notes need (a few rows at most, two at least) when the
@@ -822,10 +823,13 @@ class ReviewPage(QWidget):
         total = sum(sizes)
         if total <= 0:
             return
-        rows = min(max(self.notes_model.rowCount(), 2), NOTES_ROWS_SHOWN)
+        count = self.notes_model.rowCount()
         header = self.notes_view.horizontalHeader().height()
         row = self.notes_view.verticalHeader().defaultSectionSize()
-        wanted = self.notes_label.sizeHint().height() + header + rows * row + 8
+        # The last rows, as tall as they are (the selected note shows all of its text), two at least.
+        shown = range(max(count - NOTES_ROWS_SHOWN, 0), count)
+        rows = sum(self.notes_view.rowHeight(r) for r in shown) + max(2 - count, 0) * row
+        wanted = self.notes_label.sizeHint().height() + header + rows + 8
         wanted = min(wanted, total // 2)
         if abs(sizes[1] - wanted) > row // 2:
             self.context_splitter.setSizes([total - wanted, wanted])
