@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -393,6 +393,9 @@ class TimelineWidget(QWidget):
         available = self._table.viewport().width()
         header = self._table.horizontalHeader()
         metrics = self._table.fontMetrics()
+        bold_font = QFont(self._table.font())
+        bold_font.setBold(True)
+        bold = QFontMetrics(bold_font)
         pad = 16
         same_day = self._model.rowCount() == 0 or self._model.is_same_day()
         sample = "≈ 02:30:59" if same_day else "≈ 2026-10-25 02:30:59"
@@ -401,9 +404,9 @@ class TimelineWidget(QWidget):
         names = [p.name for p in doc.participants] if doc is not None else []
         who = max((metrics.horizontalAdvance(name) for name in names), default=0)
         fixed = {
-            self.COL_TIME: max(metrics.horizontalAdvance(sample) + 20, metrics.horizontalAdvance(time_header))
+            self.COL_TIME: max(bold.horizontalAdvance(sample) + 20, metrics.horizontalAdvance(time_header))
             + pad,
-            self.COL_OFFSET: metrics.horizontalAdvance("T−23h59m") + pad,
+            self.COL_OFFSET: bold.horizontalAdvance("≈ T−23h59m") + pad,  # the current row is bold
             self.COL_KIND: self._natural_widths[self.COL_KIND] - 8,
             self.COL_WHO: min(max(who, metrics.horizontalAdvance("Who")) + pad, 200),
         }
