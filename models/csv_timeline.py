@@ -71,14 +71,18 @@ REQUIRED_FIELDS = ("time", "text")
 #: Header names recognised for each field (normalised: lower case, single spaces), best first.
 ALIASES: dict[str, tuple[str, ...]] = {
     "time": ("timestamp", "time stamp", "datetime", "date time", "date and time", "time", "when",
-             "event time", "occurred at", "at", "date"),
+             "event time", "occurred at", "at", "created at", "createdat", "created on", "created",
+             "date happened", "display at", "date"),
     "date": ("date", "day"),
-    "text": ("text", "message", "description", "event", "summary", "what happened", "what", "details",
-             "detail", "content", "body", "note", "notes", "title"),
+    # A short summary or title before a long description or body (Jira: Summary and Description;
+    # Datadog: title and text): the event's text is what a person reads in one line.
+    "text": ("summary", "title", "what happened", "event", "message", "text", "what", "description",
+             "details", "detail", "content", "body", "note", "notes"),
     "kind": ("kind", "type", "category", "event kind", "event type"),
     "source": ("source", "origin", "channel", "via", "how we know"),
     "author": ("author", "authors", "user", "users", "who", "participant", "participants", "person",
-               "people", "user name", "username", "actor", "by"),
+               "people", "user name", "username", "actor", "by", "agent", "owner", "assignee", "login",
+               "assigned to user names", "assigned to"),
 }
 
 DELIMITERS = ",;\t"
@@ -201,6 +205,50 @@ def sniff_delimiter(text: str) -> str:
     return found if found in present else max(present, key=header.count)
 
 
+#: Time formats that are not strptime codes: seconds or milliseconds since 1970 (UTC).
+EPOCH_FORMATS = ("epoch", "epoch_ms")
+_AM_PM = re.compile(r"\b[AP]\.?M\.?\b")
+_EPOCH_SECONDS = re.compile(r"\d{9,10}(\.\d{1,6})?")
+_EPOCH_MILLIS = re.compile(r"\d{12,13}")
+#: Times with the month written as a name: the day and month cannot be mixed up. First match wins.
+NAMED_MONTH_FORMATS = (
+    "%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%Y %H:%M",
+    "%d-%b-%Y %H:%M:%S", "%d-%b-%Y %H:%M", "%d-%b-%y %I:%M %p", "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M",
+    "%d %B %Y %H:%M", "%d %b %Y %I:%M %p", "%b %d, %Y %I:%M:%S %p", "%b %d, %Y %I:%M %p",
+    "%b %d, %Y %H:%M:%S", "%b %d, %Y %H:%M", "%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M",
+    "%b %d %Y %H:%M:%S", "%a %b %d %Y %H:%M:%S", "%a, %d %b %Y %I:%M %p",
+)
+
+
+def _epoch(value: str, *, unit: str | None = None, strict: bool = False) -> datetime | None:
+    """``value`` as seconds (10 digits, or ``unit`` epoch) or milliseconds (13 digits, ``epoch_ms``)
+    since 1970; None when it is not such a number (a ``ValueError`` instead when ``strict``)."""
+    text = value.strip()
+    if unit == "epoch_ms" or (unit is None and _EPOCH_MILLIS.fullmatch(text)):
+        if text.isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, UTC)
+    elif unit == "epoch" or (unit is None and _EPOCH_SECONDS.fullmatch(text)):
+        try:
+            return datetime.fromtimestamp(float(text), UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
+    if strict:
+        what = "milliseconds" if unit == "epoch_ms" else "seconds"
+        raise ValueError(f"time {value!r} is not a number of {what} since 1970 (--time-format {unit})")
+    return None
+
+
+def _named_month(value: str) -> datetime | None:
+    """``value`` read with a month name (Jira's "08/Jun/21 9:47 AM"), or None."""
+    text = " ".join(value.split())
+    for time_format in NAMED_MONTH_FORMATS:
+        try:
+            return datetime.strptime(text, time_format)
+        except ValueError:
+            continue
+    return None
+
+
 def time_format_problem(time_format: str) -> str | None:
     """Why ``time_format`` cannot read a timeline's times (None when it can).
 
@@ -209,8 +257,11 @@ def time_format_problem(time_format: str) -> str | None:
     format must spell the year, the month and the day (or a day of the year, a
     week and weekday, or a whole date like %c, %x), and only codes strptime knows.
     """
+    if time_format in EPOCH_FORMATS:
+        return None
     if "%" not in time_format:
-        return f"{time_format!r} has no strptime codes; write it like %d/%m/%Y %H:%M"
+        return (f"{time_format!r} has no strptime codes; write it like %d/%m/%Y %H:%M "
+                f"(or epoch / epoch_ms for seconds or milliseconds since 1970)")
     codes: set[str] = set()
     for match in _CODE.finditer(time_format):
         code = match.group(1)
@@ -249,7 +300,11 @@ class TimeReader:
         Only instants the library can hold come back: between 1900 and 2200 and
         readable in the zone (:func:`models.limits.check_moment`).
         """
-        if self.time_format:
+        if self.time_format in EPOCH_FORMATS:
+            read = _epoch(value, unit=self.time_format, strict=True)
+            assert read is not None  # strict: a value that is not one raised
+            moment = read
+        elif self.time_format:
             try:
                 moment = datetime.strptime(value, self.time_format)
             except (ValueError, OverflowError):
@@ -280,6 +335,9 @@ class TimeReader:
         return utc
 
     def _automatic(self, value: str) -> datetime:
+        epoch = _epoch(value)
+        if epoch is not None:
+            return epoch
         try:
             moment = datetime.fromisoformat(value)
         except (ValueError, OverflowError):
@@ -288,6 +346,11 @@ class TimeReader:
             if len(value) <= 10 and _DATE_ONLY.fullmatch(value):
                 raise ValueError(f"time {value!r} is a date without a time of day")
             return moment
+        # A month written as a name (Jira's "08/Jun/21 9:47 AM"): day and month cannot be mixed up,
+        # and AM/PM is read (the RFC 2822 reader below would drop it).
+        named = _named_month(value)
+        if named is not None:
+            return named
         upper = value.upper()
         if upper.endswith((" UTC", " GMT")):
             try:
@@ -298,6 +361,9 @@ class TimeReader:
             moment = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
             raise ValueError(f"time {value!r} is not a date and time ({_TIME_HINT})") from None
+        if _AM_PM.search(upper):
+            raise ValueError(f"time {value!r} has AM/PM in a layout Debrief does not read; "
+                             f"give its format, like --time-format '%m/%d/%Y %I:%M %p'")
         if moment.tzinfo is None and value.rstrip().endswith("-0000"):
             moment = moment.replace(tzinfo=UTC)  # RFC 2822: UTC, local offset unknown
         return moment
@@ -527,8 +593,22 @@ def _refuse_data_as_header(columns: tuple[str, ...], path: Path) -> None:
 
 def _missing_column(field: str, columns: tuple[str, ...]) -> str:
     names = "/".join(ALIASES[field][:4])
-    return (f"no {field} column: none of the columns ({_list(columns)}) is named {names} or similar; "
-            f"choose which column holds the {field}")
+    candidate = _best_candidate(field, columns)
+    hint = (f"say which column holds the {field} (probably {candidate!r}; on the command line "
+            f"--map {field}={candidate})" if candidate
+            else f"say which column holds the {field} (on the command line --map {field}=COLUMN)")
+    return f"no {field} column: none of the columns ({_list(columns)}) is named {names} or similar; {hint}"
+
+
+def _best_candidate(field: str, columns: tuple[str, ...]) -> str | None:
+    """The column most likely to hold ``field``: one whose name contains a word of its aliases."""
+    words = {word for alias in ALIASES[field] for word in alias.split() if len(word) > 2}
+    if field == "time":
+        words |= {"date", "time", "created", "updated", "stamp", "epoch", "ts"}
+    for column in columns:
+        if set(normalise_header(column).split()) & words:
+            return column
+    return None
 
 
 def _short(value: str) -> str:

@@ -8,10 +8,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from models import reviews
-from models.csv_timeline import guess_mapping, parse_csv, preview_csv, sniff_delimiter
+from models.csv_timeline import (
+    TimeReader,
+    guess_mapping,
+    parse_csv,
+    preview_csv,
+    sniff_delimiter,
+    time_format_problem,
+)
 from models.entities import Participant, TimelineEvent
 from models.errors import InvalidFieldError
 from models.store import Library
@@ -105,7 +114,8 @@ def test_a_wall_clock_time_changed_by_dst_is_a_row_problem(library: Library, tmp
      {"time": 0, "text": 1, "kind": 2, "source": 3, "author": 4}),
     (["  WHEN ", "Description", "Category", "Channel", "Who"],
      {"time": 0, "text": 1, "kind": 2, "source": 3, "author": 4}),
-    (["Time (UTC)", "event", "summary", "participant"], {"time": 0, "text": 1, "author": 3}),
+    # Issue 11: a short summary or title is the event's text before "event" or a long description.
+    (["Time (UTC)", "event", "summary", "participant"], {"time": 0, "text": 2, "author": 3}),
     (["Date", "Time", "Summary", "Person"], {"date": 0, "time": 1, "text": 2, "author": 3}),
     (["datetime", "what happened", "person"], {"time": 0, "text": 1, "author": 2}),
 ])
@@ -494,3 +504,64 @@ def test_an_unforeseen_error_names_the_file_and_row(tmp_path: Path, monkeypatch:
     with pytest.raises(SourceError) as caught:
         parse_csv(path, zone=BERLIN)
     assert str(caught.value) == f"{path}: row 3: cannot be read (KeyError: 'surprise')"
+
+
+
+# Issue 11: what incident tools export.
+
+@pytest.mark.parametrize(("header", "expected"), [
+    (["CreatedAt", "Message", "Owner"], {"time": 0, "text": 1, "author": 2}),                  # Opsgenie
+    (["time", "title", "text"], {"time": 0, "text": 1}),                                     # Grafana-ish
+    (["date_happened", "title", "text", "source_type_name"], {"time": 0, "text": 1}),          # Datadog
+    (["Created", "Summary", "Description", "Assignee"], {"time": 0, "text": 1, "author": 3}),  # Jira
+    (["created_on", "agent", "summary"], {"time": 0, "author": 1, "text": 2}),                 # PagerDuty
+    (["display_at", "body", "login"], {"time": 0, "text": 1, "author": 2}),                    # Statuspage
+])
+def test_incident_tool_headers_are_recognised(header: list[str], expected: dict[str, int]) -> None:
+    assert guess_mapping(header) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("1622972820", datetime(2021, 6, 6, 9, 47, tzinfo=UTC)),         # seconds (Opsgenie, Datadog)
+    ("1622972820000", datetime(2021, 6, 6, 9, 47, tzinfo=UTC)),      # milliseconds (Grafana)
+    ("1622972820.5", datetime(2021, 6, 6, 9, 47, 0, 500000, tzinfo=UTC)),
+])
+def test_epoch_times_are_detected(value: str, expected: datetime) -> None:
+    assert TimeReader(ZoneInfo("Europe/Berlin")).read(value) == expected
+
+
+def test_epoch_can_be_forced_and_says_what_it_expected() -> None:
+    reader = TimeReader(ZoneInfo("UTC"), "epoch_ms")
+    assert reader.read("1622972820000") == datetime(2021, 6, 6, 9, 47, tzinfo=UTC)
+    with pytest.raises(ValueError, match="not a number of milliseconds since 1970"):
+        reader.read("08/Jun/21 9:47 AM")
+    assert time_format_problem("epoch") is None and time_format_problem("epoch_ms") is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("08/Jun/21 9:47 AM", datetime(2021, 6, 8, 7, 47, tzinfo=UTC)),   # Jira, read in Berlin (CEST)
+    ("Jun 8, 2021 9:47 PM", datetime(2021, 6, 8, 19, 47, tzinfo=UTC)),
+    ("8 June 2021 09:47", datetime(2021, 6, 8, 7, 47, tzinfo=UTC)),
+])
+def test_named_months_and_am_pm_are_read_when_unambiguous(value: str, expected: datetime) -> None:
+    assert TimeReader(ZoneInfo("Europe/Berlin")).read(value) == expected
+
+
+def test_no_time_column_suggests_the_best_candidate(library: Library, tmp_path: Path) -> None:
+    review_id = _review(library)
+    path = _write(tmp_path / "t.csv", "incident_opened_date,what\n2026-03-02 10:14,Fine\n")
+    with library.begin() as session:
+        preview = preview_csv(session, review_id, path)
+    assert [p.message for p in preview.problems if "--map time=incident_opened_date" in p.message]
+
+
+@given(st.integers(min_value=-2208988800, max_value=7258118399))
+def test_every_epoch_second_in_range_reads_back(seconds: int) -> None:
+    """Epoch seconds between 1900 and 2200 (10 digits or fewer) read back as that instant, or are refused."""
+    text = str(seconds)
+    moment = datetime.fromtimestamp(seconds, UTC)
+    try:
+        read = TimeReader(ZoneInfo("UTC")).read(text)
+    except ValueError:
+        return  # not the shape of an epoch (negative, or fewer than 9 digits): refused with a message
+    assert read == moment
