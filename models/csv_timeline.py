@@ -36,7 +36,8 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from operator import attrgetter
 from pathlib import Path
@@ -47,6 +48,7 @@ from sqlalchemy.orm import Session
 from models import reviews
 from models.errors import DomainError, InvalidFieldError
 from models.limits import EARLIEST, LATEST, check_moment
+from models.timefmt import as_utc
 from models.timeline_import import (
     MAX_NAME,
     MAX_SOURCE,
@@ -207,6 +209,7 @@ def sniff_delimiter(text: str) -> str:
 
 #: Time formats that are not strptime codes: seconds or milliseconds since 1970 (UTC).
 EPOCH_FORMATS = ("epoch", "epoch_ms")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 _AM_PM = re.compile(r"\b[AP]\.?M\.?\b")
 _EPOCH_SECONDS = re.compile(r"\d{9,10}(\.\d{1,6})?")
 _EPOCH_MILLIS = re.compile(r"\d{12,13}")
@@ -360,6 +363,14 @@ class TimeReader:
         try:
             moment = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
+            numeric = _NUMERIC_DATE.match(value.strip())
+            if numeric is not None:
+                clock = " %I:%M %p" if _AM_PM.search(upper) else " %H:%M"
+                year = "%Y" if len(numeric.group(3)) == 4 else "%y"
+                raise ValueError(
+                    f"time {value!r}: dates like {numeric.group(0)} could be day/month or month/day; "
+                    f"give the format: --time-format '%m/%d/{year}{clock}' or '%d/%m/{year}{clock}'"
+                ) from None
             raise ValueError(f"time {value!r} is not a date and time ({_TIME_HINT})") from None
         if _AM_PM.search(upper):
             raise ValueError(f"time {value!r} has AM/PM in a layout Debrief does not read; "
@@ -476,7 +487,43 @@ def preview_csv(session: Session, review_id: int, path: Path, *,
     zone_name = reviews.check_timezone(timezone.strip()) if timezone and timezone.strip() else review.timezone
     parsed = parse_csv(path, zone=ZoneInfo(zone_name), zone_chosen=bool(timezone and timezone.strip()),
                        mapping=mapping, time_format=time_format, progress=progress)
+    warnings = swap_warnings(parsed, time_format, near=review.started_at, zone=ZoneInfo(zone_name))
+    if warnings:
+        parsed = replace(parsed, notices=(*warnings, *parsed.notices))
     return make_preview(session, review_id, parsed)
+
+
+#: Further than this from the incident, the first event is worth a second look (day and month swapped?).
+FAR_FROM_INCIDENT = timedelta(days=21)
+
+
+def swap_warnings(parsed: ParsedTimeline, time_format: str | None, *, near: datetime | None,
+                  zone: ZoneInfo) -> tuple[str, ...]:
+    """What to check before importing dates that may have been read day-for-month (never silent).
+
+    * With a numeric day-and-month format and every day 12 or less, the other order reads every
+      row too: say which date the first row got.
+    * The events far from the incident's start: say how far, with the first date.
+    """
+    if not parsed.rows:
+        return ()
+    first = min(row.at for row in parsed.rows)
+    first_text = first.astimezone(zone).strftime("%d %B %Y %H:%M")
+    warnings: list[str] = []
+    codes = set(_CODE.findall(time_format or ""))
+    if {"d", "m"} <= codes and not codes & {"b", "B"}:
+        days = {row.at.astimezone(zone).day for row in parsed.rows}
+        if max(days) <= 12:
+            other = (time_format or "").replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+            warnings.append(f"every date has a day of 12 or less, so {time_format!r} and {other!r} both read "
+                            f"this file: with yours, the first event is on {first_text}; if that is wrong, "
+                            f"use {other!r}")
+    if near is not None and abs(as_utc(first) - as_utc(near)) > FAR_FROM_INCIDENT:
+        gap = abs(as_utc(first) - as_utc(near)).days
+        warnings.append(f"the first event is on {first_text}, {gap} days from the incident's start "
+                        f"({as_utc(near).astimezone(zone).strftime('%d %B %Y')}): are the day and month "
+                        f"the right way round?")
+    return tuple(warnings)
 
 
 def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...], fields: dict[str, int],

@@ -565,3 +565,27 @@ def test_every_epoch_second_in_range_reads_back(seconds: int) -> None:
     except ValueError:
         return  # not the shape of an epoch (negative, or fewer than 9 digits): refused with a message
     assert read == moment
+
+
+def test_a_day_month_swap_is_never_silent(library: Library, tmp_path: Path) -> None:
+    """Issue 11: 06/08/2021 read with a wrong '%d/%m/%Y …' gives August, far from a June incident: both
+    the ambiguity and the distance are said, with the first date."""
+    with library.begin() as session:
+        review_id = reviews.create(session, title="Checkout errors", timezone="UTC",
+                                   started_at=datetime(2021, 6, 8, 9, 0, tzinfo=UTC)).id
+    rows = "".join(f"06/08/2021 {9 + i % 3}:{10 + i:02d} AM,event {i}\n" for i in range(26))
+    path = _write(tmp_path / "jira.csv", "Created,Summary\n" + rows)
+    with library.begin() as session:
+        wrong = preview_csv(session, review_id, path, time_format="%d/%m/%Y %I:%M %p")
+        right = preview_csv(session, review_id, path, time_format="%m/%d/%Y %I:%M %p")
+    assert not wrong.problems and len(wrong.rows) == 26
+    ambiguity = [n for n in wrong.notices if "day of 12 or less" in n]
+    assert ambiguity and "06 August 2021" in ambiguity[0] and "'%m/%d/%Y %I:%M %p'" in ambiguity[0]
+    assert any("days from the incident's start" in n for n in wrong.notices)
+    assert not any("days from the incident's start" in n for n in right.notices)
+
+
+def test_an_ambiguous_numeric_date_asks_for_the_format_with_both_choices() -> None:
+    with pytest.raises(ValueError, match=r"could be day/month or month/day; give the format: "
+                                         r"--time-format '%m/%d/%Y %I:%M %p' or '%d/%m/%Y %I:%M %p'"):
+        TimeReader(ZoneInfo("UTC")).read("06/08/2021 9:47 AM")
