@@ -210,7 +210,29 @@ def event_kind(value: str) -> str | None:
     return _KIND_KEYS.get(key)
 
 
+#: What incident tools call their entries, where the event kind is clear (keys as ``event_kind`` folds them).
+TOOL_KINDS = {
+    # PagerDuty log entries
+    "trigger log entry": "detection", "acknowledge log entry": "action", "resolve log entry": "resolution",
+    "escalate log entry": "escalation", "assign log entry": "escalation",
+    "annotate log entry": "communication",
+    "notify log entry": "communication", "reach trigger limit log entry": "observation",
+    "snooze log entry": "action", "unacknowledge log entry": "observation",
+    # Opsgenie / generic alerting
+    "trigger": "detection", "triggered": "detection", "alert": "detection", "alert created": "detection",
+    "create": "detection", "created": "detection", "acknowledge": "action", "acknowledged": "action",
+    "ack": "action", "close": "resolution", "closed": "resolution", "resolve": "resolution",
+    "resolved": "resolution", "escalate": "escalation", "escalated": "escalation", "note": "communication",
+    "add note": "communication", "assign": "escalation",
+    # Statuspage incident updates
+    "investigating": "communication", "identified": "observation", "monitoring": "mitigation",
+    "postmortem": "communication", "update": "communication",
+    # Deploys and changes
+    "deploy": "change", "deployment": "change", "config change": "change", "rollback": "mitigation",
+}
+
 _KIND_KEYS = {
+    **TOOL_KINDS,
     **{kind.replace("-", " "): kind for kind in EVENT_KINDS},
     **{LABELS[kind].casefold(): kind for kind in EVENT_KINDS if kind in LABELS},
 }

@@ -589,3 +589,15 @@ def test_an_ambiguous_numeric_date_asks_for_the_format_with_both_choices() -> No
     with pytest.raises(ValueError, match=r"could be day/month or month/day; give the format: "
                                          r"--time-format '%m/%d/%Y %I:%M %p' or '%d/%m/%Y %I:%M %p'"):
         TimeReader(ZoneInfo("UTC")).read("06/08/2021 9:47 AM")
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ("trigger_log_entry", "detection"), ("acknowledge_log_entry", "action"),
+    ("resolve_log_entry", "resolution"), ("escalate_log_entry", "escalation"),
+    ("Acknowledged", "action"), ("investigating", "communication"), ("Deploy", "change"),
+    ("Detection", "detection"), ("mystery", None),
+])
+def test_tool_entry_types_map_to_event_kinds(value: str, kind: str | None) -> None:
+    from models.timeline_import import event_kind
+
+    assert event_kind(value) == kind
