@@ -70,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common])
     tl.add_argument("review_id", metavar="ID", type=_review_id)
     tl.add_argument("file", metavar="FILE", type=Path)
-    tl.add_argument("--channel", metavar="NAME", help="Slack: the channel to import (needed when the "
-                                                      "export has several)")
+    tl.add_argument("--channel", metavar="NAME", action="append", default=[],
+                    help="Slack: the channel to import (needed when the export has several)")
     tl.add_argument("--time-format", metavar="FMT", help="CSV: how the times are written, in strptime "
                                                          "codes (e.g. '%%d/%%m/%%Y %%H:%%M'); default: ISO "
                                                          "8601 or RFC 2822")
@@ -264,9 +264,28 @@ def _cmd_import_timeline(args: argparse.Namespace, db_url: str | None) -> int:
     try:
         with library.begin() as session:
             preview: ImportPreview
-            if kind == "slack":
+            if kind == "slack" and len(args.channel) > 1:
+                # Several channels: each one read and checked first, then all written in this transaction.
+                added = 0
+                previews = []
+                for channel in dict.fromkeys(args.channel):
+                    try:
+                        one = preview_slack(session, args.review_id, path, channel=channel)
+                    except ChannelChoiceError as exc:
+                        raise UserError(f"{exc} (--channel NAME)") from exc
+                    if (problem := one.first_problem()) is not None:
+                        raise UserError(problem)
+                    previews.append((channel, one))
+                for channel, one in previews:
+                    count = import_events(session, args.review_id, one)
+                    added += count
+                    print(f"#{channel}: {count} event{'' if count == 1 else 's'} "
+                          f"({one.duplicates} already there)")
+                preview = previews[-1][1]
+            elif kind == "slack":
                 try:
-                    preview = preview_slack(session, args.review_id, path, channel=args.channel)
+                    preview = preview_slack(session, args.review_id, path,
+                                            channel=args.channel[0] if args.channel else None)
                 except ChannelChoiceError as exc:
                     raise UserError(f"{exc} (--channel NAME)") from exc
             elif kind == "bundle":
@@ -275,10 +294,11 @@ def _cmd_import_timeline(args: argparse.Namespace, db_url: str | None) -> int:
             else:
                 preview = preview_csv(session, args.review_id, path, mapping=mapping,
                                       time_format=args.time_format, timezone=args.timezone)
-            problem = preview.first_problem()
-            if problem is not None:
-                raise UserError(problem)
-            added = import_events(session, args.review_id, preview)
+            if not (kind == "slack" and len(args.channel) > 1):
+                problem = preview.first_problem()
+                if problem is not None:
+                    raise UserError(problem)
+                added = import_events(session, args.review_id, preview)
     finally:
         library.close()
     for notice in preview.notices:

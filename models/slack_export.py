@@ -362,7 +362,7 @@ def _render_token(inner: str, users: dict[str, str], channels: dict[str, str],
         return "#" + (label.lstrip("#") or channels.get(ident) or ident)
     if target.startswith("!"):
         command = target[1:]
-        if command in ("here", "channel", "everyone"):
+        if command in ("here", "channel", "everyone", "group"):
             return "@" + command
         name = command.split("^", 1)[0]
         return label or ("@" + name if name in ("subteam",) else name)

@@ -340,3 +340,35 @@ def test_a_path_in_an_unreadable_folder_is_one_line_not_a_traceback(
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and "locked/x.md: Permission denied" in err
+
+
+def test_import_timeline_takes_several_slack_channels_in_one_call(db_url: str, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: --channel a --channel b imports both (one transaction), not only the last one."""
+    folder = tmp_path / "export"
+    users = [{"id": "U1", "name": "ana", "real_name": "Ana Lima", "profile": {"real_name": "Ana Lima"}}]
+    channels = [{"id": "C1", "name": "incident-42"}, {"id": "C2", "name": "incident-42-comms"}]
+    (folder / "incident-42").mkdir(parents=True)
+    (folder / "incident-42-comms").mkdir()
+    (folder / "users.json").write_text(json.dumps(users), encoding="utf-8")
+    (folder / "channels.json").write_text(json.dumps(channels), encoding="utf-8")
+    (folder / "incident-42" / "2026-03-02.json").write_text(json.dumps([
+        {"type": "message", "user": "U1", "text": "<!group> errors are up", "ts": "1772442840.000100"}]),
+        encoding="utf-8")
+    (folder / "incident-42-comms" / "2026-03-02.json").write_text(json.dumps([
+        {"type": "message", "user": "U1", "text": "status page updated", "ts": "1772442900.000100"}]),
+        encoding="utf-8")
+    review_id = _import_full(db_url, capsys)
+    assert main(["--db", db_url, "import-timeline", str(review_id), str(folder),
+                 "--channel", "incident-42", "--channel", "incident-42-comms"]) == 0
+    out = capsys.readouterr().out
+    assert "#incident-42: 1 event" in out and "#incident-42-comms: 1 event" in out
+    assert "added 2 events" in out
+    library = open_library(db_url)
+    try:
+        with library.begin() as session:
+            doc = reviews.get_or_raise(session, review_id)
+            texts = {e.text for e in doc.events}
+    finally:
+        library.close()
+    assert "@group errors are up" in texts and "status page updated" in texts
