@@ -335,11 +335,31 @@ def render_markup(text: str, users: dict[str, str], channels: dict[str, str],
     out: list[str] = []
     last = 0
     for match in _MARKUP.finditer(text):
-        out.append(_unescape(text[last:match.start()]))
+        out.append(_emoji(_unescape(text[last:match.start()])))
         out.append(_render_token(match.group(1), users, channels, mentions))
         last = match.end()
-    out.append(_unescape(text[last:]))
+    out.append(_emoji(_unescape(text[last:])))
     return "".join(out)
+
+
+#: Slack's own names for emoji that the emoji package spells otherwise.
+SLACK_EMOJI = {"simple_smile": "slightly_smiling_face", "thumbsup": "+1", "thumbsdown": "-1",
+               "white_frowning_face": "frowning_face", "party_parrot": "parrot"}
+_SHORTCODE = re.compile(r":([a-z0-9_+\-]{1,64}):")
+
+
+def _emoji(text: str) -> str:
+    """Emoji shortcodes (``:simple_smile:``, ``:+1:``) as the emoji; unknown ones (custom) stay as typed."""
+    if ":" not in text:
+        return text
+    import emoji  # only Slack exports need it
+
+    def one(match: re.Match[str]) -> str:
+        name = SLACK_EMOJI.get(match.group(1), match.group(1))
+        shown = emoji.emojize(f":{name}:", language="alias")
+        return match.group(0) if shown == f":{name}:" else shown
+
+    return _SHORTCODE.sub(one, text)
 
 
 def strip_tokens(url: str) -> str:

@@ -540,3 +540,15 @@ def test_the_real_export_tells_the_review_who_people_are(library: Library) -> No
     with library.begin() as session:
         linked = {p.name for e in session.scalars(select(TimelineEvent)) for p in e.participants}
     assert "heroeshannibal" not in linked   # known to the review, on no event
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("looks good :simple_smile:", "looks good 🙂"),
+    (":+1: rolled back", "👍 rolled back"),
+    ("at 10:14:30 the alert fired", "at 10:14:30 the alert fired"),   # times are not shortcodes
+    ("custom :partyblob: stays", "custom :partyblob: stays"),          # a workspace's own emoji
+    ("<https://x.example/:fire:|docs> :fire:", "docs (https://x.example/:fire:) 🔥"),  # links untouched
+])
+def test_emoji_shortcodes_become_emoji(text: str, shown: str) -> None:
+    """Issue 11: Slack's :shortcodes: read as the emoji people saw."""
+    assert render_markup(text, {}, {}) == shown
