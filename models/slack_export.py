@@ -560,6 +560,9 @@ class _Reader:
         if len(f"slack:{channel_key}:") + 22 > MAX_EXTERNAL_ID:  # 22: the longest ts
             digest = hashlib.sha1(channel_key.encode("utf-8", "replace"), usedforsecurity=False)
             channel_key = digest.hexdigest()
+        #: Thread parents as shown (ts → "Ana: first words"), for replies that do not follow theirs.
+        parents: dict[str, str] = {}
+        last_thread: str | None = None
         for message in ordered:
             self.export.where = message.origin
             if message.ts in seen:
@@ -579,7 +582,16 @@ class _Reader:
                 text = f"{bot}: {text}"
             reply = message.thread is not None and message.thread != message.ts
             if reply:
+                if message.thread != last_thread:
+                    # Not under its thread (its parent was deleted, or other messages came between):
+                    # say what it answers.
+                    parent = parents.get(message.thread or "")
+                    text = (f"(reply to {parent}) {text}" if parent
+                            else f"(reply to a message not in the export, deleted or older) {text}")
                 text = REPLY_MARK + text
+            else:
+                parents[message.ts] = _gist(f"{people[0]}: {text}" if people else text)
+            last_thread = message.thread if reply else message.ts
             if isinstance(message.data.get("edited"), dict):
                 text += EDITED_MARK
             rows.append(ParsedRow(row=len(rows) + 1, at=message.at, text=text, kind="communication",
@@ -762,3 +774,9 @@ class _Reader:
         if not rows and not self.problems:
             notices.append(f"#{self.channel.name} has no messages to import")
         return notices
+
+
+def _gist(text: str, limit: int = 48) -> str:
+    """The first words of a message, for a reply that quotes what it answers."""
+    text = " ".join(text.split())
+    return f"“{text}”" if len(text) <= limit else f"“{text[:limit].rsplit(' ', 1)[0]}…”"

@@ -552,3 +552,19 @@ def test_the_real_export_tells_the_review_who_people_are(library: Library) -> No
 def test_emoji_shortcodes_become_emoji(text: str, shown: str) -> None:
     """Issue 11: Slack's :shortcodes: read as the emoji people saw."""
     assert render_markup(text, {}, {}) == shown
+
+
+def test_a_reply_to_a_deleted_message_says_so(tmp_path: Path) -> None:
+    """Issue 11: a reply whose parent is a tombstone is not shown as if it answered the thread above."""
+    gone = _ts(9, 30)
+    export = _folder(tmp_path / "export", _one_day([
+        {"type": "message", "user": "U1", "text": "Rolling back", "ts": _ts(9, 20), "thread_ts": _ts(9, 20),
+         "reply_count": 1},
+        {"type": "message", "user": "U2", "text": "ok", "ts": _ts(9, 21), "thread_ts": _ts(9, 20)},
+        {"type": "message", "subtype": "tombstone", "text": "This message was deleted.", "ts": gone,
+         "thread_ts": gone},
+        {"type": "message", "user": "U2", "text": "it was the validator", "ts": _ts(9, 35), "thread_ts": gone},
+    ]))
+    texts = [r.text for r in parse_slack(export, channel="incident-42").rows]
+    assert texts[1] == "↳ ok"  # under its own thread: no context needed
+    assert texts[-1] == "↳ (reply to a message not in the export, deleted or older) it was the validator"
