@@ -563,7 +563,8 @@ def test_a_reply_to_a_deleted_message_says_so(tmp_path: Path) -> None:
         {"type": "message", "user": "U2", "text": "ok", "ts": _ts(9, 21), "thread_ts": _ts(9, 20)},
         {"type": "message", "subtype": "tombstone", "text": "This message was deleted.", "ts": gone,
          "thread_ts": gone},
-        {"type": "message", "user": "U2", "text": "it was the validator", "ts": _ts(9, 35), "thread_ts": gone},
+        {"type": "message", "user": "U2", "text": "it was the validator", "ts": _ts(9, 35),
+         "thread_ts": gone},
     ]))
     texts = [r.text for r in parse_slack(export, channel="incident-42").rows]
     assert texts[1] == "↳ ok"  # under its own thread: no context needed
