@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "8601 or RFC 2822")
     tl.add_argument("--timezone", metavar="ZONE", help="CSV: the IANA timezone of times without an offset "
                                                        "(default: the review's)")
+    tl.add_argument("--from", dest="profile", metavar="TOOL",
+                    help="CSV: the tool that exported it: pagerduty, opsgenie, grafana, datadog, statuspage, "
+                         "jira, spreadsheet (or your own in import_profiles.yaml); found by itself when the "
+                         "header says")
     tl.add_argument("--map", metavar="FIELD=COLUMN[,...]", action="append", default=[],
                     help="CSV: which column holds which field (time, date, text, kind, source, author), "
                          "when the header names are not recognised; e.g. --map 'time=When,text=What'")
@@ -252,7 +256,7 @@ def _cmd_import_timeline(args: argparse.Namespace, db_url: str | None) -> int:
         raise UserError(f"{path}: no such file or folder")
     kind = file_kind(path)
     csv_only = [flag for flag, given in (("--time-format", args.time_format), ("--timezone", args.timezone),
-                                         ("--map", args.map)) if given]
+                                         ("--map", args.map), ("--from", args.profile)) if given]
     if kind != "csv" and csv_only:
         raise UserError(f"{csv_only[0]} is for CSV files; {path} is a "
                         f"{'Slack export' if kind == 'slack' else 'review bundle'}")
@@ -293,7 +297,8 @@ def _cmd_import_timeline(args: argparse.Namespace, db_url: str | None) -> int:
                 preview = preview_bundle(session, args.review_id, path, catalog)
             else:
                 preview = preview_csv(session, args.review_id, path, mapping=mapping,
-                                      time_format=args.time_format, timezone=args.timezone)
+                                      time_format=args.time_format, timezone=args.timezone,
+                                      profile=args.profile)
             if not (kind == "slack" and len(args.channel) > 1):
                 problem = preview.first_problem()
                 if problem is not None:

@@ -47,7 +47,10 @@ from sqlalchemy.orm import Session
 
 from models import reviews
 from models.errors import DomainError, InvalidFieldError
+from models.import_profiles import ImportProfile, load_profiles
+from models.import_profiles import detect as detect_profile
 from models.limits import EARLIEST, LATEST, check_moment
+from models.store import config_dir
 from models.timefmt import as_utc
 from models.timeline_import import (
     MAX_NAME,
@@ -398,17 +401,29 @@ class TimeReader:
 
 def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
               mapping: Mapping[str, str | int | None] | None = None,
-              time_format: str | None = None, progress: Progress | None = None) -> ParsedTimeline:
+              time_format: str | None = None, progress: Progress | None = None,
+              profiles: Mapping[str, ImportProfile] | None = None,
+              profile: str | None = None) -> ParsedTimeline:
     """Read a CSV timeline. Raises ``SourceError`` for a file that cannot be one (empty, not
     UTF-8, no header); everything wrong with single rows becomes a problem with its row number.
 
     A time format without a whole date is refused (``InvalidFieldError`` for the
     field "time format") before the file is read; anything unexpected while
     reading is a ``SourceError`` naming the file and the row being read.
+    ``profile`` names one of ``profiles`` (a tool's layout: its columns and time
+    format); without one, a header that matches exactly one profile is read
+    with it, unless ``mapping`` says which columns to use. Either way the
+    notices say which profile was used.
     ``progress`` is called with the number of rows read every
     :data:`PROGRESS_EVERY` rows; whatever it raises that is not an ``Exception``
     (a cancellation) ends the reading unchanged.
     """
+    chosen: ImportProfile | None = None
+    if profile:
+        chosen = (profiles or {}).get(profile.strip().casefold())
+        if chosen is None:
+            raise InvalidFieldError("from", f"no import profile {profile!r} (profiles: "
+                                            f"{', '.join(sorted(profiles or {}))})")
     if time_format is not None and time_format.strip():
         problem = time_format_problem(time_format.strip())
         if problem is not None:
@@ -427,13 +442,21 @@ def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
             raise SourceError("no header row: the first row is empty; it should name the columns "
                               "(time, text, kind, source, author)", path=str(path))
         _refuse_data_as_header(columns, path)
+        if chosen is None and profiles and not mapping:
+            chosen = detect_profile(profiles, columns)
+        used: list[str] = []
+        if chosen is not None:
+            mapping = {**chosen.mapping(columns), **(mapping or {})}
+            time_format = time_format or chosen.time_format
+            used.append(f"read as {chosen.name} (--from {chosen.id})")
         fields = resolve_mapping(columns, mapping, path=path)
         missing = [f for f in REQUIRED_FIELDS if f not in fields]
         if missing:
             problems = tuple(ImportProblem(None, _missing_column(f, columns)) for f in missing)
             return ParsedTimeline(path=path, kind="csv", rows=(), problems=problems, columns=columns,
                                   mapping=fields)
-        return _read_rows(path, rows, columns, fields, TimeReader(zone, time_format), zone_chosen, progress)
+        parsed = _read_rows(path, rows, columns, fields, TimeReader(zone, time_format), zone_chosen, progress)
+        return replace(parsed, notices=(*used, *parsed.notices)) if used else parsed
     except csv.Error as exc:
         assert rows is not None  # the reader exists before it can raise
         where = f"row {rows.row + 1} (line {rows.next_start})"
@@ -481,12 +504,15 @@ class _RowStarts:
 
 def preview_csv(session: Session, review_id: int, path: Path, *,
                 mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
-                timezone: str | None = None, progress: Progress | None = None) -> ImportPreview:
+                timezone: str | None = None, progress: Progress | None = None,
+                profile: str | None = None) -> ImportPreview:
     """Read ``path`` for ``review_id``: naive times in ``timezone``, else in the review's timezone."""
     review = reviews.get_or_raise(session, review_id)
     zone_name = reviews.check_timezone(timezone.strip()) if timezone and timezone.strip() else review.timezone
+    profiles, _problems = load_profiles(config_dir())  # a broken user file: the built-ins still work
     parsed = parse_csv(path, zone=ZoneInfo(zone_name), zone_chosen=bool(timezone and timezone.strip()),
-                       mapping=mapping, time_format=time_format, progress=progress)
+                       mapping=mapping, time_format=time_format, progress=progress,
+                       profiles=profiles, profile=profile)
     warnings = swap_warnings(parsed, time_format, near=review.started_at, zone=ZoneInfo(zone_name))
     if warnings:
         parsed = replace(parsed, notices=(*warnings, *parsed.notices))
