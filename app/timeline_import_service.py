@@ -89,10 +89,18 @@ class TimelineImportService(QObject):
         with self._library.begin() as session:
             return preview_bundle(session, review_id, path, self._catalog)
 
+    def profiles(self) -> list[tuple[str, str]]:
+        """The import profiles a CSV can be read with (built-in and the user's): (id, name), by name."""
+        from models.import_profiles import load_profiles
+        from models.store import config_dir
+
+        profiles, _problems = load_profiles(config_dir())
+        return sorted(((p.id, p.name) for p in profiles.values()), key=lambda item: item[1].casefold())
+
     def preview_in_background(self, review_id: int, path: Path, *, channel: str | None = None,
                               mapping: Mapping[str, str | int | None] | None = None,
-                              time_format: str | None = None,
-                              timezone: str | None = None) -> Operation[ImportPreview]:
+                              time_format: str | None = None, timezone: str | None = None,
+                              profile: str | None = None) -> Operation[ImportPreview]:
         """:meth:`preview` as an operation to start; a CSV reports rows read, and a cancel discards it."""
         from models import csv_timeline, slack_export
         from models.timeline_import import file_kind, preview_bundle
@@ -108,7 +116,7 @@ class TimelineImportService(QObject):
                 else:
                     preview = csv_timeline.preview_csv(session, review_id, path, mapping=mapping,
                                                        time_format=time_format, timezone=timezone,
-                                                       progress=context.report)
+                                                       progress=context.report, profile=profile)
             context.check()
             return preview
 

@@ -98,13 +98,16 @@ class TimelineImportDialog(QDialog):
         title.setToolTip(str(path))
 
         self.field_combos: dict[str, QComboBox] = {}
+        #: Which tool exported the CSV (its columns and time format); None: found from the header.
+        self.profile_combo = QComboBox(self)
+        self._profile_columns = False
         self.time_format = QLineEdit(self)
         self.timezone = QLineEdit(self)
         self.channel = QComboBox(self)
         options = self._build_options(doc.timezone)
         self._options_box = options
         for unused in ((self.channel,) if self._kind != "slack" else ()) + (
-                (self.time_format, self.timezone) if self._kind != "csv" else ()):
+                (self.time_format, self.timezone, self.profile_combo) if self._kind != "csv" else ()):
             unused.hide()
 
         self.summary = QLabel(self)
@@ -274,6 +277,14 @@ class TimelineImportDialog(QDialog):
         if self._kind == "csv":
             box = QGroupBox(self.tr("Columns and times"), self)
             form = QFormLayout(box)
+            self.profile_combo.setObjectName("profile")
+            self.profile_combo.addItem(self.tr("Found from the header"), None)
+            for profile_id, name in self._imports.profiles():
+                self.profile_combo.addItem(name, profile_id)
+            self.profile_combo.setToolTip(self.tr("The tool that exported the file: its columns and time "
+                                                  "format (on the command line, --from)"))
+            self.profile_combo.currentIndexChanged.connect(self._profile_chosen)
+            form.addRow(self.tr("Exported by"), self.profile_combo)
             for field, text in _FIELDS:
                 combo = QComboBox(box)
                 combo.setObjectName(f"column_{field}")
@@ -307,6 +318,10 @@ class TimelineImportDialog(QDialog):
             return box
         return None
 
+    def _profile_chosen(self, *_args: object) -> None:
+        self._profile_columns = True  # the tool's columns, not the ones picked for the last file layout
+        self._option_changed()
+
     def _option_changed(self, *_args: object) -> None:
         # Leaving a field fires editingFinished without a change: reading a big file again is not free.
         if not self._refreshing and self._options() != self._shown_options:
@@ -314,7 +329,8 @@ class TimelineImportDialog(QDialog):
 
     def _options(self) -> tuple[object, ...]:
         return (self.channel.currentData(), tuple(c.currentData() for c in self.field_combos.values()),
-                self.time_format.text().strip(), self.timezone.text().strip())
+                self.time_format.text().strip(), self.timezone.text().strip(),
+                self.profile_combo.currentData())
 
     def _mapping(self) -> dict[str, str | int | None] | None:
         if self._preview is None and not any(c.count() for c in self.field_combos.values()):
@@ -328,10 +344,12 @@ class TimelineImportDialog(QDialog):
         op = self._imports.preview_in_background(
             self._review_id, self._path,
             channel=self.channel.currentData() if self._kind == "slack" else None,
-            mapping=None if initial else self._mapping(),
+            mapping=None if initial or self._profile_columns else self._mapping(),
             time_format=self.time_format.text().strip() or None,
             timezone=self.timezone.text().strip() or None,
+            profile=self.profile_combo.currentData() if self._kind == "csv" else None,
         )
+        self._profile_columns = False
 
         def previewed(preview: ImportPreview) -> None:
             if op is self._op:

@@ -284,3 +284,19 @@ def test_a_read_shows_its_progress_and_can_be_cancelled(qtbot: QtBot, services: 
     _settled(qtbot, dialog)
     assert dialog.preview is None and not dialog.import_button.isEnabled()
     assert "cancelled" in dialog.summary.text() and dialog.time_format.isEnabled()
+
+
+def test_the_tool_that_exported_the_file_can_be_chosen(qtbot: QtBot, services: Services, review_id: int,
+                                                      tmp_path: Path) -> None:
+    """Issue 11: 'Exported by' Jira reads the reporter as who, which no generic column name says."""
+    path = tmp_path / "jira.csv"
+    path.write_text("Created,Summary,Reporter\n2026-03-02 10:21,Checkout errors reported,Ana Silva\n",
+                    encoding="utf-8")
+    dialog = _dialog(qtbot, services, review_id, path)
+    assert _cells(dialog, 0)[-1] == ""  # nobody: "Reporter" is no author column by its name
+    combo = dialog.findChild(QComboBox, "profile")
+    assert combo is not None and combo.findData("jira") > 0
+    combo.setCurrentIndex(combo.findData("jira"))
+    _settled(qtbot, dialog)
+    assert _cells(dialog, 0)[-1] == "Ana Silva"
+    assert any("--from jira" in notice for notice in dialog.notices.text().split("\n"))
