@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,13 +79,32 @@ def head_revision() -> str:
     return head
 
 
+def _set_wal(cursor: sqlite3.Cursor) -> None:
+    """Turn the library to WAL, waiting while another process holds it (creating or migrating it).
+
+    SQLite does not always call the busy handler for this switch (it answers "locked" at once
+    where waiting could deadlock), so the wait is a loop of its own, up to the migration wait.
+    """
+    deadline = time.monotonic() + MIGRATION_WAIT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     # Turning a new library to WAL needs it to itself: another process that is creating or
     # migrating it right now holds it, so wait as long as a migration may take (not 5 s).
     cursor.execute(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _set_wal(cursor)
     # FULL makes every commit survive a power cut, not only a crash of the app.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
