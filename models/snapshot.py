@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
@@ -26,6 +26,8 @@ from models.entities import (
     TimelineEvent,
     event_participants,
 )
+from models.review_summary import ReviewSummary as ReviewSummary
+from models.review_summary import zone_named
 
 #: The note kind (and the actions meeting's phase) for ideas kept for later.
 PARKING_LOT = "parking-lot"
@@ -126,28 +128,6 @@ class MeetingRow:
 
 
 @dataclass(frozen=True)
-class ReviewSummary:
-    """One line of the library."""
-
-    id: int
-    title: str
-    started_at: datetime | None
-    severity: str | None
-    status: str
-    kind: str
-    template: str
-    timezone: str
-    created_at: datetime
-    updated_at: datetime
-    #: When the next meeting (scheduled, not started) is planned; None: none is.
-    upcoming: datetime | None = None
-
-    def zone(self) -> ZoneInfo:
-        """The review's display timezone (UTC if the name is unknown here)."""
-        return _zone(self.timezone)
-
-
-@dataclass(frozen=True)
 class ReviewDoc:
     """A whole review, as read at one moment."""
 
@@ -177,7 +157,7 @@ class ReviewDoc:
 
     def zone(self) -> ZoneInfo:
         """The review's display timezone (UTC if the name is unknown here)."""
-        return _zone(self.timezone)
+        return zone_named(self.timezone)
 
     def local(self, moment: datetime | None) -> datetime | None:
         """``moment`` in the review's timezone."""
@@ -219,13 +199,6 @@ class ReviewReport:
     def template_of(self, meeting: MeetingRow) -> Template:
         """The template ``meeting`` walked: its own if it has one known here, else the review's."""
         return next((t for t in self.meeting_templates if t.id == meeting.template), self.template)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def participant_row(p: Participant) -> ParticipantRow:

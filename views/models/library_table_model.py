@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
-from models.snapshot import ReviewSummary
+from models.review_summary import ReviewSummary
 from models.timefmt import labelled
 from models.vocabulary import label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
