@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from models.store import log_dir
+from models.places import log_dir
 
 LOG_NAME = "debrief.log"
 #: Each log file's size before it rotates, and how many old ones are kept.

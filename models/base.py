@@ -9,6 +9,9 @@ from sqlalchemy import DateTime, Dialect, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+# The stored text is spelt in models/stored_time.py (light: read before the ORM loads).
+from models.stored_time import sqlite_time as sqlite_time
+
 # Stable constraint names keep migrations portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -57,17 +60,6 @@ class Base(DeclarativeBase):
     """Base of every Debrief entity."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def sqlite_time(moment: datetime) -> str:
-    """``moment`` as SQLite stores a :class:`UTCDateTime`: UTC, zero-padded, "0999-…" never "999-…".
-
-    The one place that spells the stored text, for the fast paths that write
-    rows without the ORM; it matches what SQLAlchemy's SQLite DATETIME writes.
-    """
-    utc = moment.astimezone(UTC)
-    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} "
-            f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond:06d}")
 
 
 def utcnow() -> datetime:

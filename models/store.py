@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
@@ -26,39 +25,20 @@ from sqlalchemy.pool import NullPool
 
 from models.errors import StorageError
 from models.limits import guard_session
+from models.places import APP_NAME as APP_NAME
+from models.places import ENV_DB as ENV_DB
+from models.places import config_dir as config_dir
+from models.places import data_dir as data_dir
+from models.places import default_url as default_url
+from models.places import library_url
+from models.places import log_dir as log_dir
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-APP_NAME = "Debrief"
-ENV_DB = "DEBRIEF_DB"
-
 
 class LibraryError(Exception):
     """The library cannot be opened (bad URL, unreachable server, unreadable file)."""
-
-
-def data_dir() -> Path:
-    """The user's data folder for Debrief (created on demand by callers)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-def config_dir() -> Path:
-    """The user's config folder, where custom templates and severities live."""
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-
-
-def log_dir() -> Path:
-    """The user's log folder, where crash reports go."""
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-
-
-def default_url() -> str:
-    """The library URL: ``DEBRIEF_DB`` if set, else the SQLite file in the data folder."""
-    env = os.environ.get(ENV_DB, "").strip()
-    if env:
-        return env
-    return f"sqlite:///{data_dir() / 'library.db'}"
 
 
 def _alembic_config(connection: Any = None) -> Config:
@@ -430,7 +410,7 @@ def open_library(url: str | None = None) -> Library:
     ``url`` must exist already.
     """
     given = url or os.environ.get(ENV_DB, "").strip() or None
-    url = given or default_url()
+    url = library_url(given)
     engine = create_library_engine(url, create_folder=given is None)
     try:
         migrate(engine)

@@ -17,7 +17,6 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.crashlog import record_crash
 from models.errors import StorageError
 
 Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
@@ -38,6 +37,8 @@ class CrashReporter:
         if issubclass(kind, KeyboardInterrupt):
             QApplication.quit()
             return
+        from app.crashlog import record_crash  # logging.handlers: loaded on the first crash, not at start
+
         log = record_crash(kind, error, tb)
         if isinstance(error, StorageError):
             message = (f"Debrief could not use its library: {error}\n\nWhat is on screen is kept; "

@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.changes import ReviewChanges
-from app.review_service import ReviewService
+from models.review_summary import ReviewSummary
 from views.models.library_table_model import LibraryTableModel
+
+if TYPE_CHECKING:
+    from app.changes import ReviewChanges
+    from app.review_service import ReviewService
 
 
 class LibraryPage(QWidget):
     """Lists the reviews; new, open and delete (after confirmation).
+
+    It can show the library's lines before the library is open (``rows``, read
+    for the first paint); :meth:`bind` then hands it the service it reads and
+    deletes through. Until then it says the library is being opened.
 
     Signals:
         open_requested(int): the user wants to open this review.
@@ -33,9 +41,10 @@ class LibraryPage(QWidget):
     open_requested = Signal(int)
     new_requested = Signal()
 
-    def __init__(self, reviews: ReviewService, parent: QWidget | None = None) -> None:
+    def __init__(self, reviews: ReviewService | None = None, parent: QWidget | None = None, *,
+                 rows: Sequence[ReviewSummary] | None = None) -> None:
         super().__init__(parent)
-        self._reviews = reviews
+        self._reviews: ReviewService | None = None
         self.model = LibraryTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -67,8 +76,9 @@ class LibraryPage(QWidget):
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
 
-        self.empty_label = QLabel(self.tr("No reviews yet. Press Ctrl+N to start one, "
-                                          "or import a review bundle from the File menu."))
+        self._empty_text = self.tr("No reviews yet. Press Ctrl+N to start one, "
+                                   "or import a review bundle from the File menu.")
+        self.empty_label = QLabel(self._empty_text)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
 
@@ -78,7 +88,6 @@ class LibraryPage(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self._open_selected)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.delete_button.setShortcut(QKeySequence.StandardKey.Delete)
 
         top = QHBoxLayout()
         top.addWidget(heading)
@@ -96,6 +105,17 @@ class LibraryPage(QWidget):
         layout.addLayout(buttons)
 
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        if reviews is not None:
+            self.bind(reviews)
+        else:
+            self.show_rows(rows)
+
+    def bind(self, reviews: ReviewService) -> None:
+        """Read (and delete) through ``reviews`` from now on; the list is read again."""
+        from PySide6.QtGui import QKeySequence  # its enums are many: built once the library is open
+
+        self._reviews = reviews
+        self.delete_button.setShortcut(QKeySequence.StandardKey.Delete)
         reviews.changes.changed.connect(self._changed)
         self.refresh()
 
@@ -104,8 +124,15 @@ class LibraryPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        if self._reviews is not None:
+            self.show_rows(self._reviews.list_reviews())
+
+    def show_rows(self, rows: Sequence[ReviewSummary] | None) -> None:
+        """Show these lines (None: not known yet, the library is being opened), keeping the selection."""
         selected = self.selected_id()
-        self.model.set_rows(self._reviews.list_reviews())
+        self.model.set_rows(list(rows or ()))
+        opening = rows is None
+        self.empty_label.setText(self.tr("Opening the library…") if opening else self._empty_text)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         self.table.setVisible(self.model.rowCount() > 0)
         if selected is not None:
@@ -126,6 +153,8 @@ class LibraryPage(QWidget):
 
     def confirm_delete(self, title: str) -> bool:
         """Ask before deleting; tests replace this."""
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self, self.tr("Delete review"),
             self.tr("Delete “%1” and everything said in it? This cannot be undone.").replace("%1", title),
@@ -140,7 +169,7 @@ class LibraryPage(QWidget):
             return
         row = self.model.row_of(review_id)
         title = self.model.index(row, LibraryTableModel.COL_TITLE).data()
-        if self.confirm_delete(title):
+        if self._reviews is not None and self.confirm_delete(title):
             self._reviews.delete(review_id)
 
     def _open_selected(self) -> None:
@@ -154,4 +183,4 @@ class LibraryPage(QWidget):
     def _update_buttons(self) -> None:
         has = self.selected_id() is not None
         self.open_button.setEnabled(has)
-        self.delete_button.setEnabled(has)
+        self.delete_button.setEnabled(has and self._reviews is not None)

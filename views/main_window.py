@@ -2,49 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QLineEdit,
-    QMainWindow,
-    QMessageBox,
-    QProgressDialog,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
-from app.bootstrap import Services
-from app.changes import ReviewChanges
-from app.drafts import Session
-from app.export_service import (
-    EXPORT_STEPS,
-    FORMATS,
-    ReportTemplateError,
-    check_report_template,
-    export_in_background,
-    format_for_suffix,
-)
-from app.undo import ImportCommand
-from models.errors import DomainError
-from models.snapshot import ReviewDoc
-from models.yamlsource import SourceError
-from views.export_dialog import ExportChoice, ExportDialog
-from views.keys import redo_keys, undo_keys
+from models.review_summary import ReviewSummary
 from views.library_page import LibraryPage
-from views.new_review_dialog import NewReviewDialog
-from views.progress import Finished, dismiss, run_with_progress
-from views.review_page import ReviewPage
-from views.room_window import RoomWindow
-from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL, ShortcutsDialog
 from views.style import apply_style, is_dark
-from views.timeline_import_dialog import TimelineImportDialog
-from views.typing_guard import TypingGuard
 from views.window_fit import first_size, fit_to_screen
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QCloseEvent, QScreen
+    from PySide6.QtWidgets import QLineEdit, QMessageBox  # noqa: F401 (annotations; imported where used)
+
+    from app.bootstrap import Services
+    from app.changes import ReviewChanges
+    from models.snapshot import ReviewDoc
+    from views.export_dialog import ExportChoice
+    from views.review_page import ReviewPage
+    from views.room_window import RoomWindow
+    from views.shortcuts_dialog import ShortcutsDialog
+
+# The window paints in two steps (see views/launch.py): the frame and the library's list first,
+# with nothing heavier than PySide6 loaded; the meeting page, the services and every dialog once
+# the library is open. The modules of the second step are imported where they are first used.
 
 #: A review with more timeline events than this is read on a worker, with progress and Cancel.
 LARGE_REVIEW = 5_000
@@ -53,55 +39,118 @@ LARGE_REVIEW = 5_000
 class MainWindow(QMainWindow):
     """Library and meeting pages, the menus, and the file dialogs."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    #: The services over the open library: set by :meth:`attach` (see :attr:`ready`).
+    services: Services
+    review_page: ReviewPage
+    room: RoomWindow
+
+    def __init__(self, services: Services | None = None, parent: QWidget | None = None, *,
+                 rows: Sequence[ReviewSummary] | None = None) -> None:
+        """The window; with ``services``, ready at once. Without, a frame showing the library's
+        ``rows`` (read before the library is opened; None: not known yet) until :meth:`attach`."""
         super().__init__(parent)
-        self.services = services
+        self.ready = False
         self.setWindowTitle("Debrief")
         self.resize(1400, 860)
         apply_style(self)
         self._dark = is_dark(self.palette())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle)
         self.shortcuts_dialog: ShortcutsDialog | None = None
-        self.library_page = LibraryPage(services.reviews)
-        self.review_page = ReviewPage(services)
+        #: What was asked for before the library was open ("new", or a review id): done once it is.
+        self._asked: str | int | None = None
+        self.library_page = LibraryPage(rows=rows)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.library_page)
-        self.pages.addWidget(self.review_page)
         self.setCentralWidget(self.pages)
-
-        self.library_page.open_requested.connect(self.open_review)
-        self.library_page.new_requested.connect(self.new_review)
-        self.review_page.close_requested.connect(self.show_library)
-        services.current.changed.connect(self._review_changed)
-        self._build_menus()
-        # Printable keys that would land on the menu bar, a list or a button go to the note field.
-        self.typing_guard = TypingGuard(self, self._note_field)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.typing_guard)
-        self.statusBar().showMessage(self.tr("Library: %1").replace("%1", services.library.describe()))
+        self.library_page.open_requested.connect(self._open_asked)
+        self.library_page.new_requested.connect(self._new_asked)
+        # The menu bar is there from the first paint (nothing moves when the menus fill in).
+        self._menus = [self.menuBar().addMenu(title) for title in (
+            self.tr("&File"), self.tr("&Edit"), self.tr("&Meeting"), self.tr("&View"), self.tr("&Settings"),
+            self.tr("&Help"))]
+        for menu in self._menus:
+            menu.setEnabled(False)
+        self.statusBar().showMessage(self.tr("Opening the library…"))
         self.problems_box: QMessageBox | None = None
-        if self._user_file_problems():
-            QTimer.singleShot(0, self.report_catalog_problems)
-        self.room = RoomWindow(self)  # its own top-level window, deleted with this one
-        self.review_page.room_changed.connect(self._update_room)
         geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             first_size(self)  # most of the screen it opens on: a 1080p screen is not left two-thirds empty
         fit_to_screen(self)  # saved on a larger monitor, or the default on a laptop: all of it on screen
+        if services is not None:
+            self.attach(services)
+
+    def attach(self, services: Services, *, resume: bool = False) -> None:
+        """The library is open: build the meeting page and the menus over ``services``.
+
+        With ``resume``, a meeting the last session left without closing comes back where it
+        was; otherwise what was asked for meanwhile (a review opened, a new one) is done.
+        """
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from views.review_page import ReviewPage
+        from views.room_window import RoomWindow
+        from views.typing_guard import TypingGuard
+
+        self.services = services
+        self.library_page.bind(services.reviews)
+        self.review_page = ReviewPage(services)
+        self.pages.addWidget(self.review_page)
+        self.review_page.close_requested.connect(self.show_library)
+        services.current.changed.connect(self._review_changed)
+        self._build_menus()
+        for menu in self._menus:
+            menu.setEnabled(True)
+        # Printable keys that would land on the menu bar, a list or a button go to the note field.
+        self.typing_guard = TypingGuard(self, self._note_field)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.typing_guard)
+        self.statusBar().showMessage(self.tr("Library: %1").replace("%1", services.library.describe()))
+        if self._user_file_problems():
+            QTimer.singleShot(0, self.report_catalog_problems)
+        self.room = RoomWindow(self)  # its own top-level window, deleted with this one
+        self.review_page.room_changed.connect(self._update_room)
         self.review_page.restore_layout()
         #: How the last session ended (read before this one writes its own).
         self.previous_session = services.drafts.session()
+        self.ready = True
         self.show_library()
         services.meeting.phase_changed.connect(self._record_session)
         self.review_page.walkthrough.current_event_changed.connect(self._record_session)
         # What the command line or a colleague writes shows here within a couple of seconds.
         services.watch.start()
+        asked, self._asked = self._asked, None
+        if resume and self.resume_after_crash():
+            return
+        if asked == "new":
+            QTimer.singleShot(0, self.new_review)
+        elif isinstance(asked, int):
+            self.open_review(asked)
+
+    def _open_asked(self, review_id: int) -> None:
+        if self.ready:
+            self.open_review(review_id)
+        else:
+            self._asked = review_id
+            self.statusBar().showMessage(self.tr("Opening the library… the review opens as soon as it is."))
+
+    def _new_asked(self) -> None:
+        if self.ready:
+            self.new_review()
+        else:
+            self._asked = "new"
+            self.statusBar().showMessage(self.tr("Opening the library… the new review starts then."))
 
     # actions
     def new_review(self) -> int | None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from models.errors import DomainError
+        from views.new_review_dialog import NewReviewDialog
+
         answer = NewReviewDialog.ask(self.services.catalog, self)
         if answer is None:
             return None
@@ -124,6 +173,11 @@ class MainWindow(QMainWindow):
 
     def _open_in_background(self, review_id: int, events: int) -> None:
         """Read a large review with the window responsive: a progress dialog whose Cancel changes nothing."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMessageBox, QProgressDialog
+
+        from views.progress import dismiss
+
         progress = QProgressDialog(self.tr("Opening the review: %1 events…").replace("%1", f"{events:,}"),
                                    self.tr("Cancel"), 0, 0, self)
         progress.setWindowTitle(self.tr("Opening"))
@@ -194,6 +248,8 @@ class MainWindow(QMainWindow):
 
     def _record_session(self, *_args: object) -> None:
         """Remember where the window is, in case it does not get to close properly."""
+        from app.drafts import Session
+
         review_id = self.services.current.review_id
         self.services.drafts.set_session(Session(
             review_id=review_id,
@@ -230,6 +286,19 @@ class MainWindow(QMainWindow):
         return self.review_page.save_elsewhere()
 
     def export_current(self) -> Path | None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.export_service import (
+            EXPORT_STEPS,
+            FORMATS,
+            ReportTemplateError,
+            export_in_background,
+            format_for_suffix,
+        )
+        from models.errors import DomainError
+        from views.export_dialog import ExportChoice
+        from views.progress import Finished, run_with_progress
+
         if self.review_page.review_id is not None:
             self.review_page.commit_pending()  # what is on screen goes into the report
         review_id = self.review_page.review_id or self.library_page.selected_id()
@@ -283,6 +352,11 @@ class MainWindow(QMainWindow):
         return path
 
     def import_bundle(self) -> int | None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from models.errors import DomainError
+        from models.yamlsource import SourceError
+
         settings = self.services.settings
         path_text = self.ask_open_path(settings.get("last_import_dir") or str(Path.home()),
                                        self.tr("Review bundles (*.yaml *.yml *.json)"))
@@ -302,6 +376,9 @@ class MainWindow(QMainWindow):
 
     def import_timeline(self, path: Path | None = None) -> int | None:
         """Add events to the open review from a file the user picks (CSV, Slack export zip, bundle)."""
+        from app.undo import ImportCommand
+        from views.timeline_import_dialog import TimelineImportDialog
+
         review_id = self.review_page.review_id
         if review_id is None:
             return None
@@ -342,6 +419,9 @@ class MainWindow(QMainWindow):
 
     def report_catalog_problems(self) -> None:
         """Say which of the user's template or severity files were skipped, without blocking."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMessageBox
+
         problems = self._user_file_problems()
         self.problems_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Some of your files were skipped"),
                                         self.tr("Debrief started with its built-in templates, severities, "
@@ -407,11 +487,17 @@ class MainWindow(QMainWindow):
 
     # dialogs, separate so tests can replace them
     def ask_export_choice(self, review_id: int, initial: ExportChoice) -> ExportChoice | None:
+        from views.export_dialog import ExportDialog
+
         jump = self.review_page.show_note if review_id == self.review_page.review_id else None
         return ExportDialog.ask(self, self.services, review_id, initial, on_jump=jump)
 
     def choose_report_template(self) -> Path | None:
         """Settings ▸ Reports: build Word reports on the company's .docx (checked before it is kept)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.export_service import ReportTemplateError, check_report_template
+
         path_text = self.ask_template_path()
         if not path_text:
             return None
@@ -430,26 +516,41 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Word reports use the built-in look"), 10000)
 
     def ask_template_path(self) -> str:
+        from PySide6.QtWidgets import QFileDialog
+
         current = self.services.settings.get("report_template") or str(Path.home())
         return QFileDialog.getOpenFileName(self, self.tr("Word template for reports"), current,
                                            self.tr("Word documents and templates (*.docx *.dotx)"))[0]
 
     def ask_save_path(self, suggested: str, filters: str, selected: str) -> tuple[str, str]:
+        from PySide6.QtWidgets import QFileDialog
+
         return QFileDialog.getSaveFileName(self, self.tr("Export review"), suggested, filters, selected)
 
     def ask_open_path(self, folder: str, filters: str) -> str:
+        from PySide6.QtWidgets import QFileDialog
+
         return QFileDialog.getOpenFileName(self, self.tr("Import review bundle"), folder, filters)[0]
 
     def ask_timeline_path(self, folder: str, filters: str) -> str:
+        from PySide6.QtWidgets import QFileDialog
+
         return QFileDialog.getOpenFileName(self, self.tr("Import timeline"), folder, filters)[0]
 
     def ask_timeline_folder(self, folder: str) -> str:
+        from PySide6.QtWidgets import QFileDialog
+
         return QFileDialog.getExistingDirectory(self, self.tr("Import Slack export folder"), folder)
 
     # private
     def _build_menus(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
+        from views.keys import redo_keys, undo_keys
+        from views.shortcuts_dialog import SHORTCUT_GROUP, SHORTCUT_LABEL
+
         # Every command has keys; the F1 sheet lists them by each action's group.
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu, edit_menu, meeting_menu, view_menu, settings_menu, help_menu = self._menus
         self._group = "Files"
         self.new_action = self._action(file_menu, self.tr("&New review…"), QKeySequence.StandardKey.New,
                                        self.new_review)
@@ -469,7 +570,6 @@ class MainWindow(QMainWindow):
                                            self.show_library)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), "Ctrl+Q", self.close)
-        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.undo_action = self.services.undo.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcuts(undo_keys())
         self.redo_action = self.services.undo.createRedoAction(self, self.tr("&Redo"))
@@ -482,7 +582,6 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
         # One action per shortcut: the timeline's own Ctrl+Z would make both ambiguous.
         self.review_page.timeline.set_undo_shortcuts(False)
-        meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
         # The phase and promote keys live here only (not also as page shortcuts: one binding per key).
         self._group = "Phases & timer"
         self.next_action = self._action(meeting_menu, self.tr("&Next phase"), "Ctrl+PgDown",
@@ -509,7 +608,6 @@ class MainWindow(QMainWindow):
             meeting_menu, self.tr("Show a &flagged note in the room as it is"), "Ctrl+Shift+K",
             self.review_page.confirm_for_room)
         self._group = "View"
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.room_action = self._action(view_menu, self.tr("&Room view (projector)"), "Ctrl+Shift+R",
                                         self.toggle_room_view)
         self._room_screen_name = ""
@@ -536,18 +634,18 @@ class MainWindow(QMainWindow):
                                                "their role (\u201cResponder 2\u201d)"))
         self.services.settings.changed.connect(self._setting_changed)
         self.services.meeting.meeting_scheduled.connect(lambda *_: self.library_page.refresh())
-        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         self.template_action = self._action(settings_menu, self.tr("Reports: Word &template…"),
                                             "Ctrl+Shift+T", self.choose_report_template)
         self.clear_template_action = self._action(settings_menu, self.tr("Reports: use the &built-in look"),
                                                   "Ctrl+Shift+U", self.clear_report_template)
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.shortcuts_action = self._action(help_menu, self.tr("&Keyboard shortcuts"),
                                              QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
         self._update_actions()
 
     def show_shortcuts(self) -> ShortcutsDialog:
         """F1: the keyboard cheat sheet, beside the window (non-modal)."""
+        from views.shortcuts_dialog import ShortcutsDialog
+
         if self.shortcuts_dialog is None:
             self.shortcuts_dialog = ShortcutsDialog(self)
         self.shortcuts_dialog.show_sheet()
@@ -560,6 +658,10 @@ class MainWindow(QMainWindow):
             "Side panels hidden: View ▸ Side panels (Ctrl+Shift+F11) brings them back."), 8000)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
+        from PySide6.QtGui import QAction, QKeySequence
+
+        from views.shortcuts_dialog import SHORTCUT_GROUP
+
         action = QAction(text, self)
         action.setProperty(SHORTCUT_GROUP, self._group)
         if shortcut is not None:
@@ -601,6 +703,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Remember the layout; never quit silently over notes the library has not taken yet."""
+        if not self.ready:  # closed while the library was being opened: nothing of a review to keep
+            QSettings().setValue("main_window/geometry", self.saveGeometry())
+            super().closeEvent(event)
+            return
+        from app.drafts import Session
+
         waiting = self.review_page.pending_count()
         if waiting and not self.review_page.ready_to_close(self.tr(
                 "%2 typed here are not in the library yet (%1).\n\nQuit and lose them? Cancel, then “Save "

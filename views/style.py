@@ -10,7 +10,7 @@ the system switches between light and dark.
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QIcon, QPalette
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QWidget
 
 import resources
 
@@ -58,22 +58,25 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-#: Freedesktop icon names for the window's commands, with the style's own icon where a theme has none.
-_ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
-    "back": ("go-previous", QStyle.StandardPixmap.SP_ArrowBack),
-    "previous": ("go-up", QStyle.StandardPixmap.SP_ArrowUp),
-    "next": ("go-down", QStyle.StandardPixmap.SP_ArrowDown),
-    "jump": ("go-jump", QStyle.StandardPixmap.SP_ArrowForward),
-    "add": ("list-add", QStyle.StandardPixmap.SP_FileDialogNewFolder),
-    "remove": ("list-remove", QStyle.StandardPixmap.SP_TrashIcon),
-    "start": ("media-playback-start", QStyle.StandardPixmap.SP_MediaPlay),
-    "pause": ("media-playback-pause", QStyle.StandardPixmap.SP_MediaPause),
-    "export": ("document-save-as", QStyle.StandardPixmap.SP_DialogSaveButton),
-    "import": ("document-open", QStyle.StandardPixmap.SP_DialogOpenButton),
+#: Freedesktop icon names for the window's commands, with the style's own icon where a theme has none
+#: (by name: touching QStyle's enums here would build them all before the first paint).
+_ICONS: dict[str, tuple[str, str]] = {
+    "back": ("go-previous", "SP_ArrowBack"),
+    "previous": ("go-up", "SP_ArrowUp"),
+    "next": ("go-down", "SP_ArrowDown"),
+    "jump": ("go-jump", "SP_ArrowForward"),
+    "add": ("list-add", "SP_FileDialogNewFolder"),
+    "remove": ("list-remove", "SP_TrashIcon"),
+    "start": ("media-playback-start", "SP_MediaPlay"),
+    "pause": ("media-playback-pause", "SP_MediaPause"),
+    "export": ("document-save-as", "SP_DialogSaveButton"),
+    "import": ("document-open", "SP_DialogOpenButton"),
 }
 
 
 def icon(name: str, widget: QWidget) -> QIcon:
     """The platform theme's icon for ``name`` (a key of :data:`_ICONS`), else the style's."""
+    from PySide6.QtWidgets import QStyle
+
     theme_name, fallback = _ICONS[name]
-    return QIcon.fromTheme(theme_name, widget.style().standardIcon(fallback))
+    return QIcon.fromTheme(theme_name, widget.style().standardIcon(getattr(QStyle.StandardPixmap, fallback)))

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from models.store import open_library
 from views import launch
@@ -22,7 +23,7 @@ def test_a_library_from_a_newer_debrief_shows_a_dialog_and_changes_nothing(
     connection.close()
     before = path.read_bytes()
     shown: list[str] = []
-    monkeypatch.setattr(launch.QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
 
     assert launch.run(url) == 2
     assert len(shown) == 1 and "made by a newer Debrief (schema revision 0099" in shown[0]
@@ -36,6 +37,6 @@ def test_a_file_that_is_not_a_library_shows_a_dialog(
     path = tmp_path / "notes.db"
     path.write_bytes(b"This is a text file that someone named .db\n" * 50)
     shown: list[str] = []
-    monkeypatch.setattr(launch.QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
     assert launch.run(f"sqlite:///{path}") == 2
     assert len(shown) == 1 and "not a Debrief library" in shown[0]

@@ -31,13 +31,20 @@ class LibraryTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ReviewSummary] = []
+        #: Each row's display texts by column, worked out once (a sort asks for them many times).
+        self._texts: list[tuple[str, str, str, str]] = []
 
     def set_rows(self, rows: list[ReviewSummary]) -> None:
         self.beginResetModel()
         try:
             self._rows = list(rows)
+            self._texts = [self._display(row) for row in self._rows]
         finally:
             self.endResetModel()
+
+    def _display(self, row: ReviewSummary) -> tuple[str, str, str, str]:
+        started = "—" if row.started_at is None else labelled(row.started_at, row.zone())
+        return row.title, started, row.severity or "—", self._status_text(row)
 
     def row_of(self, review_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == review_id), -1)
@@ -62,16 +69,7 @@ class LibraryTableModel(QAbstractTableModel):
         if role == self.IdRole:
             return row.id
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.COL_TITLE:
-                return row.title
-            if column == self.COL_STARTED:
-                if row.started_at is None:
-                    return "—"
-                return labelled(row.started_at, row.zone())
-            if column == self.COL_SEVERITY:
-                return row.severity or "—"
-            if column == self.COL_STATUS:
-                return self._status_text(row)
+            return self._texts[index.row()][column] if 0 <= column < len(self.HEADERS) else None
         if role == self.SortRole:
             if column == self.COL_STARTED:
                 return (row.started_at or row.created_at).timestamp()
