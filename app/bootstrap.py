@@ -2,7 +2,7 @@
 
 The window itself lives in ``views/``, which ``app/`` must not import. The GUI
 registers itself under the ``debrief.gui`` entry point (see pyproject.toml),
-so the command line can start it without depending on the view layer.
+so the command line (app/cli.py) can start it without depending on the view layer.
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from models.catalog import Catalog, load_catalog
 from models.language import LanguageRules, load_language_rules
 from models.prompts import PromptBank, load_prompt_bank
 from models.store import Library, config_dir, open_library
-
-GUI_ENTRY_POINT_GROUP = "debrief.gui"
 
 
 @dataclass
@@ -97,14 +95,3 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
 def open_services(db_url: str | None) -> Services:
     """Open the library at ``db_url`` and build the services over it."""
     return build_services(open_library(db_url))
-
-
-def run_gui(db_url: str | None) -> int:
-    """Start the window registered under the ``debrief.gui`` entry point."""
-    from importlib.metadata import entry_points  # 30 ms: only the command line's way to the window
-
-    found = entry_points(group=GUI_ENTRY_POINT_GROUP, name="window")
-    if not found:
-        raise RuntimeError("the Debrief window is not installed (no 'debrief.gui' entry point)")
-    launch = next(iter(found)).load()
-    return int(launch(db_url))

@@ -13,20 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import NoReturn
 
 from exports.headless_qt import HEADLESS_PLATFORMS
-from models.catalog import Catalog, load_catalog
-from models.errors import DomainError
-from models.store import Library, LibraryError, config_dir, open_library
-from models.yamlsource import SourceError
-
-if TYPE_CHECKING:
-    from exports.common import ReportOptions
 
 PROG = "debrief"
+GUI_ENTRY_POINT_GROUP = "debrief.gui"
 EXPORT_FORMATS = ("docx", "md", "yaml", "json", "html", "actions-csv", "pdf")
 NO_DISPLAY = ("debrief: no display found, so the window cannot open. "
               "The command line works without one: try 'debrief --help'.")
@@ -65,18 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
     tl = commands.add_parser(
         "import-timeline", help="add events to a review from a CSV file, a Slack export or a review bundle",
         description="Add events to review ID from FILE: a CSV file with a header, a Slack export (the "
-                    "folder or the .zip), or a review bundle (.yaml, .yml, .json; its timeline). The file "
-                    "is checked completely first; events already in the timeline are not added twice.",
+                    "folder or the .zip), a review bundle (.yaml, .yml, .json; its timeline), or a text "
+                    "file (.txt, .md) of lines that start with a time, like '14:02 config push (Bob)'. "
+                    "The file is checked completely first; events already in the timeline are not added "
+                    "twice.",
         parents=[common])
     tl.add_argument("review_id", metavar="ID", type=_review_id)
     tl.add_argument("file", metavar="FILE", type=Path)
     tl.add_argument("--channel", metavar="NAME", action="append", default=[],
-                    help="Slack: the channel to import (needed when the export has several)")
+                    help="Slack: a channel to import, by its name, a name it had before, or its id (needed "
+                         "when the export has several); repeat it for several channels")
+    tl.add_argument("--all-channels", action="store_true",
+                    help="Slack: import every channel of the export; each event's source names its channel")
     tl.add_argument("--time-format", metavar="FMT", help="CSV: how the times are written, in strptime "
                                                          "codes (e.g. '%%d/%%m/%%Y %%H:%%M'); default: ISO "
                                                          "8601 or RFC 2822")
-    tl.add_argument("--timezone", metavar="ZONE", help="CSV: the IANA timezone of times without an offset "
-                                                       "(default: the review's)")
+    tl.add_argument("--timezone", metavar="ZONE", help="CSV and text: the IANA timezone of times without an "
+                                                       "offset (default: the review's)")
     tl.add_argument("--from", dest="profile", metavar="TOOL",
                     help="CSV: the tool that exported it: pagerduty, opsgenie, grafana, datadog, statuspage, "
                          "jira, spreadsheet (or your own in import_profiles.yaml); found by itself when the "
@@ -134,18 +131,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(argv)
         except SystemExit as exc:  # --help and --version exit cleanly
             return exc.code if isinstance(exc.code, int) else 0
-        db_url: str | None = args.db
         if args.command is None:
-            return _run_gui(db_url)
-        return _COMMANDS[args.command](args, db_url)
+            return _run_gui(args.db)
+        # The library's modules load only for a command: the window paints before they do.
+        from app.cli_commands import run
+
+        return run(args)
     except UserError as exc:
         return _fail(str(exc))
-    except SourceError as exc:
-        return _fail(str(exc))
-    except (LibraryError, DomainError) as exc:
-        return _fail(str(exc))
-    except SQLAlchemyError as exc:
-        return _fail(f"library error: {_first_line(str(getattr(exc, 'orig', None) or exc))}")
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -170,23 +163,25 @@ def _internal_error(exc: BaseException) -> int:
 
     log = record_crash(type(exc), exc, exc.__traceback__)
     details = f"details in {log}" if log is not None else "no log could be written"
-    summary = _first_line(f"{type(exc).__name__}: {exc}")
+    summary = first_line(f"{type(exc).__name__}: {exc}")
     print(f"{PROG}: internal error: {summary} ({details})", file=sys.stderr)
     return EX_SOFTWARE
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {_first_line(message)}", file=sys.stderr)
+    print(f"{PROG}: {first_line(message)}", file=sys.stderr)
     return 2
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
+    """The first non-blank line of ``text``, stripped (what one line of stderr shows)."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[0] if lines else "unknown error"
 
 
-def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {_first_line(message)}", file=sys.stderr)
+def warn(message: str) -> None:
+    """``debrief: warning: …`` on stderr, one line."""
+    print(f"{PROG}: warning: {first_line(message)}", file=sys.stderr)
 
 
 def _has_display() -> bool:
@@ -210,207 +205,11 @@ def _run_gui(db_url: str | None) -> int:
 
 
 def _launch_gui(db_url: str | None) -> int:
-    # Imported here: the headless commands never load Qt.
-    from app.bootstrap import run_gui
+    """Start the window registered under the ``debrief.gui`` entry point (app/ never imports views/)."""
+    from importlib.metadata import entry_points
 
-    return run_gui(db_url)
-
-
-def _catalog() -> Catalog:
-    catalog = load_catalog(config_dir())
-    for problem in catalog.problems:
-        _warn(problem)
-    return catalog
-
-
-def _open(db_url: str | None) -> Library:
-    try:
-        return open_library(db_url)
-    except OSError as exc:
-        raise LibraryError(f"cannot open library {db_url or 'in your data folder'}: "
-                           f"{exc.strerror or exc}") from exc
-
-
-def _cmd_import(args: argparse.Namespace, db_url: str | None) -> int:
-    from models.bundle import import_bundle, load_bundle_file
-
-    # Validate the whole file before the library is even opened.
-    bundle = load_bundle_file(args.file, _catalog())
-    library = _open(db_url)
-    try:
-        with library.begin() as session:
-            review_id = import_bundle(session, bundle)
-    finally:
-        library.close()
-    print(review_id)
-    return 0
-
-
-def _cmd_import_timeline(args: argparse.Namespace, db_url: str | None) -> int:
-    from models.csv_timeline import preview_csv
-    from models.slack_export import ChannelChoiceError, preview_slack
-    from models.timeline_import import ImportPreview, file_kind, import_events, preview_bundle
-
-    path: Path = args.file
-    if not path.exists():
-        raise UserError(f"{path}: no such file or folder")
-    kind = file_kind(path)
-    csv_only = [flag for flag, given in (("--time-format", args.time_format), ("--timezone", args.timezone),
-                                         ("--map", args.map), ("--from", args.profile)) if given]
-    if kind != "csv" and csv_only:
-        raise UserError(f"{csv_only[0]} is for CSV files; {path} is a "
-                        f"{'Slack export' if kind == 'slack' else 'review bundle'}")
-    if kind != "slack" and args.channel:
-        raise UserError(f"--channel is for Slack exports; {path} is not one")
-    mapping = _mapping(args.map)
-    catalog = _catalog() if kind == "bundle" else None
-    library = _open(db_url)
-    try:
-        with library.begin() as session:
-            preview: ImportPreview
-            if kind == "slack" and len(args.channel) > 1:
-                # Several channels: each one read and checked first, then all written in this transaction.
-                added = 0
-                previews = []
-                for channel in dict.fromkeys(args.channel):
-                    try:
-                        one = preview_slack(session, args.review_id, path, channel=channel)
-                    except ChannelChoiceError as exc:
-                        raise UserError(f"{exc} (--channel NAME)") from exc
-                    if (problem := one.first_problem()) is not None:
-                        raise UserError(problem)
-                    previews.append((channel, one))
-                for channel, one in previews:
-                    count = import_events(session, args.review_id, one)
-                    added += count
-                    print(f"#{channel}: {count} event{'' if count == 1 else 's'} "
-                          f"({one.duplicates} already there)")
-                preview = previews[-1][1]
-            elif kind == "slack":
-                try:
-                    preview = preview_slack(session, args.review_id, path,
-                                            channel=args.channel[0] if args.channel else None)
-                except ChannelChoiceError as exc:
-                    raise UserError(f"{exc} (--channel NAME)") from exc
-            elif kind == "bundle":
-                assert catalog is not None
-                preview = preview_bundle(session, args.review_id, path, catalog)
-            else:
-                preview = preview_csv(session, args.review_id, path, mapping=mapping,
-                                      time_format=args.time_format, timezone=args.timezone,
-                                      profile=args.profile)
-            if not (kind == "slack" and len(args.channel) > 1):
-                problem = preview.first_problem()
-                if problem is not None:
-                    raise UserError(problem)
-                added = import_events(session, args.review_id, preview)
-    finally:
-        library.close()
-    for notice in preview.notices:
-        print(f"{PROG}: note: {_first_line(notice)}", file=sys.stderr)
-    print(f"added {added} event{'' if added == 1 else 's'} to review {args.review_id} "
-          f"({preview.duplicates} already there)")
-    return 0
-
-
-def _mapping(values: list[str]) -> dict[str, str | int | None]:
-    """``--map time=When,text=What`` (given once or more) as field → column name."""
-    mapping: dict[str, str | int | None] = {}
-    for value in values:
-        for pair in value.split(","):
-            if not pair.strip():
-                continue
-            field, equals, column = pair.partition("=")
-            if not equals or not field.strip():
-                raise UserError(f"--map {pair.strip()!r}: write FIELD=COLUMN, e.g. time=When")
-            mapping[field.strip().lower()] = column.strip() or None
-    return mapping
-
-
-def _cmd_export(args: argparse.Namespace, db_url: str | None) -> int:
-    from app.export_service import ReportOptions, export_review
-
-    options = ReportOptions(include_private=args.include_private, include_timeline=args.timeline,
-                            include_chart=args.chart, include_meeting_record=args.meeting_record,
-                            audience="summary" if args.summary else "full")
-    catalog = _catalog()
-    output: Path = args.output
-    to_stdout = str(output) == "-"
-    if to_stdout and args.fmt not in STDOUT_FORMATS:
-        raise UserError(f"-o - writes text formats to standard output ({', '.join(STDOUT_FORMATS)}); "
-                        f"{args.fmt} is binary: give a file name")
-    if not to_stdout and output.is_dir():
-        raise UserError(f"{output}: is a folder; give the file to write (-o PATH)")
-    library = _open(db_url)
-    try:
-        if not to_stdout:
-            export_review(library, catalog, args.review_id, args.fmt, output,
-                          anonymize=args.anonymize, options=options)
-        else:
-            _export_to_stdout(library, catalog, args, options)
-    except BrokenPipeError:
-        raise  # the reader went away (``| head``): main() ends quietly
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    finally:
-        library.close()
-    return 0
-
-
-#: Formats that ``-o -`` writes to standard output (the Markdown report without its picture).
-STDOUT_FORMATS = ("md", "html", "yaml", "json", "actions-csv")
-
-
-def _export_to_stdout(library: Library, catalog: Catalog, args: argparse.Namespace,
-                      options: ReportOptions) -> None:
-    import dataclasses
-    import tempfile
-
-    from app.export_service import export_review
-
-    if args.fmt == "md":
-        options = dataclasses.replace(options, include_chart=False)  # no file to put the picture in
-    with tempfile.TemporaryDirectory(prefix="debrief-export-") as folder:
-        target = Path(folder) / f"review.{args.fmt}"
-        export_review(library, catalog, args.review_id, args.fmt, target, anonymize=args.anonymize,
-                      options=options)
-        data = target.read_bytes()
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
-
-
-def _cmd_list(args: argparse.Namespace, db_url: str | None) -> int:
-    from models.reviews import list_reviews
-
-    library = _open(db_url)
-    try:
-        with library.begin() as session:
-            rows = list_reviews(session)
-    finally:
-        library.close()
-    for row in rows:
-        # The date as the people involved saw it, in the review's own timezone.
-        started = row.started_at.astimezone(row.zone()).date().isoformat() if row.started_at else "-"
-        print("\t".join((str(row.id), started, row.severity or "-", row.status, _one_field(row.title))))
-    return 0
-
-
-def _cmd_templates(args: argparse.Namespace, db_url: str | None) -> int:
-    for template in _catalog().review_templates().values():
-        print("\t".join((template.id, _one_field(template.name), ",".join(template.phase_ids()))))
-    return 0
-
-
-def _one_field(text: str) -> str:
-    """``text`` safe for one tab-separated field: no tabs, no line breaks."""
-    return " ".join(text.split())
-
-
-_COMMANDS = {
-    "import": _cmd_import,
-    "import-timeline": _cmd_import_timeline,
-    "export": _cmd_export,
-    "list": _cmd_list,
-    "templates": _cmd_templates,
-}
+    found = entry_points(group=GUI_ENTRY_POINT_GROUP, name="window")
+    if not found:
+        raise RuntimeError("the Debrief window is not installed (no 'debrief.gui' entry point)")
+    launch = next(iter(found)).load()
+    return int(launch(db_url))

@@ -14,8 +14,11 @@ from app.changes import ChangeHub, ReviewChanges
 from models.catalog import Catalog
 from models.store import Library
 
-if TYPE_CHECKING:  # the readers (CSV, Slack zips, bundles) load when a file is first read, not at start-up
+if TYPE_CHECKING:  # the readers (CSV, Slack, bundles, text) load when a file is first read, not at start-up
     from models.timeline_import import ImportPreview
+
+#: Where pasted timelines are kept, in the user's data folder (:meth:`TimelineImportService.save_pasted`).
+PASTED_FOLDER = "pasted"
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class ImportRecord:
 
 
 class TimelineImportService(QObject):
-    """Reads timeline files (CSV, Slack exports, review bundles) for a preview and imports them.
+    """Reads timeline files (CSV, Slack exports, review bundles, text) for a preview and imports them.
 
     A preview reads the file and the review's timeline and writes nothing; it
     can be shown, re-made with other options, and thrown away. :meth:`commit`
@@ -56,16 +59,21 @@ class TimelineImportService(QObject):
         self.last_import: ImportRecord | None = None
 
     def preview(self, review_id: int, path: Path, *, channel: str | None = None,
-                mapping: Mapping[str, str | int | None] | None = None, time_format: str | None = None,
-                timezone: str | None = None) -> ImportPreview:
-        """The preview for whatever ``path`` is (a Slack export, a bundle, else CSV)."""
+                all_channels: bool = False, mapping: Mapping[str, str | int | None] | None = None,
+                time_format: str | None = None, timezone: str | None = None) -> ImportPreview:
+        """The preview for whatever ``path`` is (a Slack export, a bundle, a text timeline, else CSV).
+
+        ``timezone`` applies to a CSV file's and a text timeline's times without an offset.
+        """
         from models.timeline_import import file_kind
 
         kind = file_kind(path)
         if kind == "slack":
-            return self.preview_slack(review_id, path, channel=channel)
+            return self.preview_slack(review_id, path, channel=channel, all_channels=all_channels)
         if kind == "bundle":
             return self.preview_bundle(review_id, path)
+        if kind == "text":
+            return self.preview_text(review_id, path, timezone=timezone)
         return self.preview_csv(review_id, path, mapping=mapping, time_format=time_format, timezone=timezone)
 
     def preview_csv(self, review_id: int, path: Path, *,
@@ -77,11 +85,47 @@ class TimelineImportService(QObject):
             return csv_timeline.preview_csv(session, review_id, path, mapping=mapping,
                                             time_format=time_format, timezone=timezone)
 
-    def preview_slack(self, review_id: int, path: Path, *, channel: str | None = None) -> ImportPreview:
+    def preview_text(self, review_id: int, path: Path, *, timezone: str | None = None) -> ImportPreview:
+        """A text timeline (lines that start with a time): bare times on the incident's date, in its zone."""
+        from models import text_timeline
+
+        with self._library.begin() as session:
+            return text_timeline.preview_text(session, review_id, path, timezone=timezone)
+
+    def save_pasted(self, review_id: int, text: str, path: Path | None = None) -> Path:
+        """Keep pasted ``text`` as a file to preview; returns its path.
+
+        The file is ``pasted/<review>-<yyyymmdd-hhmmss>.txt`` in the user's data
+        folder, or ``path`` again (the same paste, edited and previewed once more).
+        It is written whole or not at all, so what was pasted is never lost
+        to a crash between pasting and importing. ``OSError`` when it cannot be written.
+        """
+        from datetime import datetime
+
+        from exports.common import write_atomic
+        from models.store import data_dir
+
+        if path is None:
+            folder = data_dir() / PASTED_FOLDER
+            folder.mkdir(parents=True, exist_ok=True)
+            stem = f"{review_id}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+            path = folder / f"{stem}.txt"
+            number = 1
+            while path.exists():
+                number += 1
+                path = folder / f"{stem}-{number}.txt"
+        # "replace": a lone surrogate (which no file can hold) must not cost the rest of the paste.
+        write_atomic(path, text.encode("utf-8", "replace"))
+        return path
+
+    def preview_slack(self, review_id: int, path: Path, *, channel: str | None = None,
+                      all_channels: bool = False) -> ImportPreview:
+        """A Slack export's channel (``channel``), or every channel of it (``all_channels``)."""
         from models import slack_export
 
         with self._library.begin() as session:
-            return slack_export.preview_slack(session, review_id, path, channel=channel)
+            return slack_export.preview_slack(session, review_id, path, channel=channel,
+                                              all_channels=all_channels)
 
     def preview_bundle(self, review_id: int, path: Path) -> ImportPreview:
         from models.timeline_import import preview_bundle
@@ -98,11 +142,12 @@ class TimelineImportService(QObject):
         return sorted(((p.id, p.name) for p in profiles.values()), key=lambda item: item[1].casefold())
 
     def preview_in_background(self, review_id: int, path: Path, *, channel: str | None = None,
+                              all_channels: bool = False,
                               mapping: Mapping[str, str | int | None] | None = None,
                               time_format: str | None = None, timezone: str | None = None,
                               profile: str | None = None) -> Operation[ImportPreview]:
         """:meth:`preview` as an operation to start; a CSV reports rows read, and a cancel discards it."""
-        from models import csv_timeline, slack_export
+        from models import csv_timeline, slack_export, text_timeline
         from models.timeline_import import file_kind, preview_bundle
 
         kind = file_kind(path)
@@ -110,9 +155,12 @@ class TimelineImportService(QObject):
         def work(context: OperationContext) -> ImportPreview:
             with self._library.begin() as session:
                 if kind == "slack":
-                    preview = slack_export.preview_slack(session, review_id, path, channel=channel)
+                    preview = slack_export.preview_slack(session, review_id, path, channel=channel,
+                                                         all_channels=all_channels)
                 elif kind == "bundle":
                     preview = preview_bundle(session, review_id, path, self._catalog)
+                elif kind == "text":
+                    preview = text_timeline.preview_text(session, review_id, path, timezone=timezone)
                 else:
                     preview = csv_timeline.preview_csv(session, review_id, path, mapping=mapping,
                                                        time_format=time_format, timezone=timezone,

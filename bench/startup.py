@@ -50,7 +50,7 @@ DEBRIEF = """
 import sys
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QTableView
-import views.launch as launch
+from app.cli import main
 app = QApplication(sys.argv)
 wait_until_ready = sys.argv[2] == "ready"
 class Painted(QObject):
@@ -69,7 +69,7 @@ class Painted(QObject):
         return False
 painted = Painted()
 app.installEventFilter(painted)
-status = launch.run(sys.argv[1])
+status = main(["--db", sys.argv[1]])  # as `debrief --db URL` starts the window
 import resource
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 sys.exit(status)

@@ -6,22 +6,37 @@ private channels) and one folder per channel with a JSON file per day
 the workspace's local dates, so times come from each message's ``ts`` (Unix
 seconds, UTC), never from the file name.
 
-Each message of the chosen channel becomes a ``communication`` event with the
-source "slack #channel". Its author becomes a participant, by the name people
-know them by: the message's ``user_profile`` (display name, else real name),
+Each message of the chosen channels (one, several, or all of them) becomes a
+``communication`` event with the source "slack #channel", so that with several
+channels every event says which one it came from. Its author becomes a
+participant, by the name people know them by: the message's ``user_profile`` (display name, else real name),
 else ``users.json`` (real name, display name, user name), else the user id.
 Bot and integration messages (alerts, deploys) are kept without a participant;
-their text comes from their attachments when the message has none. Thread
-replies follow their parent, in time order, marked "↳ ". Slack markup becomes
-readable text (``<@U1>`` → "@Ana", ``<#C1|ops>`` → "#ops", ``<https://x|docs>``
-→ "docs (https://x)", ``<!here>`` → "@here", ``&amp;`` → "&"), and access
-tokens Slack puts in file links (``?t=xoxe-…``) are taken out. An edited
-message keeps its current text, marked "(edited)".
+their text comes from their attachments when the message has none. Slack
+markup becomes readable text (``<@U1>`` → "@Ana", ``<#C1|ops>`` → "#ops",
+``<https://x|docs>`` → "docs (https://x)", ``<!here>`` → "@here", ``&amp;`` →
+"&", ``:simple_smile:`` → "🙂"), and access tokens Slack puts in file links
+(``?t=xoxe-…``) are taken out. An edited message keeps its current text,
+marked "(edited)".
 
-Joins, leaves, integrations added or removed, pins, reminders and deleted
-messages are housekeeping: they are skipped and the preview says how many.
-Topic and purpose changes are kept: in an incident channel they often carry
-the status ("Mitigated, monitoring").
+Threads: replies follow their parent in the preview, and every reply names
+the message it answers, because the timeline sorts events by time and other
+messages come between: "↳ reply to Priya 14:02 “Rolling back the config…”:
+done" (the parent's author, its time in the review's timezone, its first
+words). A thread whose parent was deleted (a ``tombstone``) gets a
+"(deleted message)" event at the parent's time, once; one whose parent is not
+in the export at all (deleted without a trace, or older than the export's
+dates) gets "(message not in the export)"; the replies name that.
+
+:data:`HOUSEKEEPING` is the one list of what is skipped (joins, leaves,
+integrations added or removed, pins, reminders, archiving, deleted messages,
+hidden edit and reply events); the preview says how many of each. Everything
+else is imported, unknown subtypes for what they hold. Topic, purpose and name
+changes are kept: in an incident channel they often carry the status
+("Mitigated, monitoring"). A channel is found by its name, its id, or a name
+it had before (``previous_names`` in channels.json, or a ``channel_name``
+rename message): the notices then say "#old-name is now #new-name".
+
 A zip is read in memory, member by member, never extracted; one that would
 unpack to more than :data:`MAX_UNPACKED_BYTES` is refused (a folder's files
 count against the same budget).
@@ -52,15 +67,16 @@ import re
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from models import reviews
 from models.errors import DomainError, InvalidFieldError
 from models.limits import RANGE_TEXT, check_moment
 from models.timeline_import import (
@@ -71,21 +87,31 @@ from models.timeline_import import (
     ParsedRow,
     ParsedTimeline,
     make_preview,
+    review_zone,
 )
 from models.yamlsource import SourceError
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 REPLY_MARK = "↳ "
 EDITED_MARK = " (edited)"
+#: The event that stands for a thread's parent that was deleted (Slack left a tombstone).
+DELETED_PARENT = "(deleted message)"
+#: The event that stands for a thread's parent the export does not hold (deleted without a
+#: trace, or older than the export's first day).
+MISSING_PARENT = "(message not in the export)"
 
-#: Message subtypes that say nothing about the incident.
+#: Message subtypes that say nothing about the incident: skipped, and counted in the preview.
+#: This is the one list; everything else is imported. A ``tombstone`` that has replies becomes
+#: a :data:`DELETED_PARENT` event all the same, so that its replies have something to answer.
 HOUSEKEEPING = frozenset((
     "channel_join", "channel_leave", "group_join", "group_leave", "member_joined_channel",
     "member_left_channel", "bot_add", "bot_remove", "bot_enable", "bot_disable", "app_conversation_join",
     "pinned_item", "unpinned_item", "reminder_add", "reminder_delete", "tombstone", "message_deleted",
     "joiner_notification", "slackbot_response", "channel_archive", "channel_unarchive", "group_archive",
-    "group_unarchive",
+    "group_unarchive", "message_changed", "message_replied",
 ))
+#: Subtypes that rename a channel; they carry ``old_name`` and ``name``.
+RENAME_SUBTYPES = frozenset(("channel_name", "group_name"))
 
 _DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.json")
 _MARKUP = re.compile(r"<([^<>\n]*)>")
@@ -106,6 +132,16 @@ _ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, Runtime
 class SlackChannel:
     id: str
     name: str
+    #: Names the channel had before (channels.json's ``previous_names``).
+    previous: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlackTimeline(ParsedTimeline):
+    """A Slack export read: a :class:`ParsedTimeline` that also knows which channels were read."""
+
+    #: The channels read, by their current name, in the order asked (all: by name).
+    read_channels: tuple[str, ...] = ()
 
 
 class _Export:
@@ -272,14 +308,32 @@ def slack_channels(path: Path) -> list[str]:
         return [c.name for c in _channels(export)]
 
 
-def parse_slack(path: Path, *, channel: str | None = None) -> ParsedTimeline:
-    """Read one channel of a Slack export (the only one if ``channel`` is None)."""
+def parse_slack(path: Path, *, channel: str | None = None, channels: Sequence[str] = (),
+                all_channels: bool = False, zone: tzinfo | None = None) -> SlackTimeline:
+    """Read channels of a Slack export: ``channel`` and ``channels`` by name, old name or id, or
+    ``all_channels``; with none of them, the export's only channel.
+
+    A reply names its parent's time in ``zone`` (the review's timezone); without
+    one, in UTC, and it says so. Several channels are read as one timeline: their
+    threads interleaved by time, each event's source naming its channel.
+    """
+    named = (_channel_name(c) for c in (channel, *channels) if isinstance(c, str))
+    wanted = list(dict.fromkeys(name for name in named if name))
+    if all_channels and wanted:
+        raise InvalidFieldError("channel", "choose channels by name or all of them, not both")
     with _opened(path) as export:
-        channels = _channels(export)
-        chosen = _choose(channels, channel, path)
+        listed = _channels(export)
+        renamed: dict[str, list[str]] = {}
+        if all_channels:
+            chosen = listed
+        elif not wanted:
+            chosen = [_choose(listed, None, path)]
+        else:
+            chosen, renamed = _resolve(export, listed, wanted)
         people = _users(export.read_json("users.json"))
-        all_channels = {c.id: c.name for c in _all_channels(export)}
-        return _Reader(export, chosen, people, all_channels, tuple(c.name for c in channels)).read()
+        all_named = {c.id: c.name for c in _all_channels(export)}
+        return _Reader(export, chosen, people, all_named, tuple(c.name for c in listed), zone=zone,
+                       renamed=renamed).read()
 
 
 @contextmanager
@@ -310,10 +364,31 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def preview_slack(session: Session, review_id: int, path: Path, *,
-                  channel: str | None = None) -> ImportPreview:
-    """One channel of the Slack export at ``path`` as events for ``review_id``."""
-    return make_preview(session, review_id, parse_slack(path, channel=channel))
+def preview_slack(session: Session, review_id: int, path: Path, *, channel: str | None = None,
+                  channels: Sequence[str] = (), all_channels: bool = False) -> ImportPreview:
+    """Channels of the Slack export at ``path`` as events for ``review_id`` (see :func:`parse_slack`).
+
+    Replies name their parent's time in the review's timezone.
+    """
+    zone = review_zone(reviews.get_or_raise(session, review_id).timezone)
+    return make_preview(session, review_id, parse_slack(path, channel=channel, channels=channels,
+                                                        all_channels=all_channels, zone=zone))
+
+
+def channel_counts(preview: ImportPreview) -> list[tuple[str, int, int]]:
+    """For each channel a Slack preview read: its name, the events it adds, those already there."""
+    parsed = preview.parsed
+    if not isinstance(parsed, SlackTimeline):
+        return []
+    new = Counter(row.source for row in preview.rows)
+    every = Counter(row.source for row in parsed.rows)
+    return [(name, new[_source(name)], every[_source(name)] - new[_source(name)])
+            for name in parsed.read_channels]
+
+
+def _source(channel: str) -> str:
+    """The source of a channel's events: "slack #incident-42"."""
+    return f"slack #{channel}"
 
 
 class ChannelChoiceError(SourceError):
@@ -421,17 +496,28 @@ def _all_channels(export: _Export) -> list[SlackChannel]:
         for item in data:
             if not isinstance(item, dict):
                 continue
-            name, ident = item.get("name"), item.get("id")
+            name, ident, previous = item.get("name"), item.get("id"), item.get("previous_names")
             if isinstance(name, str) and name.strip():
-                found.append(SlackChannel(id=ident if isinstance(ident, str) and ident.strip() else name,
-                                          name=name))
+                found.append(SlackChannel(
+                    id=ident if isinstance(ident, str) and ident.strip() else name, name=name,
+                    previous=tuple(_channel_name(old) for old in previous if isinstance(old, str)
+                                   and _channel_name(old)) if isinstance(previous, list) else ()))
     return found
 
 
+def _channel_name(text: str) -> str:
+    """A channel's name as people write it ("#incident-42", " incident-42") as the export does."""
+    return text.strip().removeprefix("#").strip()
+
+
 def _channels(export: _Export) -> list[SlackChannel]:
-    """The listed channels that have day files, by name."""
+    """The listed channels that have day files, by name, each name once (its folder is read once)."""
     folders = {name.split("/", 1)[0] for name in export.names() if "/" in name}
-    channels = sorted((c for c in _all_channels(export) if c.name in folders), key=lambda c: c.name)
+    named: dict[str, SlackChannel] = {}
+    for candidate in _all_channels(export):
+        if candidate.name in folders:
+            named.setdefault(candidate.name, candidate)
+    channels = sorted(named.values(), key=lambda c: c.name)
     if not channels:
         raise SourceError("not a Slack export: no channel has day files (channel/YYYY-MM-DD.json)",
                           path=str(export.path))
@@ -443,12 +529,67 @@ def _choose(channels: list[SlackChannel], wanted: str | None, path: Path) -> Sla
         if len(channels) == 1:
             return channels[0]
         raise ChannelChoiceError(path, [c.name for c in channels])
-    name = wanted.strip().removeprefix("#")
+    name = _channel_name(wanted)
     for candidate in channels:
         if candidate.name == name or candidate.id == name:
             return candidate
-    raise SourceError(f"no channel {name!r} with messages in the export (channels: "
-                      f"{', '.join(c.name for c in channels)})", path=str(path))
+    raise _no_channel(name, channels, path)
+
+
+def _no_channel(name: str, channels: list[SlackChannel], path: Path) -> SourceError:
+    return SourceError(f"no channel {name!r} with messages in the export (channels: "
+                       f"{', '.join(c.name for c in channels)})", path=str(path))
+
+
+def _resolve(export: _Export, channels: list[SlackChannel],
+             wanted: list[str]) -> tuple[list[SlackChannel], dict[str, list[str]]]:
+    """The channels ``wanted`` names, each once, and channel name → the old names it was asked by.
+
+    A current name or id wins; then a name from channels.json's ``previous_names``;
+    then one from a rename message, for which the day files are read (only then).
+    """
+    chosen: dict[str, SlackChannel] = {}  # by name: one folder, read once
+    renamed: dict[str, list[str]] = {}
+    old_names: dict[str, SlackChannel] | None = None
+    for name in wanted:
+        found = next((c for c in channels if c.name == name or c.id == name), None)
+        if found is None:
+            found = next((c for c in channels if name in c.previous), None)
+            if found is None:
+                if old_names is None:
+                    old_names = _renamed_from(export, channels)
+                found = old_names.get(name)
+            if found is None:
+                raise _no_channel(name, channels, export.path)
+            renamed.setdefault(found.name, []).append(name)
+        chosen.setdefault(found.name, found)
+    return list(chosen.values()), renamed
+
+
+def _renamed_from(export: _Export, channels: list[SlackChannel]) -> dict[str, SlackChannel]:
+    """Old name → the channel a rename message in its day files says it became (the latest rename
+    of a name wins). Files that cannot be read are left to the import to report."""
+    found: dict[str, tuple[tuple[int, int], SlackChannel]] = {}
+    for channel in channels:
+        prefix = channel.name + "/"
+        for name in sorted(n for n in export.names() if n.startswith(prefix)):
+            try:
+                data = export.read_json(name)
+            except SourceError:
+                continue
+            for item in data if isinstance(data, list) else ():
+                if not isinstance(item, dict) or not _is_rename(item):
+                    continue
+                old = _channel_name(_text_value(item.get("old_name")))
+                moment = _parse_ts(item.get("ts")) or (0, 0)
+                if old and (old not in found or found[old][0] < moment):
+                    found[old] = (moment, channel)
+    return {old: channel for old, (_moment, channel) in found.items()}
+
+
+def _is_rename(item: dict[str, Any]) -> bool:
+    subtype = item.get("subtype")
+    return isinstance(subtype, str) and subtype in RENAME_SUBTYPES
 
 
 def _users(data: Any) -> dict[str, list[str]]:
@@ -523,93 +664,96 @@ class _Message:
     at: datetime
     thread: str | None
     data: dict[str, Any]
+    #: What stands in for a thread's parent that is gone (:data:`DELETED_PARENT`,
+    #: :data:`MISSING_PARENT`); "" for a message of the export.
+    placeholder: str = ""
 
     @property
     def origin(self) -> str:
         return f"{self.file}, message {self.position}"
 
+    @property
+    def reply(self) -> bool:
+        return self.thread is not None and self.thread != self.ts
+
+
+@dataclass
+class _ChannelRead:
+    """One channel's messages as read, and what its skipped messages tell about the others."""
+
+    channel: SlackChannel
+    messages: list[_Message] = field(default_factory=list)
+    #: Skipped (housekeeping) messages with a usable ts, by ts: a reply may answer one.
+    hidden: dict[str, _Message] = field(default_factory=dict)
+    #: The ts of messages a ``message_deleted`` event says were deleted.
+    deleted: set[str] = field(default_factory=set)
+    #: The channel's former names, from its rename messages and the names it was asked by.
+    old_names: list[str] = field(default_factory=list)
+    events: int = 0
+
+
+#: A thread (or a lone message) as rows: the time of its first message, then the rows.
+_Block = tuple[tuple[int, int], list[ParsedRow]]
+
 
 class _Reader:
-    """Reads one channel's day files into rows."""
+    """Reads the chosen channels' day files into rows."""
 
-    def __init__(self, export: _Export, channel: SlackChannel, people: dict[str, list[str]],
-                 channels: dict[str, str], channel_names: tuple[str, ...]) -> None:
+    def __init__(self, export: _Export, chosen: list[SlackChannel], people: dict[str, list[str]],
+                 channels: dict[str, str], channel_names: tuple[str, ...], *, zone: tzinfo | None,
+                 renamed: dict[str, list[str]]) -> None:
         self.export = export
-        self.channel = channel
+        self.chosen = chosen
         #: User id → the name shown for them; user id → every name they are known by.
         self.users = {ident: names[0] for ident, names in people.items()}
         self.known_names = {ident: list(names) for ident, names in people.items()}
         self.channels = channels
         self.channel_names = channel_names
+        self.zone = zone
+        self.renamed = renamed
         self.problems: list[ImportProblem] = []
         self.skipped: Counter[str] = Counter()
         self.bot_messages = 0
+        self.placeholders: Counter[str] = Counter()
         #: Users the imported messages mention: id → the mention's own label ("" without one).
         self.mentions: dict[str, str] = {}
+        #: User id → participant name (set once every message's profile has been read).
+        self.names: dict[str, str] = {}
+        self.authors: set[str] = set()
+        #: A parent's author and first words, by its ts (within one channel at a time).
+        self._labels: dict[str, tuple[str, str]] = {}
 
-    def read(self) -> ParsedTimeline:
-        messages = list(self._messages())
-        self._prefer_profiles(messages)
-        names = self._unique_names()
-        ordered = self._thread_order(messages)
-        rows: list[ParsedRow] = []
-        seen: set[str] = set()
-        authors: set[str] = set()
-        source = f"slack #{self.channel.name}"
-        channel_key = self.channel.id
-        if len(f"slack:{channel_key}:") + 22 > MAX_EXTERNAL_ID:  # 22: the longest ts
-            digest = hashlib.sha1(channel_key.encode("utf-8", "replace"), usedforsecurity=False)
-            channel_key = digest.hexdigest()
-        #: Thread parents as shown (ts → "Ana: first words"), for replies that do not follow theirs.
-        parents: dict[str, str] = {}
-        last_thread: str | None = None
-        for message in ordered:
-            self.export.where = message.origin
-            if message.ts in seen:
-                self.skipped["repeated"] += 1
-                continue
-            seen.add(message.ts)
-            text = self._text(message.data)
-            if not text:
-                self.skipped["empty"] += 1
-                continue
-            author = self._author(message.data)
-            people: tuple[str, ...] = ()
-            if author is not None:
-                authors.add(author)
-                people = (names.get(author) or author,)
-            elif bot := _bot_name(message.data):
-                text = f"{bot}: {text}"
-            reply = message.thread is not None and message.thread != message.ts
-            if reply:
-                if message.thread != last_thread:
-                    # Not under its thread (its parent was deleted, or other messages came between):
-                    # say what it answers.
-                    parent = parents.get(message.thread or "")
-                    text = (f"(reply to {parent}) {text}" if parent
-                            else f"(reply to a message not in the export, deleted or older) {text}")
-                text = REPLY_MARK + text
-            else:
-                parents[message.ts] = _gist(f"{people[0]}: {text}" if people else text)
-            last_thread = message.thread if reply else message.ts
-            if isinstance(message.data.get("edited"), dict):
-                text += EDITED_MARK
-            rows.append(ParsedRow(row=len(rows) + 1, at=message.at, text=text, kind="communication",
-                                  source=source, participants=people, reply=reply,
-                                  external_id=f"slack:{channel_key}:{message.ts}", origin=message.origin))
+    def read(self) -> SlackTimeline:
+        reads = [self._read_channel(channel) for channel in self.chosen]
+        self._prefer_profiles([m for read in reads for m in read.messages])
+        self.names = self._unique_names()
+        blocks: list[_Block] = []
+        keys: set[str] = set()
+        for read in reads:
+            # Event ids must differ between channels: two channels.json entries with one id (a damaged
+            # export) have their names added.
+            key = read.channel.id if read.channel.id not in keys else f"{read.channel.id}:{read.channel.name}"
+            keys.add(key)
+            blocks.extend(self._blocks(read, key))
+        # Threads stay together; several channels interleave by the time each thread began.
+        blocks.sort(key=lambda block: block[0])
+        rows = [replace(row, row=index)
+                for index, row in enumerate((row for _moment, block in blocks for row in block), start=1)]
         self.export.where = ""
-        mentioned = self._mentioned(names, authors)
+        mentioned = self._mentioned(self.names, self.authors)
         fields: dict[str, dict[str, Any]] = {}
-        for ident in (*sorted(authors), *mentioned):
-            name = names.get(ident) or self.users.get(ident) or ident
+        for ident in (*sorted(self.authors), *mentioned):
+            name = self.names.get(ident) or self.users.get(ident) or ident
             aliases = [alias for alias in self.known_names.get(ident, ()) if alias != name]
             if aliases:
                 fields[name] = {"aliases": aliases}
-        return ParsedTimeline(path=self.export.path, kind="slack", rows=tuple(rows),
-                              problems=tuple(self.problems), notices=tuple(self._notices(rows)),
-                              skipped=sum(self.skipped.values()), channels=self.channel_names,
-                              channel=self.channel.name, participant_fields=fields,
-                              mentioned=tuple(names.get(i) or self.users[i] for i in mentioned))
+        return SlackTimeline(
+            path=self.export.path, kind="slack", rows=tuple(rows), problems=tuple(self.problems),
+            notices=tuple(self._notices(rows, reads)), skipped=sum(self.skipped.values()),
+            channels=self.channel_names, channel=self.chosen[0].name if len(self.chosen) == 1 else None,
+            participant_fields=fields,
+            mentioned=tuple(self.names.get(i) or self.users[i] for i in mentioned),
+            read_channels=tuple(c.name for c in self.chosen))
 
     def _mentioned(self, names: dict[str, str], authors: set[str]) -> list[str]:
         """Ids of the people the channel's messages mention (joins included) who wrote none of the
@@ -628,8 +772,9 @@ class _Reader:
                 found.append(ident)
         return found
 
-    def _messages(self) -> Iterator[_Message]:
-        prefix = self.channel.name + "/"
+    def _read_channel(self, channel: SlackChannel) -> _ChannelRead:
+        read = _ChannelRead(channel, old_names=list(self.renamed.get(channel.name, ())))
+        prefix = channel.name + "/"
         for name in sorted(n for n in self.export.names() if n.startswith(prefix)):
             raw = self.export.read(name)
             try:
@@ -645,13 +790,22 @@ class _Reader:
                 if not isinstance(item, dict) or item.get("type", "message") != "message":
                     continue
                 subtype = item.get("subtype")
+                moment = _parse_ts(item.get("ts"))
                 if isinstance(subtype, str) and subtype in HOUSEKEEPING:
                     self.skipped[subtype] += 1
                     # "<@U2> has joined the channel": who was pulled into the channel is someone the
                     # review should know, even when the join itself is not an event.
                     self._render(_text_value(item.get("text")))
+                    if subtype == "message_deleted" and isinstance(item.get("deleted_ts"), str):
+                        read.deleted.add(item["deleted_ts"])
+                    if moment is not None:
+                        try:
+                            at = _ts_moment(*moment)
+                        except InvalidFieldError:
+                            continue
+                        read.hidden.setdefault(item["ts"], _Message(name, position, item["ts"], moment, at,
+                                                                    _thread_of(item), item))
                     continue
-                moment = _parse_ts(item.get("ts"))
                 if moment is None:
                     self.problems.append(ImportProblem(
                         None, f"{name}, message {position}: ts {_short(item.get('ts'))} is not a Slack time"))
@@ -662,8 +816,12 @@ class _Reader:
                     self.problems.append(ImportProblem(
                         None, f"{name}, message {position}: ts {item['ts']!r}: {exc.reason}"))
                     continue
-                thread = item.get("thread_ts") if isinstance(item.get("thread_ts"), str) else None
-                yield _Message(name, position, item["ts"], moment, at, thread, item)
+                if _is_rename(item):
+                    old = _channel_name(_text_value(item.get("old_name")))
+                    if old and old != channel.name:
+                        read.old_names.append(old)
+                read.messages.append(_Message(name, position, item["ts"], moment, at, _thread_of(item), item))
+        return read
 
     def _prefer_profiles(self, messages: list[_Message]) -> None:
         """Names from the messages' own profiles (the latest wins) over users.json; all of them are kept
@@ -689,34 +847,133 @@ class _Reader:
             for ident, name in self.users.items()
         }
 
-    @staticmethod
-    def _thread_order(messages: list[_Message]) -> list[_Message]:
-        """Top-level messages by time, each followed by its replies by time."""
-        replies: dict[str, list[_Message]] = {}
-        top: list[_Message] = []
-        timestamps = {m.ts for m in messages}
+    def _blocks(self, read: _ChannelRead, channel_key: str) -> list[_Block]:
+        """The channel's threads and lone messages as rows, each thread's replies after their parent."""
+        source = _source(read.channel.name)
+        key = _external_key(channel_key, 0)
+        stand_in_key = _external_key(channel_key, len(":missing"))
+        messages = [*read.messages, *self._stand_ins(read)]
+        by_ts: dict[str, _Message] = {}
         for message in messages:
-            if message.thread is not None and message.thread != message.ts and message.thread in timestamps:
-                replies.setdefault(message.thread, []).append(message)
-            else:
-                top.append(message)
-        ordered: list[_Message] = []
-        for message in sorted(top, key=lambda m: m.moment):
-            ordered.append(message)
-            ordered.extend(sorted(replies.get(message.ts, ()), key=lambda m: m.moment))
-        return ordered
+            by_ts.setdefault(message.ts, message)
+        self._labels = {}
+        seen: set[str] = set()
+        blocks: list[_Block] = []
+        for thread in _threads(messages):
+            rows: list[ParsedRow] = []
+            for message in thread:
+                self.export.where = message.origin
+                if message.ts in seen:
+                    self.skipped["repeated"] += 1
+                    continue
+                seen.add(message.ts)
+                if message.placeholder:
+                    suffix = "deleted" if message.placeholder == DELETED_PARENT else "missing"
+                    self.placeholders[message.placeholder] += 1
+                    rows.append(ParsedRow(row=0, at=message.at, text=message.placeholder,
+                                          kind="communication", source=source, participants=(),
+                                          external_id=f"slack:{stand_in_key}:{message.ts}:{suffix}",
+                                          origin=message.origin))
+                    continue
+                row = self._row(message, read, by_ts, source, key)
+                if row is not None:
+                    rows.append(row)
+            if rows:
+                read.events += len(rows)
+                blocks.append((thread[0].moment, rows))
+        return blocks
+
+    def _row(self, message: _Message, read: _ChannelRead, by_ts: dict[str, _Message], source: str,
+             key: str) -> ParsedRow | None:
+        text = self._text(message.data)
+        if not text:
+            self.skipped["empty"] += 1
+            return None
+        author = self._author(message.data)
+        people: tuple[str, ...] = ()
+        if author is not None:
+            self.authors.add(author)
+            people = (self.names.get(author) or author,)
+        elif bot := _bot_name(message.data):
+            text = f"{bot}: {text}"
+        if message.reply:
+            # The timeline sorts by time and other messages come between: every reply says what it
+            # answers, also the one right under its parent.
+            text = f"{REPLY_MARK}reply to {self._parent(message, read, by_ts)}: {text}"
+        if isinstance(message.data.get("edited"), dict):
+            text += EDITED_MARK
+        return ParsedRow(row=0, at=message.at, text=text, kind="communication", source=source,
+                         participants=people, reply=message.reply, external_id=f"slack:{key}:{message.ts}",
+                         origin=message.origin)
+
+    def _parent(self, reply: _Message, read: _ChannelRead, by_ts: dict[str, _Message]) -> str:
+        """How ``reply`` names its parent: "Priya 14:02 “first words…”", "(deleted message) 14:02"."""
+        thread = reply.thread or ""
+        parent = by_ts.get(thread) or read.hidden.get(thread)
+        if parent is None:  # the thread's ts is no time: nothing can stand in for its parent
+            return MISSING_PARENT
+        when = self._when(parent.at, reply.at)
+        if parent.placeholder:
+            return f"{parent.placeholder} {when}"
+        if thread not in self._labels:
+            self._labels[thread] = (self._who(parent.data), _gist(self._text(parent.data)))
+        who, words = self._labels[thread]
+        return f"{who} {when} {words}" if words else f"{who} {when}"
+
+    def _when(self, parent: datetime, reply: datetime) -> str:
+        """The parent's time as the review shows it: "14:02", with its date when the reply is of
+        another day; in UTC, said so, when the review's timezone is not known."""
+        zone = self.zone or UTC
+        local = parent.astimezone(zone)
+        shown = f"{local:%H:%M}"
+        if local.date() != reply.astimezone(zone).date():
+            shown = f"{local.date().isoformat()} {shown}"
+        return shown if self.zone is not None else f"{shown} UTC"
+
+    def _who(self, data: dict[str, Any]) -> str:
+        """The name of who wrote ``data``, as its events show them (no counting, unlike _author)."""
+        if _is_bot(data):
+            return _bot_name(data) or "a bot"
+        user = _user_of(data)
+        if user is None:
+            return "someone"
+        return self.names.get(user) or self.users.get(user) or " ".join(user.split())
+
+    def _stand_ins(self, read: _ChannelRead) -> list[_Message]:
+        """A message for each thread whose parent is gone (deleted, or not in the export), at the
+        parent's ts; none for a parent that is a skipped message of another kind (a reply names it)."""
+        present = {m.ts for m in read.messages}
+        made: dict[str, _Message] = {}
+        for reply in sorted(read.messages, key=lambda m: m.moment):
+            thread = reply.thread
+            if not reply.reply or thread is None or thread in present or thread in made:
+                continue
+            hidden = read.hidden.get(thread)
+            if hidden is not None:
+                subtype = hidden.data.get("subtype")
+                if subtype != "tombstone":
+                    continue
+                self.skipped["tombstone"] -= 1  # not skipped after all: it stands for the parent
+                made[thread] = replace(hidden, thread=None, data={}, placeholder=DELETED_PARENT)
+                continue
+            moment = _parse_ts(thread)
+            if moment is None:
+                continue
+            try:
+                at = _ts_moment(*moment)
+            except InvalidFieldError:
+                continue
+            label = DELETED_PARENT if thread in read.deleted else MISSING_PARENT
+            made[thread] = _Message(reply.file, reply.position, thread, moment, at, None, {}, label)
+        return list(made.values())
 
     def _author(self, data: dict[str, Any]) -> str | None:
         """The user id of the person who wrote ``data``; None for bots and integrations."""
-        if data.get("subtype") == "bot_message" or (data.get("bot_id") and not data.get("user")):
+        if _is_bot(data):
             self.bot_messages += 1
             return None
-        comment = data.get("comment")
-        if data.get("subtype") == "file_comment" and isinstance(comment, dict):
-            user = comment.get("user")
-        else:
-            user = data.get("user")
-        if not isinstance(user, str) or not user.strip():
+        user = _user_of(data)
+        if user is None:
             return None
         if user not in self.users:
             # Known only by id: the id is the name (tidied: a participant's name has no stray spaces).
@@ -750,9 +1007,16 @@ class _Reader:
     def _render(self, text: str) -> str:
         return render_markup(text, self.users, self.channels, self.mentions) if text else ""
 
-    def _notices(self, rows: list[ParsedRow]) -> list[str]:
+    def _notices(self, rows: list[ParsedRow], reads: list[_ChannelRead]) -> list[str]:
         notices: list[str] = []
-        housekeeping = {k: v for k, v in self.skipped.items() if k not in ("empty", "repeated")}
+        for read in reads:
+            for old in dict.fromkeys(read.old_names):
+                if old != read.channel.name:
+                    notices.append(f"#{old} is now #{read.channel.name}")
+        if len(reads) > 1:
+            counts = ", ".join(f"#{read.channel.name} {read.events}" for read in reads)
+            notices.append(f"events by channel (each event's source names its channel): {counts}")
+        housekeeping = {k: v for k, v in self.skipped.items() if v > 0 and k not in ("empty", "repeated")}
         if housekeeping:
             listed = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(housekeeping.items()))
             notices.append(f"housekeeping messages skipped: {sum(housekeeping.values())} ({listed})")
@@ -766,17 +1030,75 @@ class _Reader:
                            f"{self.bot_messages}")
         replies = sum(1 for r in rows if r.reply)
         if replies:
-            notices.append(f"thread replies, placed after their parent and marked {REPLY_MARK.strip()}: "
-                           f"{replies}")
+            notices.append(f"thread replies, placed after their parent, marked {REPLY_MARK.strip()} and "
+                           f"naming the message they answer: {replies}")
+        if self.placeholders[DELETED_PARENT]:
+            notices.append(f"threads whose first message was deleted, shown as {DELETED_PARENT} so that "
+                           f"their replies have something to answer: {self.placeholders[DELETED_PARENT]}")
+        if self.placeholders[MISSING_PARENT]:
+            notices.append(f"threads whose first message is not in the export (deleted without a trace, or "
+                           f"older than the export), shown as {MISSING_PARENT}: "
+                           f"{self.placeholders[MISSING_PARENT]}")
         if self.export.repaired:
             notices.append(f"texts with broken characters (unpaired UTF-16 surrogates, half an emoji), "
                            f"shown as \ufffd: {self.export.repaired}")
-        if not rows and not self.problems:
-            notices.append(f"#{self.channel.name} has no messages to import")
+        for read in reads:
+            if not read.events and not self.problems:
+                notices.append(f"#{read.channel.name} has no messages to import")
         return notices
 
 
-def _gist(text: str, limit: int = 48) -> str:
-    """The first words of a message, for a reply that quotes what it answers."""
+def _threads(messages: list[_Message]) -> list[list[_Message]]:
+    """Top-level messages by time, each followed by its replies by time.
+
+    Only a top-level message has replies: a "reply" to a reply (not something
+    Slack writes) stands on its own, naming what it answers, and is never lost.
+    """
+    roots = {m.ts for m in messages if not m.reply}
+    replies: dict[str, list[_Message]] = {}
+    top: list[_Message] = []
+    for message in messages:
+        if message.reply and message.thread in roots:
+            replies.setdefault(message.thread or "", []).append(message)
+        else:
+            top.append(message)
+    threads: list[list[_Message]] = []
+    for message in sorted(top, key=lambda m: m.moment):
+        # A repeated parent (the same ts twice) takes the replies once.
+        threads.append([message, *sorted(replies.pop(message.ts, ()), key=lambda m: m.moment)])
+    return threads
+
+
+def _thread_of(item: dict[str, Any]) -> str | None:
+    thread = item.get("thread_ts")
+    return thread if isinstance(thread, str) else None
+
+
+def _is_bot(data: dict[str, Any]) -> bool:
+    return data.get("subtype") == "bot_message" or bool(data.get("bot_id") and not data.get("user"))
+
+
+def _user_of(data: dict[str, Any]) -> str | None:
+    """The user id ``data`` was written by (a file comment's commenter), or None."""
+    comment = data.get("comment")
+    if data.get("subtype") == "file_comment" and isinstance(comment, dict):
+        user = comment.get("user")
+    else:
+        user = data.get("user")
+    return user if isinstance(user, str) and user.strip() else None
+
+
+def _external_key(channel_id: str, suffix: int) -> str:
+    """The channel's part of its events' external ids: its id, or the id's SHA-1 when "slack:<id>:<ts>"
+    and ``suffix`` more characters would not fit."""
+    if len(f"slack:{channel_id}:") + 22 + suffix > MAX_EXTERNAL_ID:  # 22: the longest ts
+        return hashlib.sha1(channel_id.encode("utf-8", "replace"), usedforsecurity=False).hexdigest()
+    return channel_id
+
+
+def _gist(text: str, limit: int = 40) -> str:
+    """The first words of a message in quotes, for a reply that names what it answers; "" for none."""
     text = " ".join(text.split())
+    if not text:
+        return ""
     return f"“{text}”" if len(text) <= limit else f"“{text[:limit].rsplit(' ', 1)[0]}…”"

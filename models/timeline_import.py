@@ -51,7 +51,7 @@ from models.errors import DomainError, InvalidFieldError
 from models.limits import check_moment, column_limit, text_problem
 from models.vocabulary import EVENT_KINDS, LABELS
 
-SourceKind = Literal["csv", "slack", "bundle"]
+SourceKind = Literal["csv", "slack", "bundle", "text"]
 
 #: Column widths of the schema: a longer value is a row problem, never cut silently.
 MAX_SOURCE: int = column_limit(TimelineEvent, "source") or 200
@@ -186,11 +186,19 @@ class ImportRefusedError(DomainError):
 
 
 def file_kind(path: Path) -> SourceKind:
-    """What ``path`` is by its name: a Slack export (folder or .zip), a review bundle, else CSV."""
+    """What ``path`` is: a Slack export (folder or .zip), a review bundle, a text timeline, else CSV.
+
+    By its name, and for a .txt or .md file by its first 64 KB: lines that start with a time
+    and do not look like CSV/TSV make a text timeline (:mod:`models.text_timeline`).
+    """
     if path.is_dir() or path.suffix.lower() in SLACK_SUFFIXES:
         return "slack"
     if path.suffix.lower() in BUNDLE_SUFFIXES:
         return "bundle"
+    from models.text_timeline import is_text_timeline  # it reads its rows with this module's helpers
+
+    if is_text_timeline(path):
+        return "text"
     return "csv"
 
 

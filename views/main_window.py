@@ -385,8 +385,9 @@ class MainWindow(QMainWindow):
         if path is None:
             folder = self.services.settings.get("last_import_dir") or str(Path.home())
             filters = ";;".join((
-                self.tr("Timelines (*.csv *.tsv *.txt *.zip *.yaml *.yml *.json)"),
+                self.tr("Timelines (*.csv *.tsv *.txt *.md *.zip *.yaml *.yml *.json)"),
                 self.tr("CSV files (*.csv *.tsv *.txt)"),
+                self.tr("Text timelines (*.txt *.md)"),
                 self.tr("Slack export (*.zip)"),
                 self.tr("Review bundles (*.yaml *.yml *.json)"),
                 self.tr("All files (*)"),
@@ -406,6 +407,25 @@ class MainWindow(QMainWindow):
                                                   on_error=self.review_page.command_failed))
         self.statusBar().showMessage(self.tr("Added %1 events from %2 (Ctrl+Z takes them away again)")
                                      .replace("%1", str(added)).replace("%2", path.name), 15000)
+        return added
+
+    def paste_timeline(self) -> int | None:
+        """File ▸ Paste timeline…: add events to the open review from lines of text that start with a time."""
+        from app.undo import ImportCommand
+        from views.paste_timeline_dialog import PasteTimelineDialog
+
+        review_id = self.review_page.review_id
+        if review_id is None:
+            return None
+        added = PasteTimelineDialog.ask(self, self.services, review_id)
+        if added is None:
+            return None
+        record = self.services.imports.last_import
+        if record is not None and record.review_id == review_id:
+            self.services.undo.push(ImportCommand(self.services.imports, record, self.tr("pasted timeline"),
+                                                  on_error=self.review_page.command_failed))
+        self.statusBar().showMessage(self.tr("Added %1 events from the pasted timeline (Ctrl+Z takes them "
+                                             "away again)").replace("%1", str(added)), 15000)
         return added
 
     def import_slack_folder(self) -> int | None:
@@ -560,6 +580,8 @@ class MainWindow(QMainWindow):
                                                    self.import_timeline)
         self.import_slack_folder_action = self._action(file_menu, self.tr("Import &Slack export folder…"),
                                                        "Ctrl+Shift+O", self.import_slack_folder)
+        self.paste_timeline_action = self._action(file_menu, self.tr("&Paste timeline…"), "Ctrl+Shift+V",
+                                                  self.paste_timeline)
         self.export_action = self._action(file_menu, self.tr("&Export…"), "Ctrl+E", self.export_current)
         # Works from what is on screen (and the notes waiting to be stored), so it works when the
         # library itself cannot be read: gone, full, read-only.
@@ -675,7 +697,8 @@ class MainWindow(QMainWindow):
         for action in (self.library_action, self.next_action, self.prev_action, self.learning_action,
                        self.clock_action, self.end_meeting_action, self.private_action,
                        self.confirm_room_action,
-                       self.action_action, self.import_timeline_action, self.import_slack_folder_action):
+                       self.action_action, self.import_timeline_action, self.import_slack_folder_action,
+                       self.paste_timeline_action):
             action.setEnabled(in_review)
 
     def _update_title(self, *_args: object) -> None:

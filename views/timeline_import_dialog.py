@@ -54,6 +54,10 @@ _FIELDS = (
 )
 
 
+#: The channel choice that reads every channel of a Slack export (never a channel's name).
+ALL_CHANNELS = "\x1fall channels"
+
+
 class TimelineImportDialog(QDialog):
     """The first rows of a file as they will be imported, its problems and notices, and Import.
 
@@ -310,8 +314,12 @@ class TimelineImportDialog(QDialog):
             box = QGroupBox(self.tr("Slack export"), self)
             row = QHBoxLayout(box)
             self.channel.setObjectName("channel")
-            for name in self._imports.slack_channels(self._path):
+            names = self._imports.slack_channels(self._path)
+            for name in names:
                 self.channel.addItem(f"#{name}", name)
+            if len(names) > 1:  # every channel in one step, each event's source naming its channel
+                every = self.tr("All channels (%1)").replace("%1", str(len(names)))
+                self.channel.addItem(every, ALL_CHANNELS)
             self.channel.currentIndexChanged.connect(self._option_changed)
             row.addWidget(QLabel(self.tr("Channel"), box))
             row.addWidget(self.channel, 1)
@@ -332,6 +340,11 @@ class TimelineImportDialog(QDialog):
                 self.time_format.text().strip(), self.timezone.text().strip(),
                 self.profile_combo.currentData())
 
+    def _channel(self) -> str | None:
+        """The one Slack channel chosen (None: not a Slack export, or all of its channels)."""
+        chosen = self.channel.currentData() if self._kind == "slack" else None
+        return chosen if chosen != ALL_CHANNELS else None
+
     def _mapping(self) -> dict[str, str | int | None] | None:
         if self._preview is None and not any(c.count() for c in self.field_combos.values()):
             return None
@@ -343,7 +356,8 @@ class TimelineImportDialog(QDialog):
         self._shown_options = self._options()
         op = self._imports.preview_in_background(
             self._review_id, self._path,
-            channel=self.channel.currentData() if self._kind == "slack" else None,
+            channel=self._channel(),
+            all_channels=self._kind == "slack" and self.channel.currentData() == ALL_CHANNELS,
             mapping=None if initial or self._profile_columns else self._mapping(),
             time_format=self.time_format.text().strip() or None,
             timezone=self.timezone.text().strip() or None,

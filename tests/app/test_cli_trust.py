@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app import cli
+from app import cli_commands
 from app.cli import EX_SOFTWARE, main
 from models.store import create_library_engine, migrate, open_library
 
@@ -103,7 +103,7 @@ def test_an_internal_error_is_one_line_exit_70_and_a_logged_traceback(
     def broken(args: object, db_url: object) -> int:
         raise RuntimeError("something nobody expected")
 
-    monkeypatch.setitem(cli._COMMANDS, "list", broken)
+    monkeypatch.setitem(cli_commands.COMMANDS, "list", broken)
     log_folder = user_dirs["data"].parent / "logs"
     monkeypatch.setattr("platformdirs.user_log_dir", lambda *a, **k: str(log_folder))
     assert main(["--db", db_url, "list"]) == EX_SOFTWARE

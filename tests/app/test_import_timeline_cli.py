@@ -133,7 +133,8 @@ def test_a_slack_export_with_several_channels_needs_one(db_url: str, review_id: 
     export = _slack(tmp_path / "export")
     assert main(["--db", db_url, "import-timeline", str(review_id), str(export)]) == 2
     assert _one_error_line(capsys.readouterr().err) == (
-        f"debrief: {export}: the export has 2 channels, choose one: incident, random (--channel NAME)")
+        f"debrief: {export}: the export has 2 channels, choose one: incident, random "
+        "(--channel NAME, repeatable, or --all-channels)")
     assert main(["--db", db_url, "import-timeline", str(review_id), str(export),
                  "--channel", "incident"]) == 0
     assert capsys.readouterr().out == "added 1 event to review 1 (0 already there)\n"

@@ -137,7 +137,9 @@ def test_thread_replies_follow_their_parent_in_time_order(export: Path) -> None:
     """Parent, then its two replies by time (across day files), then the next message."""
     texts = [r.text for r in parse_slack(export, channel="incident-42").rows]
     start = texts.index("Rolling back the config push")
-    assert texts[start:start + 4] == ["Rolling back the config push", "↳ verifying", "↳ rollback done",
+    named = "↳ reply to benno 09:20 UTC “Rolling back the config push”: "
+    assert texts[start:start + 4] == ["Rolling back the config push", f"{named}verifying",
+                                      f"{named}rollback done",
                                       "See the status page (https://status.example.com/i/42) and "
                                       "https://grafana.example.com/d/checkout in #random & <here>"]
 
@@ -145,7 +147,7 @@ def test_thread_replies_follow_their_parent_in_time_order(export: Path) -> None:
 def test_reply_flags_are_kept(export: Path) -> None:
     """The preview knows which rows are thread replies."""
     rows = parse_slack(export, channel="incident-42").rows
-    assert [r.text for r in rows if r.reply] == ["↳ verifying", "↳ rollback done"]
+    assert [r.text.rsplit(": ", 1)[1] for r in rows if r.reply] == ["verifying", "rollback done"]
 
 
 def test_mentions_and_here_become_names(export: Path) -> None:
@@ -567,5 +569,5 @@ def test_a_reply_to_a_deleted_message_says_so(tmp_path: Path) -> None:
          "thread_ts": gone},
     ]))
     texts = [r.text for r in parse_slack(export, channel="incident-42").rows]
-    assert texts[1] == "↳ ok"  # under its own thread: no context needed
-    assert texts[-1] == "↳ (reply to a message not in the export, deleted or older) it was the validator"
+    assert texts == ["Rolling back", "↳ reply to Ana Lima 09:20 UTC “Rolling back”: ok", "(deleted message)",
+                     "↳ reply to (deleted message) 09:30 UTC: it was the validator"]

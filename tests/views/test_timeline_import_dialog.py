@@ -136,11 +136,22 @@ def test_a_slack_export_offers_its_channels(qtbot: QtBot, services: Services, re
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(json.dumps(data), encoding="utf-8")
     dialog = _dialog(qtbot, services, review_id, root)
-    assert [dialog.channel.itemText(i) for i in range(dialog.channel.count())] == ["#incident", "#random"]
+    assert [dialog.channel.itemText(i) for i in range(dialog.channel.count())] == [
+        "#incident", "#random", "All channels (2)"]
     assert _cells(dialog, 0)[3:] == ["paging", "slack #incident", "Ana"]
     dialog.channel.setCurrentIndex(1)
     _settled(qtbot, dialog)
     assert _cells(dialog, 0)[3:] == ["lunch?", "slack #random", "Ana"]
+    dialog.channel.setCurrentIndex(2)  # both, in time order, each event naming its channel
+    _settled(qtbot, dialog)
+    assert [_cells(dialog, row)[3:] for row in range(2)] == [["paging", "slack #incident", "Ana"],
+                                                             ["lunch?", "slack #random", "Ana"]]
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    _settled(qtbot, dialog)
+    assert dialog.added == 2
+    events = services.reviews.get(review_id).events  # type: ignore[union-attr]
+    assert sorted((e.text, e.source) for e in events) == [("lunch?", "slack #random"),
+                                                          ("paging", "slack #incident")]
 
 
 def test_a_file_that_cannot_be_read_is_a_message_not_a_dialog(services: Services, review_id: int,
