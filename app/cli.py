@@ -79,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "jira, spreadsheet (or your own in import_profiles.yaml); found by itself when the "
                          "header says")
     tl.add_argument("--map", metavar="FIELD=COLUMN[,...]", action="append", default=[],
-                    help="CSV: which column holds which field (time, date, text, kind, source, author), "
-                         "when the header names are not recognised; e.g. --map 'time=When,text=What'")
+                    help="CSV: which column holds which field (time, date, text, detail, kind, source, "
+                         "author), when the header names are not recognised; "
+                         "e.g. --map 'time=When,text=What'")
 
     exp = commands.add_parser("export", help="write a review as a report or a bundle",
                               description="Write a review as a Word, Markdown or HTML report, its "

@@ -321,6 +321,7 @@ _FIELD_NAMES = {
     "source": "source",
     "approximate": "estimate",
     "participants": "people",
+    "detail": "detail",
 }
 
 

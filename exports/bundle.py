@@ -79,7 +79,9 @@ def to_bundle(review: ReviewDoc, *, include_private: bool = True) -> dict[str, A
 
     events = []
     for e in review.events:
-        event: dict[str, Any] = {"at": format_time(e.at), "text": e.text, "kind": e.kind}
+        event: dict[str, Any] = {"at": format_time(e.at), "text": e.text}
+        _put(event, "detail", e.detail)
+        event["kind"] = e.kind
         _put(event, "source", e.source)
         _put(event, "approximate", e.approximate)
         _put(event, "participants", list(e.participants))

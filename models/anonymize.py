@@ -250,7 +250,7 @@ def anonymize(doc: ReviewDoc) -> ReviewDoc:
         tags=tuple(text(t) for t in doc.tags),
         participants=tuple(replace(p, name=anon.labels[p.id], brought_in=text(p.brought_in), aliases=())
                            for p in doc.participants),
-        events=tuple(e._replace(text=text(e.text), source=text(e.source),
+        events=tuple(e._replace(text=text(e.text), source=text(e.source), detail=text(e.detail),
                                 participants=anon.names(e.participants)) for e in doc.events),
         notes=tuple(replace(n, text=text(n.text), author=_author(n, anon)) for n in doc.notes),
         learnings=tuple(replace(x, text=text(x.text)) for x in doc.learnings),

@@ -51,7 +51,9 @@ REVIEW_KEYS = ("title", "summary", "severity", "kind", "status", "timezone", "te
                "detected_at", "mitigated_at", "resolved_at", "impact", "services", "tags")
 PARTICIPANT_KEYS = ("name", "roles", "context")
 CONTEXT_KEYS = ("on_call", "brought_in", "worked_with_team_before")
-EVENT_KEYS = ("at", "text", "kind", "source", "approximate", "participants")
+#: ``detail`` (the long form beside the one-line text) is optional: a bundle without it is read
+#: as before, and one is written only for events that have a detail.
+EVENT_KEYS = ("at", "text", "detail", "kind", "source", "approximate", "participants")
 NOTE_KEYS = ("phase", "kind", "text", "at", "author", "event", "private")
 LEARNING_KEYS = ("text", "category")
 # ``description`` is not in the design's example but is a field of every action:
@@ -120,6 +122,7 @@ class BundleEvent:
     source: str
     approximate: bool
     participants: tuple[str, ...]
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -373,7 +376,7 @@ def _parse_timeline(top: Fields, names: set[str], zone: tzinfo) -> tuple[BundleE
         result.append(BundleEvent(at=at, text=m.text("text", required=True),
                                   kind=m.choice("kind", EVENT_KINDS, "observation"),
                                   source=m.text("source", limit=_SOURCE), approximate=m.flag("approximate"),
-                                  participants=people))
+                                  participants=people, detail=m.text("detail")))
     return tuple(result)
 
 
@@ -491,7 +494,7 @@ def import_bundle(session: Session, bundle: Bundle) -> int:
     # sorts by time, then id) and note indices map onto these ids.
     event_ids = [
         timeline.add_event(session, review.id, at=e.at, text=e.text, kind=e.kind, source=e.source,
-                           approximate=e.approximate, participants=list(e.participants)).id
+                           approximate=e.approximate, participants=list(e.participants), detail=e.detail).id
         for e in bundle.timeline
     ]
     for n in bundle.notes:

@@ -5,6 +5,8 @@ The columns are recognised by name (``time``/``timestamp``/``date``/``when``,
 ``source``/``origin``/``channel``, ``author``/``user``/``who``/…; any case,
 "Time (UTC)" counts as "time"), or given as an explicit mapping from field to
 column. A file with separate ``date`` and ``time`` columns has them joined.
+A short summary or title is the event's text; a longer description, body or
+notes column beside it is kept as the event's ``detail`` (line breaks and all).
 
 Times are ISO 8601 (with an offset or ``Z``), RFC 2822, or follow a
 strptime format the user chose. A time without an offset is wall-clock time
@@ -38,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
 from operator import attrgetter
 from pathlib import Path
@@ -49,7 +52,7 @@ from models import reviews
 from models.errors import DomainError, InvalidFieldError
 from models.import_profiles import ImportProfile, load_profiles
 from models.import_profiles import detect as detect_profile
-from models.limits import EARLIEST, LATEST, check_moment
+from models.limits import EARLIEST, LATEST, RANGE_TEXT, check_moment
 from models.store import config_dir
 from models.timefmt import as_utc
 from models.timeline_import import (
@@ -70,7 +73,7 @@ from models.vocabulary import EVENT_KINDS
 from models.yamlsource import SourceError
 
 #: The fields a column can be mapped to, in the order a person fills them in.
-FIELDS = ("time", "date", "text", "kind", "source", "author")
+FIELDS = ("time", "date", "text", "kind", "source", "author", "detail")
 REQUIRED_FIELDS = ("time", "text")
 
 #: Header names recognised for each field (normalised: lower case, single spaces), best first.
@@ -88,6 +91,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "author": ("author", "authors", "user", "users", "who", "participant", "participants", "person",
                "people", "user name", "username", "actor", "by", "agent", "owner", "assignee", "login",
                "assigned to user names", "assigned to"),
+    # What is left of the long form once the text has its column (Jira: Description beside Summary;
+    # Datadog: text beside title; PagerDuty: the channel's details beside the summary).
+    "detail": ("detail", "details", "description", "long description", "channel details", "event details",
+               "body", "text", "message", "content", "notes", "note", "comments", "comment"),
 }
 
 DELIMITERS = ",;\t"
@@ -136,7 +143,7 @@ def guess_mapping(columns: tuple[str, ...] | list[str]) -> dict[str, int]:
     if "date" in names and "time" in names:
         take("time", "time")
         take("date", "date")
-    for field in ("time", "text", "kind", "source", "author"):
+    for field in ("time", "text", "kind", "source", "author", "detail"):
         if field not in found:
             any(take(field, alias) for alias in ALIASES[field])
     return found
@@ -214,8 +221,10 @@ def sniff_delimiter(text: str) -> str:
 EPOCH_FORMATS = ("epoch", "epoch_ms")
 _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 _AM_PM = re.compile(r"\b[AP]\.?M\.?\b")
-_EPOCH_SECONDS = re.compile(r"\d{9,10}(\.\d{1,6})?")
-_EPOCH_MILLIS = re.compile(r"\d{12,13}")
+_EPOCH_SECONDS = re.compile(r"[0-9]{9,10}(\.[0-9]{1,6})?")
+_EPOCH_MILLIS = re.compile(r"[0-9]{12,13}")
+_LINE_BREAK = re.compile(r"\r\n?")
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Times with the month written as a name: the day and month cannot be mixed up. First match wins.
 NAMED_MONTH_FORMATS = (
     "%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%Y %H:%M",
@@ -228,20 +237,49 @@ NAMED_MONTH_FORMATS = (
 
 def _epoch(value: str, *, unit: str | None = None, strict: bool = False) -> datetime | None:
     """``value`` as seconds (10 digits, or ``unit`` epoch) or milliseconds (13 digits, ``epoch_ms``)
-    since 1970; None when it is not such a number (a ``ValueError`` instead when ``strict``)."""
+    since 1970; None when it is not such a number (a ``ValueError`` instead when ``strict``).
+
+    Read exactly, to the microsecond (no float rounding). A number too far from 1970 for any
+    date is a ``ValueError`` naming the range, whether or not ``strict``.
+    """
     text = value.strip()
-    if unit == "epoch_ms" or (unit is None and _EPOCH_MILLIS.fullmatch(text)):
-        if text.isdigit():
-            return datetime.fromtimestamp(int(text) / 1000, UTC)
-    elif unit == "epoch" or (unit is None and _EPOCH_SECONDS.fullmatch(text)):
-        try:
-            return datetime.fromtimestamp(float(text), UTC)
-        except (ValueError, OverflowError, OSError):
-            pass
+    millis = unit == "epoch_ms" or (unit is None and _EPOCH_MILLIS.fullmatch(text) is not None)
+    if millis or unit == "epoch" or (unit is None and _EPOCH_SECONDS.fullmatch(text)):
+        moment = _since_1970(value, text, 3 if millis else 0)
+        if moment is not None:
+            return moment
     if strict:
         what = "milliseconds" if unit == "epoch_ms" else "seconds"
         raise ValueError(f"time {value!r} is not a number of {what} since 1970 (--time-format {unit})")
     return None
+
+
+#: Seconds from 1970 past which a number is refused before it is worked out (no date is that far).
+_EPOCH_LIMIT = 10**12
+
+
+def _since_1970(value: str, text: str, scale: int) -> datetime | None:
+    """``text`` (a plain or decimal number, ASCII only, "1.6E9" too) of 10**-``scale`` seconds since
+    1970 as a UTC instant; None when it is no number; ``ValueError`` when no date is that far."""
+    if not text.isascii():
+        return None  # "²" and other digits int() and Decimal do not all read alike
+    try:
+        amount = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite():
+        return None
+    # The exponent first: "1E999999" would overflow Decimal's own arithmetic (and is no date).
+    if amount.is_zero() or amount.adjusted() <= 15:
+        seconds = amount.scaleb(-scale)
+        if abs(seconds) <= _EPOCH_LIMIT:
+            micros = int(seconds.scaleb(6).to_integral_value(rounding=ROUND_HALF_EVEN))
+            try:
+                return _UNIX_EPOCH + timedelta(microseconds=micros)
+            except OverflowError:
+                pass  # before year 1 or after 9999
+    unit = "milliseconds" if scale else "seconds"
+    raise ValueError(f"time {value!r} as {unit} since 1970 is outside the years {RANGE_TEXT}")
 
 
 def _named_month(value: str) -> datetime | None:
@@ -445,17 +483,22 @@ def parse_csv(path: Path, *, zone: ZoneInfo, zone_chosen: bool = False,
         if chosen is None and profiles and not mapping:
             chosen = detect_profile(profiles, columns)
         used: list[str] = []
+        fallbacks: tuple[int, ...] = ()
         if chosen is not None:
-            mapping = {**chosen.mapping(columns), **(mapping or {})}
+            given = dict(mapping or {})
+            mapping = {**chosen.mapping(columns), **given}
             time_format = time_format or chosen.time_format
             used.append(f"read as {chosen.name} (--from {chosen.id})")
+            if "text" not in given:
+                fallbacks = tuple(columns.index(cell) for cell in chosen.fallbacks(columns, "text"))
         fields = resolve_mapping(columns, mapping, path=path)
         missing = [f for f in REQUIRED_FIELDS if f not in fields]
         if missing:
             problems = tuple(ImportProblem(None, _missing_column(f, columns)) for f in missing)
             return ParsedTimeline(path=path, kind="csv", rows=(), problems=problems, columns=columns,
                                   mapping=fields)
-        parsed = _read_rows(path, rows, columns, fields, TimeReader(zone, time_format), zone_chosen, progress)
+        parsed = _read_rows(path, rows, columns, fields, TimeReader(zone, time_format), zone_chosen, progress,
+                            text_fallbacks=tuple(i for i in fallbacks if i not in fields.values()))
         return replace(parsed, notices=(*used, *parsed.notices)) if used else parsed
     except csv.Error as exc:
         assert rows is not None  # the reader exists before it can raise
@@ -553,7 +596,10 @@ def swap_warnings(parsed: ParsedTimeline, time_format: str | None, *, near: date
 
 
 def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...], fields: dict[str, int],
-               times: TimeReader, zone_chosen: bool, progress: Progress | None = None) -> ParsedTimeline:
+               times: TimeReader, zone_chosen: bool, progress: Progress | None = None, *,
+               text_fallbacks: tuple[int, ...] = ()) -> ParsedTimeline:
+    """The rows of the file; a row whose text cell is empty takes the first of ``text_fallbacks``
+    (a profile's further text columns, Grafana's alertName beside an alert's empty text) that is not."""
     rows: list[ParsedRow] = []
     problems: list[ImportProblem] = []
     unknown_kinds: Counter[str] = Counter()
@@ -561,6 +607,7 @@ def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...]
     width = len(columns)
     time_at, date_at, text_at = fields["time"], fields.get("date"), fields["text"]
     kind_at, source_at, author_at = fields.get("kind"), fields.get("source"), fields.get("author")
+    detail_at = fields.get("detail")
 
     # 50,000 rows must preview in well under a second: kinds, sources and names repeat, so each
     # distinct cell is worked out once.
@@ -597,9 +644,17 @@ def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...]
                 problems.append(ImportProblem(number, str(exc)))
         text = cells[text_at].strip()
         if not text:
+            text = next((cells[i].strip() for i in text_fallbacks if cells[i].strip()), "")
+        if not text:
             problems.append(ImportProblem(number, f"no text (column {columns[text_at]!r} is empty)"))
         elif (problem := value_problem(text)) is not None:
             problems.append(ImportProblem(number, f"text (column {columns[text_at]!r}) {problem}"))
+        detail = _LINE_BREAK.sub("\n", cells[detail_at]).strip() if detail_at is not None else ""
+        if detail == text:
+            detail = ""  # a tool that repeats its title as the body: nothing more to keep
+        elif detail and (problem := value_problem(detail)) is not None:
+            assert detail_at is not None
+            problems.append(ImportProblem(number, f"detail (column {columns[detail_at]!r}) {problem}"))
         raw_kind = cells[kind_at].strip() if kind_at is not None else ""
         if raw_kind not in kinds:
             kinds[raw_kind] = event_kind(raw_kind)
@@ -626,9 +681,12 @@ def _read_rows(path: Path, reader: Iterator[list[str]], columns: tuple[str, ...]
                 and (problem := value_problem(name, MAX_NAME)) is not None]
         problems.extend(ImportProblem(number, message) for message in people_problems[raw_people])
         if len(problems) == before and at is not None:
+            # The detail is left out of the id: a file imported before details were kept is still
+            # recognised as imported.
             rows.append(ParsedRow(row=number, at=at, text=text, kind=kind, source=source,
                                   participants=people, approximate=approximate,
-                                  external_id=content_id("csv", at, text, kind, source, people)))
+                                  external_id=content_id("csv", at, text, kind, source, people),
+                                  detail=detail))
 
     rows.sort(key=attrgetter("at", "row"))
     kept, repeated = drop_repeats(rows)

@@ -112,6 +112,9 @@ class TimelineEvent(Base):
     kind: Mapped[str] = mapped_column(String(20), default="observation")
     source: Mapped[str] = mapped_column(String(200), default="")
     approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The long form when ``text`` is a one-line summary (an alert's description, a ticket's body):
+    #: kept so nothing a tool exported is lost, shown on demand. "" when there is none.
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Where an imported event came from ("csv:<sha1>", "slack:<channel>:<ts>", "bundle:<sha1>"), so that
     #: importing the same file again adds nothing. None for events typed in by hand.
     external_id: Mapped[str | None] = mapped_column(String(200))

@@ -22,7 +22,9 @@ from models.fields import Reader
 from models.yamlsource import load_user_file, load_yaml_text
 
 PROFILE_KEYS = ("id", "name", "detect", "time_format", "columns")
-COLUMN_FIELDS = ("time", "date", "text", "kind", "source", "author")
+#: The fields a profile can name columns for; ``detail`` (the long description kept beside a
+#: short summary or title) last, so it never takes a column an earlier field uses.
+COLUMN_FIELDS = ("time", "date", "text", "kind", "source", "author", "detail")
 USER_FILE = "import_profiles.yaml"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -49,15 +51,39 @@ class ImportProfile:
         return bool(self.detect) and all(normalise(cell) in names for cell in self.detect)
 
     def mapping(self, headers: tuple[str, ...]) -> dict[str, str]:
-        """Field → the header cell of this file that holds it (fields it cannot find are left out)."""
+        """Field → the header cell of this file that holds it (fields it cannot find are left out).
+
+        Fields are matched in :data:`COLUMN_FIELDS` order and each column serves one field: a
+        spreadsheet's "Notes" that is the text (no "What happened" column) is not its detail too.
+        """
         by_name = {normalise(h): h for h in reversed(headers)}
         found: dict[str, str] = {}
-        for field, cells in self.columns.items():
-            for cell in cells:
-                if normalise(cell) in by_name:
-                    found[field] = by_name[normalise(cell)]
+        taken: set[str] = set()
+        for field in COLUMN_FIELDS:
+            for cell in self.columns.get(field, ()):
+                key = normalise(cell)
+                if key in by_name and key not in taken:
+                    found[field] = by_name[key]
+                    taken.add(key)
                     break
         return found
+
+    def fallbacks(self, headers: tuple[str, ...], field: str) -> tuple[str, ...]:
+        """The header cells of this file listed for ``field`` after the one :meth:`mapping` chose and
+        used by no other field: where a row's cell is empty, the next may not be (Grafana's alert
+        annotations have an empty text and the alert's name beside it)."""
+        chosen = self.mapping(headers)
+        if field not in chosen:
+            return ()
+        taken = {normalise(cell) for cell in chosen.values()}
+        by_name = {normalise(h): h for h in reversed(headers)}
+        found: list[str] = []
+        for cell in self.columns.get(field, ()):
+            key = normalise(cell)
+            if key in by_name and key not in taken:
+                taken.add(key)
+                found.append(by_name[key])
+        return tuple(found)
 
 
 def parse_profiles(data: Any, path: str | None = None) -> list[ImportProfile]:

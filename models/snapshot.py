@@ -56,6 +56,9 @@ class EventRow(NamedTuple):
     source: str
     approximate: bool
     participants: tuple[str, ...]
+    #: The long form beside the one-line ``text`` ("" when there is none). Last, with a
+    #: default, so rows built by position without it still work.
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,7 @@ def participant_row(p: Participant) -> ParticipantRow:
 
 def event_row(e: TimelineEvent) -> EventRow:
     return EventRow(e.id, e.at, e.text, e.kind, e.source or "", bool(e.approximate),
-                    tuple(p.name for p in e.participants))
+                    tuple(p.name for p in e.participants), e.detail or "")
 
 
 def note_row(n: Note) -> NoteRow:
@@ -283,7 +286,8 @@ def load_event_rows(session: Session, review_id: int) -> tuple[EventRow, ...]:
     # result processing, which is most of the cost of opening a big timeline.
     at_column = type_coerce(events.c.at, String) if sqlite else events.c.at
     rows = session.execute(
-        select(events.c.id, at_column, events.c.text, events.c.kind, events.c.source, events.c.approximate)
+        select(events.c.id, at_column, events.c.text, events.c.kind, events.c.source, events.c.approximate,
+               events.c.detail)
         .where(events.c.review_id == review_id)
         .order_by(events.c.at, events.c.id)
     ).all()
@@ -292,13 +296,13 @@ def load_event_rows(session: Session, review_id: int) -> tuple[EventRow, ...]:
         parse = datetime.fromisoformat
         return tuple(
             EventRow(event_id, parse(at + "+00:00"), text, kind, source or "", bool(approximate),
-                     tuple(names[event_id]) if event_id in names else no_one)
-            for event_id, at, text, kind, source, approximate in rows
+                     tuple(names[event_id]) if event_id in names else no_one, detail or "")
+            for event_id, at, text, kind, source, approximate, detail in rows
         )
     return tuple(
         EventRow(event_id, at, text, kind, source or "", bool(approximate),
-                 tuple(names[event_id]) if event_id in names else no_one)
-        for event_id, at, text, kind, source, approximate in rows
+                 tuple(names[event_id]) if event_id in names else no_one, detail or "")
+        for event_id, at, text, kind, source, approximate, detail in rows
     )
 
 

@@ -18,7 +18,7 @@ from models.vocabulary import EVENT_KINDS
 from models.write_fields import EventFields, NewEvent
 
 #: What :func:`update_event` can change (``participants`` are names of the review's participants).
-EVENT_FIELDS = ("at", "text", "kind", "source", "approximate", "participants")
+EVENT_FIELDS = ("at", "text", "kind", "source", "approximate", "participants", "detail")
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class DeletedEvent:
 def event_fields(row: EventRow) -> NewEvent:
     """``row``'s fields as :func:`add_event` takes them."""
     return {"at": row.at, "text": row.text, "kind": row.kind, "source": row.source,
-            "approximate": row.approximate, "participants": list(row.participants)}
+            "approximate": row.approximate, "participants": list(row.participants), "detail": row.detail}
 
 
 def get_event(session: Session, event_id: int) -> TimelineEvent | None:
@@ -63,10 +63,12 @@ def add_event(
     source: str = "",
     approximate: bool = False,
     participants: list[str] | tuple[str, ...] = (),
+    detail: str = "",
 ) -> TimelineEvent:
-    """A new event; ``participants`` are names of the review's participants."""
+    """A new event; ``participants`` are names of the review's participants, ``detail`` the long
+    form beside the one-line ``text`` (a tool's description)."""
     return _create(session, review_id, None, at=at, text=text, kind=kind, source=source,
-                   approximate=approximate, participants=participants)
+                   approximate=approximate, participants=participants, detail=detail)
 
 
 def update_event(session: Session, event_id: int, **fields: Unpack[EventFields]) -> TimelineEvent:
@@ -144,11 +146,11 @@ def restore_event(session: Session, review_id: int, *, event_id: int | None = No
 
 def _create(session: Session, review_id: int, event_id: int | None, *, at: datetime, text: str,
             kind: str = "observation", source: str = "", approximate: bool = False,
-            participants: Iterable[str] = ()) -> TimelineEvent:
+            participants: Iterable[str] = (), detail: str = "") -> TimelineEvent:
     get_or_raise(session, review_id)
     event = TimelineEvent(review_id=review_id, at=_check("at", at), text=_check("text", text),
                           kind=_check("kind", kind), source=_check("source", source),
-                          approximate=_check("approximate", approximate))
+                          approximate=_check("approximate", approximate), detail=_check("detail", detail))
     if event_id is not None:
         event.id = event_id
     event.participants = _people(session, review_id, participants)
@@ -176,6 +178,11 @@ def _check(field: str, value: Any) -> Any:
         return (value or "").strip()
     if field == "approximate":
         return bool(value)
+    if field == "detail":
+        if value is not None and not isinstance(value, str):
+            raise InvalidFieldError("detail", "must be text")
+        # Line breaks inside are the description's own; only the ends are trimmed.
+        return (value or "").strip()
     raise InvalidFieldError(field, "not a field of a timeline event")
 
 

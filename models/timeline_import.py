@@ -32,6 +32,7 @@ an anonymized report can only hide the names the review knows.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -60,6 +61,7 @@ MAX_EXTERNAL_ID: int = column_limit(TimelineEvent, "external_id") or 200
 MAX_KIND: int = column_limit(TimelineEvent, "kind") or 20
 
 SLACK_SUFFIXES = (".zip",)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATOR = "\x1f"  # the ASCII unit separator: never typed into a cell
 
 
@@ -85,6 +87,9 @@ class ParsedRow:
     #: Where the row came from when ``row`` alone does not say it ("incident/2026-03-02.json,
     #: message 4"); problems with the row name this instead of the row number.
     origin: str = ""
+    #: The long form beside the one-line ``text`` (a ticket's description, an event's body).
+    #: Not part of ``external_id``: files imported before details were kept are still recognised.
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,7 +217,8 @@ def content_id(prefix: str, at: datetime, text: str, kind: str, source: str,
 
 def event_kind(value: str) -> str | None:
     """The event kind ``value`` names (an id or label, any case; "" is observation), or None."""
-    key = " ".join(value.replace("_", " ").replace("-", " ").split()).casefold()
+    # camelCase as words: Opsgenie's "AddNote" is "add note".
+    key = " ".join(_CAMEL.sub(" ", value).replace("_", " ").replace("-", " ").split()).casefold()
     if not key:
         return "observation"
     return _KIND_KEYS.get(key)
@@ -226,15 +232,31 @@ TOOL_KINDS = {
     "annotate log entry": "communication",
     "notify log entry": "communication", "reach trigger limit log entry": "observation",
     "snooze log entry": "action", "unacknowledge log entry": "observation",
+    "delegate log entry": "escalation", "repeat escalation path log entry": "escalation",
+    "responder request log entry": "escalation", "status update log entry": "communication",
+    "exhaust escalation path log entry": "observation", "urgency change log entry": "observation",
+    "priority change log entry": "observation", "reach ack limit log entry": "observation",
+    "link log entry": "observation",
     # Opsgenie / generic alerting
     "trigger": "detection", "triggered": "detection", "alert": "detection", "alert created": "detection",
     "create": "detection", "created": "detection", "acknowledge": "action", "acknowledged": "action",
     "ack": "action", "close": "resolution", "closed": "resolution", "resolve": "resolution",
     "resolved": "resolution", "escalate": "escalation", "escalated": "escalation", "note": "communication",
     "add note": "communication", "assign": "escalation",
+    # Opsgenie alert actions (its webhook and activity log name them "AddNote", "TakeOwnership"…)
+    "un acknowledge": "observation", "unacknowledge": "observation", "take ownership": "action",
+    "assign ownership": "escalation", "add recipient": "escalation", "add team": "escalation",
+    "add responder": "escalation", "escalate to next": "escalation", "snooze": "action",
+    "snooze ended": "observation",
+    # Grafana alert annotations (newState)
+    "alerting": "detection", "ok": "resolution", "normal": "resolution", "pending": "observation",
+    "no data": "observation",
     # Statuspage incident updates
     "investigating": "communication", "identified": "observation", "monitoring": "mitigation",
     "postmortem": "communication", "update": "communication",
+    # … and scheduled maintenance's updates (the maintenance is a change)
+    "scheduled": "communication", "in progress": "change", "verifying": "observation",
+    "completed": "resolution",
     # Deploys and changes
     "deploy": "change", "deployment": "change", "config change": "change", "rollback": "mitigation",
 }
@@ -274,7 +296,8 @@ def row_problems(row: ParsedRow, zone: tzinfo | None = None,
         found.append(str(exc))
     if row.kind not in EVENT_KINDS:
         found.append(f"kind: {row.kind[:40]!r} is not an event kind")
-    for name, value, limit in (("text", row.text, None), ("external id", row.external_id, MAX_EXTERNAL_ID)):
+    for name, value, limit in (("text", row.text, None), ("detail", row.detail, None),
+                               ("external id", row.external_id, MAX_EXTERNAL_ID)):
         if (problem := value_problem(value, limit)) is not None:
             found.append(f"{name}: {problem}")
     if row.source:
@@ -388,15 +411,15 @@ def import_event_ids(session: Session, review_id: int, preview: ImportPreview) -
         # parameter handling is most of the cost of a 50,000-event import (1.3 s against
         # 0.2 s). Times are written exactly as the UTCDateTime column stores them.
         session.connection().exec_driver_sql(
-            "INSERT INTO timeline_events (review_id, at, text, kind, source, approximate, external_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(review_id, sqlite_time(r.at), r.text, r.kind, r.source, int(r.approximate), r.external_id)
-             for r in rows],
+            "INSERT INTO timeline_events (review_id, at, text, kind, source, approximate, external_id,"
+            " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(review_id, sqlite_time(r.at), r.text, r.kind, r.source, int(r.approximate), r.external_id,
+              r.detail) for r in rows],
         )
     else:
         session.execute(insert(_EVENTS), [
             {"review_id": review_id, "at": r.at, "text": r.text, "kind": r.kind, "source": r.source,
-             "approximate": r.approximate, "external_id": r.external_id}
+             "approximate": r.approximate, "external_id": r.external_id, "detail": r.detail}
             for r in rows
         ])
     # Matched back by external id, which is unique in the review.
@@ -470,7 +493,8 @@ def preview_bundle(session: Session, review_id: int, path: Path, catalog: Catalo
     rows = tuple(
         ParsedRow(row=index, at=e.at, text=e.text, kind=e.kind, source=e.source,
                   participants=e.participants, approximate=e.approximate,
-                  external_id=content_id("bundle", e.at, e.text, e.kind, e.source, e.participants))
+                  external_id=content_id("bundle", e.at, e.text, e.kind, e.source, e.participants),
+                  detail=e.detail)
         for index, e in enumerate(bundle.timeline, start=1)
     )
     rows, repeated = drop_repeats(rows)

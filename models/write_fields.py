@@ -68,6 +68,8 @@ class _EventDetails(TypedDict, total=False):
     kind: str
     source: str
     approximate: bool
+    #: The long form beside the one-line text (a tool's description); "" for none.
+    detail: str
     #: Names of the review's participants.
     participants: list[str] | tuple[str, ...]
 

@@ -1,4 +1,4 @@
-"""Add one timeline event: when (in the review's timezone), what, how we know, who."""
+"""Add one timeline event: when (in the review's timezone), what, its detail, how we know, who."""
 
 from __future__ import annotations
 
@@ -103,6 +103,13 @@ class EventDialog(QDialog):
         self._text.setFixedHeight(self._text.fontMetrics().lineSpacing() * 4
                                   + 2 * self._text.frameWidth() + 8)
 
+        self._detail = QPlainTextEdit(self)
+        self._detail.setObjectName("detail")
+        self._detail.setTabChangesFocus(True)
+        self._detail.setPlaceholderText(self.tr("Optional: the longer story, a description or a log excerpt"))
+        self._detail.setFixedHeight(self._detail.fontMetrics().lineSpacing() * 5
+                                    + 2 * self._detail.frameWidth() + 8)
+
         self._source = QLineEdit(self)
         self._source.setObjectName("source")
         self._source.setPlaceholderText(self.tr("alert, chat, dashboard, colleague, log…"))
@@ -141,6 +148,7 @@ class EventDialog(QDialog):
         form.addRow(self.tr("Time ({zone})").format(zone=doc.timezone), time_box)
         form.addRow(self.tr("Kind"), self._kind)
         form.addRow(self.tr("What happened"), self._text)
+        form.addRow(self.tr("Detail"), self._detail)
         form.addRow(self.tr("Source"), self._source)
         form.addRow(self.tr("Who"), people_box)
 
@@ -188,6 +196,7 @@ class EventDialog(QDialog):
             "source": self._source.text().strip(),
             "approximate": self._approximate.isChecked(),
             "participants": [p.text() for p in people if p.checkState() == Qt.CheckState.Checked],
+            "detail": self._detail.toPlainText().strip(),
         }
 
     def fold_choices(self) -> tuple[str, str] | None:

@@ -18,6 +18,7 @@ from models.catalog import Catalog, load_catalog
 from models.errors import InvalidFieldError
 from models.snapshot import ReviewReport, load_review
 from models.store import (
+    HEAD,
     Library,
     create_library_engine,
     current_revision,
@@ -179,7 +180,7 @@ def test_migration_0004_keeps_meetings_of_a_0003_library(tmp_path: Path) -> None
     engine.dispose()
 
     library = open_library(url)
-    assert current_revision(library.engine) == head_revision() == "0005"
+    assert current_revision(library.engine) == head_revision() == HEAD
     with library.begin() as session:
         doc = load_review(session, 1)
         summary = reviews.list_reviews(session)[0]

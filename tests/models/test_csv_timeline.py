@@ -511,9 +511,11 @@ def test_an_unforeseen_error_names_the_file_and_row(tmp_path: Path, monkeypatch:
 
 @pytest.mark.parametrize(("header", "expected"), [
     (["CreatedAt", "Message", "Owner"], {"time": 0, "text": 1, "author": 2}),                  # Opsgenie
-    (["time", "title", "text"], {"time": 0, "text": 1}),                                     # Grafana-ish
-    (["date_happened", "title", "text", "source_type_name"], {"time": 0, "text": 1}),          # Datadog
-    (["Created", "Summary", "Description", "Assignee"], {"time": 0, "text": 1, "author": 3}),  # Jira
+    (["time", "title", "text"], {"time": 0, "text": 1, "detail": 2}),                         # Grafana-ish
+    (["date_happened", "title", "text", "source_type_name"],
+     {"time": 0, "text": 1, "detail": 2}),                                                      # Datadog
+    (["Created", "Summary", "Description", "Assignee"],
+     {"time": 0, "text": 1, "detail": 2, "author": 3}),                                         # Jira
     (["created_on", "agent", "summary"], {"time": 0, "author": 1, "text": 2}),                 # PagerDuty
     (["display_at", "body", "login"], {"time": 0, "text": 1, "author": 2}),                    # Statuspage
 ])

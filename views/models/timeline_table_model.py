@@ -9,6 +9,7 @@ opening a 50,000-event review costs one sort and no formatting.
 from __future__ import annotations
 
 import bisect
+import html
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -496,7 +497,7 @@ class TimelineTableModel(QAbstractTableModel):
                 utc=event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"))
             return text + (" · " + _tr("estimated") if event.approximate else "")
         if column == self.COL_TEXT:
-            return event.text
+            return _text_tooltip(event)
         if column == self.COL_OFFSET and self._start is not None:
             return _tr("Since the incident started at {start}").format(
                 start=wall_clock(self._start, self._zone))
@@ -504,3 +505,20 @@ class TimelineTableModel(QAbstractTableModel):
 
 
 _MICROSECOND = datetime.resolution
+#: The most characters of an event's detail a tooltip shows: a pasted log can be pages long.
+TOOLTIP_DETAIL_CHARS = 1500
+
+
+def _text_tooltip(event: EventRow) -> str:
+    """The event's text and, when it has one, its detail (shortened) as a paragraph below it.
+
+    With a detail the tip is rich text, escaped: Qt wraps only rich-text tips, and a tool's
+    description is often one long line; its own line breaks are kept (pre-wrap).
+    """
+    detail = event.detail
+    if not detail:
+        return event.text
+    if len(detail) > TOOLTIP_DETAIL_CHARS:
+        detail = detail[:TOOLTIP_DETAIL_CHARS].rstrip() + "…"
+    return (f"<p style='white-space:pre-wrap'><b>{html.escape(event.text)}</b></p>"
+            f"<p style='white-space:pre-wrap'>{html.escape(detail)}</p>")
