@@ -48,6 +48,7 @@ _FIELDS = (
     ("time", translate_noop(_CONTEXT, "Time")),
     ("date", translate_noop(_CONTEXT, "Date (if separate)")),
     ("text", translate_noop(_CONTEXT, "What happened")),
+    ("detail", translate_noop(_CONTEXT, "Detail (longer text)")),
     ("kind", translate_noop(_CONTEXT, "Kind")),
     ("source", translate_noop(_CONTEXT, "Source")),
     ("author", translate_noop(_CONTEXT, "Who")),

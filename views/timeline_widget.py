@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -145,6 +146,11 @@ class TimelineWidget(QWidget):
         self._remove_button.clicked.connect(self.remove_current_event)
         self._add_button.setIcon(icon("add", self._add_button))
         self._remove_button.setIcon(icon("remove", self._remove_button))
+        self._detail_button = QPushButton(self.tr("Detail…"), self)
+        self._detail_button.setObjectName("editDetail")
+        self._detail_button.setToolTip(self.tr("The selected event's longer text: a ticket's description, "
+                                               "an alert's body (Ctrl+Shift+D); Ctrl+Z takes an edit back"))
+        self._detail_button.clicked.connect(self.edit_current_detail)
 
         self._message = QLabel(self)
         self._message.setObjectName("message")
@@ -160,6 +166,7 @@ class TimelineWidget(QWidget):
         filters.addWidget(self._count)
         filters.addSpacing(8)
         filters.addWidget(self._add_button)
+        filters.addWidget(self._detail_button)
         filters.addWidget(self._remove_button)
 
         layout = QVBoxLayout(self)
@@ -216,6 +223,22 @@ class TimelineWidget(QWidget):
         command = AddEventCommand(self._reviews, doc.id, fields, on_error=self._command_failed)
         if self._push(command) and command.event_id is not None:
             self.select_event(command.event_id)
+
+    def edit_current_detail(self) -> None:
+        """Edit the selected event's detail (the longer text beside its one line); undoable."""
+        event = self._model.event_by_id(self._current_id)
+        if self._current.doc is None or event is None:
+            return
+        wanted = self.ask_detail(event)
+        if wanted is not None and wanted.strip() != event.detail:
+            self._edit(event.id, "detail", wanted.strip())
+
+    def ask_detail(self, event: EventRow) -> str | None:
+        """The detail typed for ``event`` (None: cancelled); tests replace this."""
+        text, accepted = QInputDialog.getMultiLineText(
+            self, self.tr("Event detail"), self.tr("Detail of “%1”:").replace("%1", event.text[:80]),
+            event.detail)
+        return text if accepted else None
 
     def remove_current_event(self) -> None:
         """Remove the selected event, after asking (undoable; undo links its notes again)."""
@@ -347,8 +370,12 @@ class TimelineWidget(QWidget):
         self.find_action = QAction(self.tr("Filter events"), self)
         self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self._focus_filter)
+        self.detail_action = QAction(self.tr("Edit the event's detail…"), self)
+        self.detail_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.detail_action.triggered.connect(self.edit_current_detail)
         for action, text in ((self.add_event_action, self.tr("Add an event to the timeline")),
-                             (self.find_action, self.tr("Filter the timeline's events"))):
+                             (self.find_action, self.tr("Filter the timeline's events")),
+                             (self.detail_action, self.tr("Edit the selected event's detail"))):
             action.setShortcutContext(context)
             action.setProperty(SHORTCUT_GROUP, "Timeline & walkthrough")  # for the F1 cheat sheet
             action.setProperty(SHORTCUT_LABEL, text)
@@ -497,6 +524,7 @@ class TimelineWidget(QWidget):
         shown = self._current.doc is not None
         self._add_button.setEnabled(shown)
         self._remove_button.setEnabled(shown and self._current_id is not None)
+        self._detail_button.setEnabled(shown and self._current_id is not None)
 
     def _set_message(self, text: str) -> None:
         self._message.setText(text)

@@ -10,7 +10,7 @@ import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QTableView
 
 from app.bootstrap import Services
 from models.snapshot import EventRow, ReviewDoc
@@ -126,3 +126,70 @@ def test_the_model_with_details_keeps_qts_contract(qtmodeltester: Any) -> None:
     model = _model(EventRow(1, AT, "Alert fired", "detection", "", False, (), DETAIL),
                    EventRow(2, AT.replace(minute=20), "Acked", "action", "", True, ()))
     qtmodeltester.check(model)
+
+
+def test_the_timeline_filter_finds_words_of_the_detail(qapp: Any) -> None:
+    """A word only the detail holds (a Jira description) still finds its event; the text alone too."""
+    from views.models.timeline_filter_model import TimelineFilterProxyModel
+
+    model = TimelineTableModel()
+    model.set_rows([EventRow(1, AT, "Checkout errors", "detection", "jira", False, (), DETAIL),
+                    EventRow(2, AT, "Rollback", "action", "", False, ())])
+    proxy = TimelineFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.set_text("partners")
+    assert [proxy.index(r, 0).data(TimelineTableModel.IdRole) for r in range(proxy.rowCount())] == [1]
+    proxy.set_text("rollback")
+    assert [proxy.index(r, 0).data(TimelineTableModel.IdRole) for r in range(proxy.rowCount())] == [2]
+
+
+def test_the_import_preview_lets_the_detail_column_be_chosen(qtbot: Any, services: Services, review_id: int,
+                                                              tmp_path: Any) -> None:
+    """Detail is one of the fields a CSV column can be chosen for; choosing "(none)" leaves it out."""
+    from views.timeline_import_dialog import TimelineImportDialog
+
+    path = tmp_path / "jira.csv"
+    path.write_text("Created,Summary,Description\n2026-03-02T09:14:00Z,Checkout errors,\"EU customers\n"
+                    "cannot pay\"\n", encoding="utf-8")
+    dialog = TimelineImportDialog(services, review_id, path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    combo = dialog.field_combos["detail"]
+    assert combo.currentText() == "Description"
+    assert [r.detail for r in dialog.preview.rows] == ["EU customers\ncannot pay"]  # type: ignore[union-attr]
+    combo.setCurrentIndex(combo.findData(None))
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    assert [r.detail for r in dialog.preview.rows] == [""]  # type: ignore[union-attr]
+
+
+def test_ctrl_shift_d_edits_the_selected_events_detail_and_ctrl_z_takes_it_back(
+        qtbot: Any, services: Services, review_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The timeline's Detail… (Ctrl+Shift+D): the typed detail is stored; one undo step restores it."""
+    from PySide6.QtCore import Qt as QtKeys
+
+    from views.timeline_widget import TimelineWidget
+
+    services.reviews.add_event(review_id, at=AT, text="Checkout errors", kind="detection")
+    services.current.open(review_id)
+    widget = TimelineWidget(services.reviews, services.current, undo=services.undo)
+    qtbot.addWidget(widget)
+    widget.show()
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
+    event = _doc(services, review_id).events[0]
+    widget.select_event(event.id)
+    table = widget.findChild(QTableView, "events")
+    assert table is not None
+    table.setFocus()
+    asked: list[str] = []
+    def ask(row: EventRow) -> str:
+        asked.append(row.detail)
+        return DETAIL
+
+    monkeypatch.setattr(widget, "ask_detail", ask)
+    qtbot.keyClick(table, QtKeys.Key.Key_D,
+                   QtKeys.KeyboardModifier.ControlModifier | QtKeys.KeyboardModifier.ShiftModifier)
+    assert asked == [""]
+    assert _doc(services, review_id).events[0].detail == DETAIL.strip()
+    widget.undo_action.trigger()
+    assert _doc(services, review_id).events[0].detail == ""
