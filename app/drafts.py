@@ -78,8 +78,11 @@ class DraftStore:
                        event_id=_int(raw.get("event_id")), clean=raw.get("clean") is not False)
 
     def set_session(self, session: Session) -> None:
-        self._data["session"] = {"review_id": session.review_id, "phase": session.phase,
-                                 "event_id": session.event_id, "clean": session.clean}
+        wanted = {"review_id": session.review_id, "phase": session.phase,
+                  "event_id": session.event_id, "clean": session.clean}
+        if self._data.get("session") == wanted and self.error is None:
+            return  # already on disk: opening a review records it more than once
+        self._data["session"] = wanted
         self._write()
 
     # drafts

@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.background import Operation, OperationContext
 from app.changes import ChangeHub, Origin, ReviewChanges
+from models.gc_pause import gc_paused
 from models.snapshot import (
     EventRow,
     NoteRow,
@@ -94,7 +95,7 @@ class OpenReview(QObject):
 
     def open(self, review_id: int) -> bool:
         """Read ``review_id`` whole and make it the open review; False when there is no such review."""
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             doc = load_review(session, review_id)
         return self.adopt(doc)
 
@@ -105,7 +106,7 @@ class OpenReview(QObject):
         read, and a cancelled read changes nothing.
         """
         def read(context: OperationContext) -> ReviewDoc | None:
-            with self._library.begin() as session:
+            with gc_paused(), self._library.begin() as session:
                 doc = load_review(session, review_id)
             context.check()
             return doc
@@ -114,7 +115,7 @@ class OpenReview(QObject):
 
     def event_count(self, review_id: int) -> int:
         """How many events ``review_id`` has (one small query: whether opening it takes a while)."""
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             return count_events(session, review_id)
 
     def adopt(self, doc: ReviewDoc | None) -> bool:
@@ -128,7 +129,8 @@ class OpenReview(QObject):
             controller.open(review_id, doc.template)
         if self._watch is not None:
             self._watch.watch_review(review_id)
-        self.changed.emit(replace(ReviewChanges.everything(review_id), opened=True))
+        with gc_paused():  # the views build their rows: tens of thousands for a chat export
+            self.changed.emit(replace(ReviewChanges.everything(review_id), opened=True))
         return True
 
     def close(self) -> None:
@@ -158,7 +160,7 @@ class OpenReview(QObject):
             return
         facts = changes.facts or changes.participants or changes.attendance
         if facts or changes.timeline or changes.all_notes or changes.outcomes:
-            with self._library.begin() as session:
+            with gc_paused(), self._library.begin() as session:
                 fresh = load_facts(session, doc.id) if facts else doc
                 if fresh is None:
                     self._doc = None
@@ -190,7 +192,7 @@ class OpenReview(QObject):
     # private
     def _apply_elsewhere(self, doc: ReviewDoc, changes: ReviewChanges) -> None:
         """Someone else wrote: read the review once, and say precisely what differs from the snapshot."""
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             fresh = load_review(session, doc.id)
         self.full_loads += 1
         if fresh is None:

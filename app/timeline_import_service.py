@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from app.background import Operation, OperationContext
 from app.changes import ChangeHub, ReviewChanges
 from models.catalog import Catalog
+from models.gc_pause import gc_paused
 from models.store import Library
 
 if TYPE_CHECKING:  # the readers (CSV, Slack, bundles, text) load when a file is first read, not at start-up
@@ -81,7 +82,7 @@ class TimelineImportService(QObject):
                     timezone: str | None = None) -> ImportPreview:
         from models import csv_timeline
 
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             return csv_timeline.preview_csv(session, review_id, path, mapping=mapping,
                                             time_format=time_format, timezone=timezone)
 
@@ -89,7 +90,7 @@ class TimelineImportService(QObject):
         """A text timeline (lines that start with a time): bare times on the incident's date, in its zone."""
         from models import text_timeline
 
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             return text_timeline.preview_text(session, review_id, path, timezone=timezone)
 
     def save_pasted(self, review_id: int, text: str, path: Path | None = None) -> Path:
@@ -123,14 +124,14 @@ class TimelineImportService(QObject):
         """A Slack export's channel (``channel``), or every channel of it (``all_channels``)."""
         from models import slack_export
 
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             return slack_export.preview_slack(session, review_id, path, channel=channel,
                                               all_channels=all_channels)
 
     def preview_bundle(self, review_id: int, path: Path) -> ImportPreview:
         from models.timeline_import import preview_bundle
 
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             return preview_bundle(session, review_id, path, self._catalog)
 
     def profiles(self) -> list[tuple[str, str]]:
@@ -153,7 +154,7 @@ class TimelineImportService(QObject):
         kind = file_kind(path)
 
         def work(context: OperationContext) -> ImportPreview:
-            with self._library.begin() as session:
+            with gc_paused(), self._library.begin() as session:
                 if kind == "slack":
                     preview = slack_export.preview_slack(session, review_id, path, channel=channel,
                                                          all_channels=all_channels)
@@ -181,7 +182,7 @@ class TimelineImportService(QObject):
         from models.timeline_import import import_event_ids
 
         def work(context: OperationContext) -> tuple[int, ...]:
-            with self._library.begin() as session:
+            with gc_paused(), self._library.begin() as session:
                 ids = import_event_ids(session, review_id, preview)
                 context.check()  # the last moment a cancel can still roll the whole import back
             return ids
@@ -195,7 +196,7 @@ class TimelineImportService(QObject):
         """
         from models.timeline_import import unimport_events
 
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             links = unimport_events(session, review_id, event_ids)
         self.changes.announce(ReviewChanges(review_id, timeline=True, all_notes=bool(links)))
         return links
@@ -205,7 +206,7 @@ class TimelineImportService(QObject):
         """Write ``preview`` again after :meth:`unimport` (redo), linking its notes again; the new ids."""
         from models.timeline_import import import_event_ids, relink_notes
 
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             ids = import_event_ids(session, review_id, preview)
             relink_notes(session, review_id, links)
         self.changes.announce(ReviewChanges(review_id, facts=True, participants=True, timeline=True,
@@ -225,7 +226,7 @@ class TimelineImportService(QObject):
         """
         from models.timeline_import import import_event_ids
 
-        with self._library.begin() as session:
+        with gc_paused(), self._library.begin() as session:
             ids = import_event_ids(session, review_id, preview)
         self._announce(review_id, preview, ids)
         return len(ids)

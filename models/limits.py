@@ -19,7 +19,7 @@ byte) is refused on both with the field that holds it.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import String, event, inspect
@@ -33,12 +33,17 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 RANGE_TEXT = "1900 to 2200"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Two days inside the range: no timezone's offset (under a day) takes a moment here outside it.
+_SAFE_EARLIEST = EARLIEST + timedelta(days=2)
+_SAFE_LATEST = LATEST - timedelta(days=2)
 
 
 def moment_problem(moment: datetime, zone: tzinfo | None = None) -> str | None:
     """Why ``moment`` cannot be stored (None when it can)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         return "a time needs a timezone or an offset"
+    if _SAFE_EARLIEST <= moment <= _SAFE_LATEST:
+        return None  # days inside the range: no conversion to any zone can leave it (the common case)
     try:
         utc = moment.astimezone(UTC)
         if zone is not None:
@@ -66,7 +71,7 @@ def text_problem(value: str, limit: int | None = None) -> str | None:
     """Why ``value`` cannot be stored in a column of ``limit`` characters (None when it can)."""
     if "\x00" in value:
         return f"contains a NUL character (at position {value.index(chr(0)) + 1})"
-    surrogate = _SURROGATE.search(value)
+    surrogate = None if value.isascii() else _SURROGATE.search(value)
     if surrogate is not None:
         return (f"contains half of a character (a lone UTF-16 surrogate, U+{ord(surrogate.group()):04X}, "
                 f"at position {surrogate.start() + 1})")

@@ -20,6 +20,7 @@ from the :class:`Metric` fields.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -91,23 +92,35 @@ def measure(metric_id: str, start: datetime | None, end: datetime | None, *,
 
 def key_metrics(doc: ReviewDoc) -> tuple[Metric, ...]:
     """Time to detect, to mitigate and to resolve, in that order."""
-    start_approximate = time_is_approximate(doc, START_FIELD)
+    approximate = approximate_times(doc, (START_FIELD, *(m[2] for m in _METRICS)))
     return tuple(
         measure(metric_id, doc.started_at, getattr(doc, field),
-                start_approximate=start_approximate, end_approximate=time_is_approximate(doc, field))
+                start_approximate=approximate[START_FIELD], end_approximate=approximate[field])
         for metric_id, _label, field, _kind, _verb in _METRICS
     )
 
 
 def time_is_approximate(doc: ReviewDoc, field: str) -> bool:
     """Whether the review time ``field`` is an estimate, judged from the timeline (see the module docs)."""
-    moment: datetime | None = getattr(doc, field)
-    if moment is None:
-        return False
-    kind = next((m[3] for m in _METRICS if m[2] == field), None)
-    at = as_utc(moment)
-    sources = [e for e in doc.events if as_utc(e.at) == at and (kind is None or e.kind == kind)]
-    return bool(sources) and all(e.approximate for e in sources)
+    return approximate_times(doc, (field,))[field]
+
+
+def approximate_times(doc: ReviewDoc, fields: Iterable[str]) -> dict[str, bool]:
+    """:func:`time_is_approximate` for each of ``fields``, in one pass over the timeline."""
+    fields = tuple(fields)
+    wanted: dict[datetime, list[tuple[str, str | None]]] = {}
+    for field in fields:
+        moment: datetime | None = getattr(doc, field)
+        if moment is not None:
+            kind = next((m[3] for m in _METRICS if m[2] == field), None)
+            wanted.setdefault(as_utc(moment), []).append((field, kind))
+    seen: dict[str, bool] = {}  # field -> every source so far approximate
+    if wanted:
+        for event in doc.events:  # aware times: equal instants are equal keys, whatever the zone
+            for field, kind in wanted.get(event.at, ()):
+                if kind is None or event.kind == kind:
+                    seen[field] = seen.get(field, True) and event.approximate
+    return {field: seen.get(field, False) for field in fields}
 
 
 def format_duration(span: timedelta) -> str:

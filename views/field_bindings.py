@@ -89,7 +89,9 @@ class FieldBinding(QObject, Generic[W]):
         """Mark the input refused, with ``message`` as its tooltip, or accepted (None)."""
         refused = message is not None
         self.widget.setProperty("invalid", refused)
-        self.widget.setStyleSheet(_INVALID_STYLE if refused else "")
+        style = _INVALID_STYLE if refused else ""
+        if self.widget.styleSheet() != style:  # setting one re-polishes the widget, even when the same
+            self.widget.setStyleSheet(style)
         self.widget.setToolTip(message or "")
 
     def _put(self, doc: ReviewDoc) -> None:

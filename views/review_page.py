@@ -627,6 +627,10 @@ class ReviewPage(QWidget):
         if phase is None or self.doc is None:
             return
         listed = {n.id for n in self.doc.notes_for_phase(phase)}
+        about = {row.event_id for row in changes.notes if row.event_id is not None}
+        unknown = about - self.notes_model.event_ids()
+        if unknown:  # a note about an event no note listed here was about yet: its text too
+            self.notes_model.add_events({e.id: e.text for e in self.doc.events if e.id in unknown})
         for note_id in changes.notes_removed:
             self.notes_model.remove(note_id)
         for row in changes.notes:
@@ -783,8 +787,11 @@ class ReviewPage(QWidget):
         phase = self.current_phase()
         if self.doc is None or phase is None:
             return
-        events = {e.id: e.text for e in self.doc.events}
-        self.notes_model.set_rows(list(self.doc.notes_for_phase(phase)), self.doc.zone(), events)
+        notes = list(self.doc.notes_for_phase(phase))
+        linked = {n.event_id for n in notes if n.event_id is not None}
+        # The texts of the events these notes are about (not a map of a 50,000-event timeline).
+        events = {e.id: e.text for e in self.doc.events if e.id in linked} if linked else {}
+        self.notes_model.set_rows(notes, self.doc.zone(), events)
         self._update_notes_label()
         if self._last_note_id is not None:
             self._select_note(self._last_note_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +14,7 @@ from models.metrics import (
     METRIC_IDS,
     Metric,
     against_plan,
+    approximate_times,
     describe,
     duration_between,
     format_duration,
@@ -208,3 +209,24 @@ def test_naive_times_are_read_as_utc() -> None:
 def test_metric_ids_in_reading_order() -> None:
     """The ids other layers use, in the order they are shown."""
     assert METRIC_IDS == ("time-to-detect", "time-to-mitigate", "time-to-resolve")
+
+
+@settings(max_examples=EXAMPLES)
+@given(st.lists(st.tuples(st.sampled_from([at(9, 14), at(9, 22), at(10, 30), at(12, 14, day=3), at(11, 0)]),
+                          st.sampled_from(["detection", "mitigation", "resolution", "action", "observation"]),
+                          st.booleans(),
+                          st.sampled_from([UTC, timezone(timedelta(hours=3, minutes=30)),
+                                           timezone(timedelta(hours=-5))])),
+                max_size=12))
+def test_one_pass_over_the_timeline_judges_each_time_as_one_field_at_a_time(events) -> None:  # type: ignore[no-untyped-def]
+    """The estimate flags of the review's times, read in one pass, whatever zone each event was written in."""
+    doc = review(events=tuple(event(i, moment.astimezone(zone), kind, approximate=approx)
+                              for i, (moment, kind, approx, zone) in enumerate(events)))
+    fields = ("started_at", "detected_at", "mitigated_at", "resolved_at")
+    together = approximate_times(doc, fields)
+    kinds = {"detected_at": "detection", "mitigated_at": "mitigation", "resolved_at": "resolution"}
+    for field in fields:
+        sources = [e for e in doc.events if e.at == getattr(doc, field)
+                   and (field not in kinds or e.kind == kinds[field])]
+        assert together[field] == (bool(sources) and all(e.approximate for e in sources))
+        assert time_is_approximate(doc, field) == together[field]

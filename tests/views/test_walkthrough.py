@@ -16,6 +16,7 @@ from app.bootstrap import build_services
 from models.catalog import Catalog
 from models.store import Library
 from views.main_window import MainWindow
+from views.models.notes_table_model import NotesTableModel
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -89,6 +90,11 @@ def test_notes_typed_during_the_walk_attach_to_the_current_event_and_show_under_
     by_event = {doc.event(n.event_id).text: n.text for n in doc.notes}  # type: ignore[union-attr]
     assert by_event == {EVENTS[0][1]: "The rollout looked routine, it went out the same way all week",
                         EVENTS[2][1]: "The alert was the first signal anyone trusted"}
+    # The notes table shows each note with the event it is about, as it is typed.
+    shown = [window.review_page.notes_model.index(row, NotesTableModel.COL_TEXT).data()
+             for row in range(window.review_page.notes_model.rowCount())]
+    assert shown == [f"The rollout looked routine, it went out the same way all week   ↳ {EVENTS[0][1]}",
+                     f"The alert was the first signal anyone trusted   ↳ {EVENTS[2][1]}"]
 
     target = tmp_path / "walk.docx"
     monkeypatch.setattr(window, "ask_export_choice", lambda review_id, initial: initial)

@@ -88,6 +88,14 @@ class NotesTableModel(QAbstractTableModel):
         finally:
             self.endResetModel()
 
+    def event_ids(self) -> set[int]:
+        """The events whose text the model knows (those the notes are about)."""
+        return set(self._events)
+
+    def add_events(self, texts: dict[int, str]) -> None:
+        """Know these events' texts too (before a note about one of them is added)."""
+        self._events.update(texts)
+
     def set_held(self, note_ids: frozenset[int]) -> None:
         """Mark these notes as held back from the room view (their text says so)."""
         if note_ids == self._held:

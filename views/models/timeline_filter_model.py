@@ -281,7 +281,7 @@ class TimelineFilterProxyModel(QAbstractProxyModel):
         row = index.row()
         if self._timeline is None or not index.isValid() or row >= len(self._visible):
             return None
-        return self._timeline.data(self._timeline.index(self._visible[row], index.column()), role)
+        return self._timeline.data_at(self._visible[row], index.column(), role)
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         if parent.isValid() or not 0 <= row < len(self._visible) or not 0 <= column < self.columnCount():

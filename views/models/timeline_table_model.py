@@ -51,7 +51,9 @@ def _tr(text: str) -> str:
 
 
 def _haystack(event: EventRow) -> str:
-    """What the text filter searches: text, source and names, case-folded."""
+    """What the text filter searches: text, detail, source and names, case-folded."""
+    if event.detail:
+        return f"{event.text}\n{event.detail}\n{event.source}\n{', '.join(event.participants)}".casefold()
     return f"{event.text}\n{event.source}\n{', '.join(event.participants)}".casefold()
 
 
@@ -425,13 +427,17 @@ class TimelineTableModel(QAbstractTableModel):
         position = index.row()
         if not index.isValid() or position >= len(self._rows):
             return None
+        return self.data_at(position, index.column(), role)
+
+    def data_at(self, position: int, column: int, role: int) -> Any:
+        """:meth:`data` for row ``position`` (in range) and ``column``: for the filter model,
+        which would otherwise make an index for every role of every cell it paints."""
         if role == Qt.ItemDataRole.DisplayRole:
             cached = self._display[position]
             if cached is None:
                 cached = self._formatted(position, self._rows[position])
-            return cached[index.column()]
+            return cached[column]
         event = self._rows[position]
-        column = index.column()
         if role == self.IdRole:
             return event.id
         if role == Qt.ItemDataRole.CheckStateRole:
