@@ -44,6 +44,11 @@ def moment_problem(moment: datetime, zone: tzinfo | None = None) -> str | None:
         return "a time needs a timezone or an offset"
     if _SAFE_EARLIEST <= moment <= _SAFE_LATEST:
         return None  # days inside the range: no conversion to any zone can leave it (the common case)
+    return converted_problem(moment, zone)
+
+
+def converted_problem(moment: datetime, zone: tzinfo | None = None) -> str | None:
+    """:func:`moment_problem` for an aware ``moment``, the long way: converted to UTC (and to ``zone``)."""
     try:
         utc = moment.astimezone(UTC)
         if zone is not None:
