@@ -128,6 +128,9 @@ def _review_id(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``debrief`` with ``argv`` (default: the process arguments); returns the exit status."""
     try:
+        window, db_url = _window_only(sys.argv[1:] if argv is None else list(argv))
+        if window:  # the usual start: no parser to build before the first paint
+            return _run_gui(db_url)
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as exc:  # --help and --version exit cleanly
@@ -153,6 +156,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{where}{exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - the last line: a bug, reported, never a traceback
         return _internal_error(exc)
+
+
+def _window_only(argv: list[str]) -> tuple[bool, str | None]:
+    """Whether ``argv`` asks for the window alone (``debrief``, ``debrief --db URL``), and the URL."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        return True, argv[0][len("--db="):]
+    return False, None
 
 
 #: Exit status for an internal error (a bug in Debrief), as sysexits.h's EX_SOFTWARE.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -290,6 +291,39 @@ def test_the_window_opens_where_it_can(monkeypatch: pytest.MonkeyPatch, db_url: 
     monkeypatch.setenv(name, value)
     assert main(["--db", db_url]) == 0
     assert launched == [db_url]
+
+
+@pytest.mark.parametrize(("argv", "url", "window"), [
+    ([], None, True),
+    (["--db", "sqlite:////tmp/x.db"], "sqlite:////tmp/x.db", True),
+    (["--db=sqlite:////tmp/x.db"], "sqlite:////tmp/x.db", True),
+    (["list"], None, False),
+    (["--db", "sqlite:////tmp/x.db", "list"], None, False),
+    (["--db"], None, False),        # the parser says what is missing
+    (["--db="], None, False),
+    (["--db", "--help"], None, False),
+    (["--help"], None, False),
+    (["--version"], None, False),
+])
+def test_the_window_alone_is_started_without_building_the_parser(
+        monkeypatch: pytest.MonkeyPatch, argv: list[str], url: str | None, window: bool) -> None:
+    """`debrief` and `debrief --db URL` go straight to the window; anything else through argparse."""
+    built: list[bool] = []
+    real = cli.build_parser
+
+    def build() -> argparse.ArgumentParser:
+        built.append(True)
+        return real()
+
+    monkeypatch.setattr(cli, "build_parser", build)
+    launched = _no_display(monkeypatch)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr("app.cli_commands.run", lambda args: 0)
+    main(argv)
+    if window:
+        assert launched == [url] and built == []
+    else:
+        assert built == [True]
 
 
 def test_xcb_without_a_display_is_refused(monkeypatch: pytest.MonkeyPatch,
