@@ -19,6 +19,7 @@ from app.drafts import DraftStore, drafts_path
 from app.library_watch import LibraryWatch
 from app.meeting_controller import MeetingController
 from app.open_review import OpenReview
+from app.patterns_service import PatternsService
 from app.prompt_deck_controller import PromptDeckController
 from app.review_service import ReviewService
 from app.settings import Settings
@@ -51,6 +52,8 @@ class Services:
     current: OpenReview
     #: What is typed and not stored yet, and where the window was: kept on disk (see app/drafts.py).
     drafts: DraftStore
+    #: Patterns across the library and similar past incidents (see app/patterns_service.py).
+    patterns: PatternsService
     #: What was wrong with the user's prompts.yaml (the built-in bank is used without it).
     prompt_problems: tuple[str, ...] = ()
     #: The blameless language coach's rules, and what was wrong with the user's language.yaml.
@@ -87,6 +90,7 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
         changes=changes,
         current=OpenReview(library, changes, controllers=(prompts, meeting), watch=watch, parent=parent),
         drafts=DraftStore(drafts_path(library)),
+        patterns=PatternsService(library, parent, catalog=catalog, changes=changes),
         prompt_problems=prompt_problems,
         language_rules=load_language_rules(config_dir()),
     )

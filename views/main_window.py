@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
+        from views.patterns_page import PatternsPage
         from views.review_page import ReviewPage
         from views.room_window import RoomWindow
         from views.typing_guard import TypingGuard
@@ -99,6 +100,10 @@ class MainWindow(QMainWindow):
         self.review_page = ReviewPage(services)
         self.pages.addWidget(self.review_page)
         self.review_page.close_requested.connect(self.show_library)
+        self.review_page.similar_open_requested.connect(self._open_similar)
+        self.patterns_page = PatternsPage(services.patterns)
+        self.pages.addWidget(self.patterns_page)
+        self.patterns_page.close_requested.connect(self.show_library)
         services.current.changed.connect(self._review_changed)
         self._build_menus()
         for menu in self._menus:
@@ -278,6 +283,21 @@ class MainWindow(QMainWindow):
         self.library_page.table.setFocus()
         self._update_actions()
         self._update_title()
+
+    def show_patterns(self) -> None:
+        """View ▸ Patterns: charts of the whole library (leaving an open review the usual way)."""
+        if self.pages.currentWidget() is self.review_page:
+            self.show_library()
+            if self.pages.currentWidget() is not self.library_page:
+                return  # the note-taker stayed with notes the library has not taken yet
+        self.pages.setCurrentWidget(self.patterns_page)
+        self._update_actions()
+        self._update_title()
+
+    def _open_similar(self, review_id: int) -> None:
+        """A similar earlier review, from level setting: opened in place of this one."""
+        if review_id != self.review_page.review_id and self.review_page.ready_to_close():
+            self.open_review(review_id)
 
     def save_elsewhere(self) -> Path | None:
         """The open review, with notes not yet stored, as a bundle where the user chooses."""
@@ -642,6 +662,10 @@ class MainWindow(QMainWindow):
         self.coach_action.setChecked(bool(self.services.settings.get("language_coach")))
         self.coach_action.setStatusTip(self.tr("Flag blaming or hindsight phrases under the note field "
                                                "(only the facilitator sees them)"))
+        self.patterns_action = self._action(view_menu, self.tr("&Patterns across the library"),
+                                            "Ctrl+Shift+G", self.show_patterns)
+        self.patterns_action.setStatusTip(self.tr("Charts of every review: incidents per month, time to "
+                                                  "detect and resolve, services, tags, learnings, surprises"))
         self.panels_action = self._action(view_menu, self.tr("Side &panels (phases, questions, outcomes)"),
                                           "Ctrl+Shift+F11", self._toggle_side_panels)
         self.panels_action.setCheckable(True)

@@ -59,6 +59,7 @@ from views.prompt_deck_widget import PromptDeckWidget
 from views.pulse_widget import PulseWidget
 from views.schedule_meeting_dialog import ScheduleMeetingDialog
 from views.shortcuts_dialog import SHORTCUT_GROUP
+from views.similar_panel import SimilarPanel
 from views.storage_banner import StorageBanner
 from views.style import icon
 from views.walkthrough_panel import WalkthroughPanel
@@ -70,6 +71,12 @@ NOTES_ROWS_SHOWN = 4
 DRAFT_DELAY_MS = 1000
 #: The splitters whose sizes are remembered between runs (QSettings keys under "review_page/").
 SPLITTERS = ("splitter", "context_splitter", "right_splitter")
+
+
+def _layout_key(name: str, splitter: QSplitter) -> str:
+    """Where a splitter's sizes are kept, by its number of panes: sizes kept for another
+    number (the right side before it had the similar-incidents panel) are not applied."""
+    return f"review_page/{name}/{splitter.count()}"
 
 
 class ReviewPage(QWidget):
@@ -90,6 +97,8 @@ class ReviewPage(QWidget):
 
     close_requested = Signal()
     room_changed = Signal()
+    #: A similar earlier review to open (from the similar-incidents panel of level setting).
+    similar_open_requested = Signal(int)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -238,11 +247,20 @@ class ReviewPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(center)
+        # Level setting asks "have we seen this before?": the earlier reviews most like this one.
+        self.similar = SimilarPanel(services.patterns)
+        self.similar.setObjectName("similarIncidents")
+        self.similar.open_requested.connect(self.similar_open_requested)
+        self._similar_timer = QTimer(self, singleShot=True, interval=2000)
+        self._similar_timer.timeout.connect(self._ask_similar)
+        self._similar_stale = False
         right = self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.similar)
         right.addWidget(self.context_cards)
         right.addWidget(self.outcomes)
         right.setStretchFactor(0, 0)
-        right.setStretchFactor(1, 1)
+        right.setStretchFactor(1, 0)
+        right.setStretchFactor(2, 1)
         right.setChildrenCollapsible(False)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
@@ -325,15 +343,17 @@ class ReviewPage(QWidget):
         """Remember the splitters' sizes (restored by :meth:`restore_layout`)."""
         settings = settings if settings is not None else QSettings()
         for name in SPLITTERS:
-            settings.setValue(f"review_page/{name}", getattr(self, name).saveState())
+            splitter = getattr(self, name)
+            settings.setValue(_layout_key(name, splitter), splitter.saveState())
 
     def restore_layout(self, settings: QSettings | None = None) -> None:
         """Put the splitters back as :meth:`save_layout` left them (a missing or bad state is ignored)."""
         settings = settings if settings is not None else QSettings()
         for name in SPLITTERS:
-            state = settings.value(f"review_page/{name}")
+            splitter = getattr(self, name)
+            state = settings.value(_layout_key(name, splitter))
             if state is not None:
-                getattr(self, name).restoreState(state)
+                splitter.restoreState(state)
 
     def current_phase(self) -> str | None:
         return self._services.meeting.phase_id
@@ -591,9 +611,15 @@ class ReviewPage(QWidget):
                 self._fill_notes()
                 self._writes_changed()  # notes still waiting from another review are not listed here
                 self._restore_draft(doc.id)
+            self._similar_timer.stop()
+            self.similar.show_review(None)  # the last review's are not this one's
+            if doc is not None:
+                self._ask_similar()
             return
         if doc is None:
             return
+        if changes.facts or changes.touches_events():
+            self._similar_timer.start()  # services, tags, words: asked again once the typing settles
         if changes.facts or changes.participants:
             self._show_header(doc)
             self.capture.set_participants(doc.participants)
@@ -772,10 +798,19 @@ class ReviewPage(QWidget):
         self._fill_notes()
         self._room_changed()
 
+    def _ask_similar(self) -> None:
+        """The similar earlier reviews, asked on a worker while level setting shows them (else later)."""
+        self._similar_stale = not self.similar.isVisibleTo(self)
+        if not self._similar_stale:
+            self.similar.show_review(self.review_id)
+
     def _show_context(self, phase_id: str) -> None:
         """Level setting and the timeline get the upper part of the phase; other phases are all notes."""
         context = {"level-setting": self.level_setting, "timeline": self.walkthrough,
                    "wrap-up": self.wrap_up}.get(phase_id)
+        self.similar.setVisible(phase_id == "level-setting")
+        if phase_id == "level-setting" and self._similar_stale:
+            self._ask_similar()
         self.context_stack.setVisible(context is not None)
         if context is None:
             return
