@@ -49,6 +49,13 @@ class LibraryTableModel(QAbstractTableModel):
     def row_of(self, review_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == review_id), -1)
 
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # QAbstractTableModel's calls back into Python twice (rowCount, columnCount) for every
+        # index the sort proxy and the header's sizing ask for: thousands at the first paint.
+        if parent.isValid() or not 0 <= row < len(self._rows) or not 0 <= column < len(self.HEADERS):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
 
