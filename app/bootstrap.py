@@ -17,6 +17,8 @@ from app.changes import ChangeHub, Origin, ReviewChanges
 from app.clock import Clock, system_clock
 from app.drafts import DraftStore, drafts_path
 from app.library_watch import LibraryWatch
+from app.lifecycle_service import SETTING as DUE_SETTING
+from app.lifecycle_service import LifecycleService
 from app.meeting_controller import MeetingController
 from app.open_review import OpenReview
 from app.patterns_service import PatternsService
@@ -54,6 +56,8 @@ class Services:
     drafts: DraftStore
     #: Patterns across the library and similar past incidents (see app/patterns_service.py).
     patterns: PatternsService
+    #: What is due and overdue across the library, and every review's open actions.
+    lifecycle: LifecycleService
     #: What was wrong with the user's prompts.yaml (the built-in bank is used without it).
     prompt_problems: tuple[str, ...] = ()
     #: The blameless language coach's rules, and what was wrong with the user's language.yaml.
@@ -76,13 +80,14 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
         ReviewChanges.everything(review_id, Origin.ELSEWHERE)))
     meeting = MeetingController(library, catalog, clock, parent)
     prompts = PromptDeckController(library, catalog, bank, clock, parent)
+    settings = Settings(config_dir() / "settings.json", parent)
     return Services(
         library=library,
         catalog=catalog,
         reviews=ReviewService(library, catalog, parent, clock=clock, changes=changes),
         capture=CaptureService(library, clock, parent, changes=changes),
         meeting=meeting,
-        settings=Settings(config_dir() / "settings.json", parent),
+        settings=settings,
         imports=TimelineImportService(library, catalog, changes, parent),
         undo=create_undo_stack(parent),
         prompts=prompts,
@@ -91,6 +96,8 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
         current=OpenReview(library, changes, controllers=(prompts, meeting), watch=watch, parent=parent),
         drafts=DraftStore(drafts_path(library)),
         patterns=PatternsService(library, parent, catalog=catalog, changes=changes),
+        lifecycle=LifecycleService(library, parent, clock=clock,
+                                   working_days=lambda: settings.get(DUE_SETTING)),
         prompt_problems=prompt_problems,
         language_rules=load_language_rules(config_dir()),
     )

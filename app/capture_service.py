@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.changes import ChangeHub, ReviewChanges
 from app.clock import Clock, system_clock
-from models import notes
+from models import meetings, notes
 from models.entities import Note
 from models.errors import NotFoundError
 from models.notes import DeletedNote
@@ -42,9 +42,16 @@ class CaptureService(QObject):
 
     def add_note(self, review_id: int, *, phase: str, text: str, kind: str = "observation",
                  **fields: Unpack[NoteDetails]) -> NoteRow:
-        """Commit a new note (said now unless ``said_at`` says when); returns it as stored."""
-        fields.setdefault("said_at", self._clock())
+        """Commit a new note (said now unless ``said_at`` says when); returns it as stored.
+
+        The note belongs to the meeting running now (unless ``meeting_id`` says
+        otherwise): a review meeting's notes and a later actions meeting's stay apart.
+        """
+        now = self._clock()
+        fields.setdefault("said_at", now)
         with self._library.begin() as session:
+            if "meeting_id" not in fields:
+                fields["meeting_id"] = self._running_meeting(session, review_id, now)
             row = note_row(notes.add_note(session, review_id, phase=phase, text=text, kind=kind, **fields))
         # A learning or an action is one too (models.notes.OUTCOME_KINDS).
         self.changes.announce(ReviewChanges(review_id, notes=(row,), outcomes=kind in notes.OUTCOME_KINDS))
@@ -173,6 +180,18 @@ class CaptureService(QObject):
         with self._library.begin() as session:
             notes.update_action(session, action_id, **fields)
         self.changes.announce(ReviewChanges(review_id, outcomes=True))
+
+    @staticmethod
+    def _running_meeting(session: Session, review_id: int, now: datetime) -> int | None:
+        """The meeting running now (one prepared counts: its room is being gathered); None if none is.
+
+        A meeting gone quiet for hours is not running, but is not ended here either:
+        adding a note writes the note only.
+        """
+        meeting = meetings.current_meeting(session, review_id)
+        if meeting is None or meetings.is_stale(meeting, now=now):
+            return None
+        return meeting.id
 
     @staticmethod
     def _check_owner(session: Session, review_id: int, note_id: int) -> None:

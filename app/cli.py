@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Import a review bundle; prints the new review's id.",
                               parents=[common])
     imp.add_argument("file", metavar="FILE", type=Path)
+    imp.add_argument("--update", action="store_true",
+                     help="a bundle of a review the library has already (the same review, exported "
+                          "earlier): update that review in place and print its id, instead of "
+                          "importing a separate copy")
 
     tl = commands.add_parser(
         "import-timeline", help="add events to a review from a CSV file, a Slack export or a review bundle",
@@ -109,10 +113,46 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("list", help="the reviews: id, started date, severity, status, title (tab-separated)",
                         description="One review a line: id, started date, severity, status, title.",
                         parents=[common])
+    found = commands.add_parser(
+        "search", help="full-text search over the library: one hit a line, best first",
+        description="Search every review: titles, summaries, impact, timelines, notes, learnings, actions, "
+                    "participants, services and tags, in any case and with or without accents. All the "
+                    "words must be found in one place (the review's facts, an event, a note…); \"a "
+                    "phrase\" in quotes; pool* finds words starting with pool. One hit a line, best first "
+                    "(each review's best hit, then more): review id, title, where, and the words around "
+                    "the hit with the matched words between *stars* (tab-separated).",
+        parents=[common])
+    found.add_argument("query", metavar="QUERY", nargs="+",
+                       help="what to search for (several words are one query)")
+    found.add_argument("--limit", "-n", metavar="N", type=_search_limit, default=20,
+                       help="at most N hits (default: 20)")
     commands.add_parser("templates", help="the meeting templates: id, name, phase ids (tab-separated)",
                         description="The meeting templates available: id, name, phase ids.",
                         parents=[common])
+
+    copy = commands.add_parser(
+        "copy-library", help="copy every review of one library into another (a laptop's into the team's)",
+        description="Copy every review of the library at --from into the library at --to, whole: facts, "
+                    "participants, timeline, notes, learnings, actions and the meeting record. Reviews are "
+                    "matched by their identity, so running it again copies nothing twice: a review --to "
+                    "has already is updated when it changed, left alone when not. Reviews only --to has "
+                    "are kept. Prints what it did: copied N, updated M, unchanged K.")
+    copy.add_argument("--from", dest="source", metavar="URL", required=True,
+                      help="the library to copy from (e.g. sqlite:///path/to/library.db)")
+    copy.add_argument("--to", dest="target", metavar="URL", required=True,
+                      help="the library to copy into (e.g. postgresql+psycopg://user@host/debrief)")
     return parser
+
+
+def _search_limit(text: str) -> int:
+    """``search --limit``: a positive number."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text!r}")
+    return value
 
 
 def _review_id(text: str) -> int:

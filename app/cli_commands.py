@@ -56,7 +56,7 @@ def _cmd_import(args: argparse.Namespace, db_url: str | None) -> int:
     library = _open(db_url)
     try:
         with library.begin() as session:
-            review_id = import_bundle(session, bundle)
+            review_id = import_bundle(session, bundle, update_existing=args.update)
     finally:
         library.close()
     print(review_id)
@@ -210,10 +210,64 @@ def _cmd_list(args: argparse.Namespace, db_url: str | None) -> int:
     return 0
 
 
+def _cmd_search(args: argparse.Namespace, db_url: str | None) -> int:
+    """One hit a line, best first: id, title, where, snippet (matched words between *stars*)."""
+    from models.search import search
+
+    library = _open(db_url)
+    try:
+        with library.begin() as session:  # one read transaction, as the window's SearchService
+            hits = search(session, " ".join(args.query), limit=args.limit)
+    finally:
+        library.close()
+    for hit in hits:
+        print("\t".join((str(hit.review_id), _one_field(hit.title), hit.place.describe(),
+                         _one_field(hit.plain_snippet("*")))))
+    return 0
+
+
 def _cmd_templates(args: argparse.Namespace, db_url: str | None) -> int:
     for template in _catalog().review_templates().values():
         print("\t".join((template.id, _one_field(template.name), ",".join(template.phase_ids()))))
     return 0
+
+
+def _cmd_copy_library(args: argparse.Namespace, db_url: str | None) -> int:
+    from sqlalchemy.engine import make_url
+
+    from app.review_service import copy_library
+
+    if _same_library(args.source, args.target):
+        raise UserError("--from and --to name the same library: give the library to copy into with --to")
+    catalog = _catalog()
+    source = _open(args.source)
+    try:
+        target = _open(args.target)
+        try:
+            summary = copy_library(source, target, catalog)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    for problem in summary.failed:
+        print(f"{PROG}: not copied: {first_line(problem)}", file=sys.stderr)
+    print(f"{summary.line()} (from {make_url(args.source).render_as_string(hide_password=True)} "
+          f"to {make_url(args.target).render_as_string(hide_password=True)})")
+    return 2 if summary.failed else 0
+
+
+def _same_library(first: str, second: str) -> bool:
+    """Whether two library URLs name the same database (an SQLite file by its path)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        a, b = make_url(first), make_url(second)
+    except ArgumentError:
+        return False  # opening says what is wrong with it
+    if a.get_backend_name() == b.get_backend_name() == "sqlite" and a.database and b.database:
+        return Path(a.database).expanduser().resolve() == Path(b.database).expanduser().resolve()
+    return a.set(drivername=a.get_backend_name()) == b.set(drivername=b.get_backend_name())
 
 
 def _one_field(text: str) -> str:
@@ -226,5 +280,7 @@ COMMANDS = {
     "import-timeline": _cmd_import_timeline,
     "export": _cmd_export,
     "list": _cmd_list,
+    "search": _cmd_search,
     "templates": _cmd_templates,
+    "copy-library": _cmd_copy_library,
 }

@@ -17,6 +17,8 @@ DEFAULTS: dict[str, Any] = {
     "language_coach": True,
     "show_roles": False,
     "report_template": "",  # path of the company .docx the Word report is built on; "" = built-in
+    # Working days after resolution the analysis is due (models.lifecycle; 0 to 260).
+    "analysis_due_working_days": 5,
 }
 
 

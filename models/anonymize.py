@@ -243,6 +243,9 @@ def anonymize(doc: ReviewDoc) -> ReviewDoc:
     text = anon.text
     return replace(
         doc,
+        # Not the review's identity: importing an anonymized bundle with "update" must never
+        # overwrite the review with roles in place of names.
+        uid="",
         title=text(doc.title),
         summary=text(doc.summary),
         impact=text(doc.impact),

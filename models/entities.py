@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
+
+
+def new_uid() -> str:
+    """A new review identity: a random UUID in its canonical text (36 characters, lower case)."""
+    return str(uuid.uuid4())
 
 event_participants = Table(
     "event_participants",
@@ -47,6 +53,21 @@ class Review(Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: The review's identity wherever it travels (a bundle, another library): a copy or an
+    #: import of the same review finds it again by this, whatever its id there.
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, index=True, unique=True)
+    #: The row version: every UPDATE of this row adds one, and an UPDATE is made only while
+    #: the row still has the version it was read with (SQLAlchemy's ``version_id_col``), so two
+    #: writers racing on the same review cannot both commit what they read (models/reviews.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: When the analysis is due when someone set it; None: derived from ``resolved_at``
+    #: (``models.lifecycle.analysis_due``: a number of working days after resolution).
+    analysis_due: Mapped[date | None] = mapped_column(Date)
+    #: When the review reached "reviewed" (kept while it is closed) and "closed".
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __mapper_args__ = {"version_id_col": version}
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="Participant.position"
@@ -143,6 +164,9 @@ class Note(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("timeline_events.id", ondelete="SET NULL"))
     private: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The meeting that was running when the note was taken (None: taken outside any meeting),
+    #: so an actions meeting's notes are told from the review's.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
 
     review: Mapped[Review] = relationship(back_populates="notes")
     author: Mapped[Participant | None] = relationship()

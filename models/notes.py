@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Unpack
 
-from sqlalchemy import select, update
+from sqlalchemy import nulls_last, select, update
 from sqlalchemy.orm import Session
 
-from models.entities import ActionItem, Learning, Note, Participant, TimelineEvent
+from models.entities import ActionItem, Learning, Meeting, Note, Participant, Review, TimelineEvent
 from models.errors import InvalidFieldError, NotFoundError
 from models.reviews import get_or_raise
 from models.snapshot import ActionRow, LearningRow, NoteRow, action_row, learning_row, note_row
 from models.vocabulary import ACTION_PRIORITIES, ACTION_STATUSES, LEARNING_CATEGORIES, NOTE_KINDS
 from models.write_fields import ActionDetails, ActionFields, LearningFields, NoteDetails, NoteFields
 
-NOTE_FIELDS = frozenset(("text", "kind", "phase", "said_at", "author_id", "event_id", "private"))
+NOTE_FIELDS = frozenset(("text", "kind", "phase", "said_at", "author_id", "event_id", "private",
+                         "meeting_id"))
 ACTION_FIELDS = frozenset(("title", "description", "owner", "due", "priority", "status", "link"))
 
 
@@ -49,6 +50,10 @@ def _check_note_value(session: Session, review_id: int, field: str, value: Any) 
         event = session.get(TimelineEvent, value)
         if event is None or event.review_id != review_id:
             raise InvalidFieldError("event", "not an event of this review")
+    if field == "meeting_id" and value is not None:
+        meeting = session.get(Meeting, value)
+        if meeting is None or meeting.review_id != review_id:
+            raise InvalidFieldError("meeting", "not a meeting of this review")
     if field == "private":
         return bool(value)
     if field not in NOTE_FIELDS:
@@ -300,12 +305,16 @@ def restore_note(session: Session, deleted: DeletedNote) -> Note:
     event = session.get(TimelineEvent, event_id) if event_id is not None else None
     if event is None or event.review_id != review_id:
         event_id = None
+    meeting_id = row.meeting_id
+    meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
+    if meeting is None or meeting.review_id != review_id:
+        meeting_id = None
     get_or_raise(session, review_id)
     note = Note(review_id=review_id, created_at=row.created_at)
     if session.get(Note, row.id) is None:
         note.id = row.id  # the undo history and the outcomes find the note again
     fields = {"phase": row.phase, "text": row.text, "kind": row.kind, "said_at": row.said_at,
-              "author_id": author_id, "event_id": event_id, "private": row.private}
+              "author_id": author_id, "event_id": event_id, "private": row.private, "meeting_id": meeting_id}
     for field, value in fields.items():
         setattr(note, field, _check_note_value(session, review_id, field, value))
     session.add(note)
@@ -363,3 +372,35 @@ def restore_action(session: Session, review_id: int, row: ActionRow) -> ActionIt
     session.add(action)
     session.flush()
     return action
+
+
+@dataclass(frozen=True)
+class OpenActionRow:
+    """An action still asking something of someone, with the review it belongs to."""
+
+    id: int
+    review_id: int
+    review_title: str
+    title: str
+    owner: str
+    due: date | None
+    priority: str
+    status: str
+    link: str
+    #: The review's timezone: "today" is the reader's, but a date of the review reads in its zone.
+    timezone: str
+
+
+def list_open_actions(session: Session, *, statuses: tuple[str, ...] = ("open", "in-progress")
+                      ) -> list[OpenActionRow]:
+    """Actions of every review whose status is one of ``statuses``: due soonest first, then undated."""
+    rows = session.execute(
+        select(ActionItem.id, ActionItem.review_id, Review.title, ActionItem.title, ActionItem.owner,
+               ActionItem.due, ActionItem.priority, ActionItem.status, ActionItem.link, Review.timezone)
+        .join(Review, Review.id == ActionItem.review_id)
+        .where(ActionItem.status.in_(statuses))
+        .order_by(nulls_last(ActionItem.due.asc()), ActionItem.review_id, ActionItem.id)
+    )
+    return [OpenActionRow(ident, review_id, review_title, title, owner or "", due, priority, status,
+                          link or "", zone)
+            for ident, review_id, review_title, title, owner, due, priority, status, link, zone in rows]

@@ -76,6 +76,8 @@ class NoteRow:
     event_id: int | None
     private: bool
     created_at: datetime
+    #: The meeting the note was taken in (None: outside any meeting).
+    meeting_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,15 @@ class MeetingPauseRow(NamedTuple):
     ended_at: datetime | None
 
 
+class AskedPromptRow(NamedTuple):
+    """What the facilitator did with a prompt of the deck (asked, skipped, pinned, unpinned), and when."""
+
+    phase: str
+    prompt: str
+    status: str
+    at: datetime
+
+
 @dataclass(frozen=True)
 class MeetingRow:
     """One meeting: its phase visits, pauses, schedule and wrap-up pulse (None: not asked)."""
@@ -131,6 +142,10 @@ class MeetingRow:
     pulse_unclear: str = ""
     #: The meeting's own template (an actions meeting); None: the review's template.
     template: str | None = None
+    #: Who was in the room: participant ids, in participant order.
+    attendees: tuple[int, ...] = ()
+    #: The prompt deck's record, in the order it happened.
+    prompts: tuple[AskedPromptRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,14 @@ class ReviewDoc:
     learnings: tuple[LearningRow, ...]
     actions: tuple[ActionRow, ...]
     meetings: tuple[MeetingRow, ...]
+    #: The review's identity in every library and bundle it travels to ("" when unknown).
+    uid: str = ""
+    #: The row version when read (models.entities.Review.version).
+    version: int = 1
+    #: The analysis due date someone set (None: derived from the resolution, models.lifecycle).
+    analysis_due: date | None = None
+    reviewed_at: datetime | None = None
+    closed_at: datetime | None = None
 
     def zone(self) -> ZoneInfo:
         """The review's display timezone (UTC if the name is unknown here)."""
@@ -220,7 +243,7 @@ def event_row(e: TimelineEvent) -> EventRow:
 def note_row(n: Note) -> NoteRow:
     return NoteRow(n.id, n.phase, n.kind, n.text, n.said_at, n.author_id,
                    n.author.name if n.author is not None else None, n.event_id, bool(n.private),
-                   n.created_at)
+                   n.created_at, n.meeting_id)
 
 
 def learning_row(x: Learning) -> LearningRow:
@@ -260,6 +283,8 @@ def meeting_row(m: Meeting) -> MeetingRow:
         pulse_would_attend=m.pulse_would_attend,
         pulse_unclear=m.pulse_unclear or "",
         template=m.template,
+        attendees=tuple(p.id for p in m.attendees),
+        prompts=tuple(AskedPromptRow(p.phase, p.prompt, p.status, p.at) for p in m.prompts),
     )
 
 
@@ -355,7 +380,9 @@ def load_facts(session: Session, review_id: int) -> ReviewDoc | None:
         .where(Review.id == review_id)
         .options(
             selectinload(Review.participants),
-            selectinload(Review.meetings).options(selectinload(Meeting.phases), selectinload(Meeting.pauses)),
+            selectinload(Review.meetings).options(
+                selectinload(Meeting.phases), selectinload(Meeting.pauses), selectinload(Meeting.attendees),
+                selectinload(Meeting.prompts)),
         )
     ).one_or_none()
     if review is None:
@@ -384,6 +411,11 @@ def load_facts(session: Session, review_id: int) -> ReviewDoc | None:
         learnings=(),
         actions=(),
         meetings=tuple(meeting_row(m) for m in review.meetings),
+        uid=review.uid or "",
+        version=review.version,
+        analysis_due=review.analysis_due,
+        reviewed_at=review.reviewed_at,
+        closed_at=review.closed_at,
     )
 
 

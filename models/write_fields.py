@@ -40,6 +40,11 @@ class ReviewFacts(TypedDict, total=False):
     resolved_at: datetime | None
     services: list[str]
     tags: list[str]
+    #: The analysis due date someone set; None: derived from ``resolved_at`` (models.lifecycle).
+    analysis_due: date | None
+    #: Lifecycle stamps; a change of status sets them (ReviewService), a bundle carries them.
+    reviewed_at: datetime | None
+    closed_at: datetime | None
 
 
 class ReviewFields(ReviewFacts, total=False):
@@ -95,6 +100,8 @@ class NoteDetails(TypedDict, total=False):
     author_id: int | None
     event_id: int | None
     private: bool
+    #: The meeting the note was taken in (the capture service sets the running one).
+    meeting_id: int | None
 
 
 class NoteFields(NoteDetails, total=False):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.review_service import ReviewService
 from models.errors import DomainError, InvalidFieldError
+from models.reviews import StaleEditError
 from models.snapshot import ReviewDoc
 from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, label
 from views.field_bindings import (
@@ -39,6 +40,7 @@ from views.field_bindings import (
     ZoneNameBinding,
 )
 from views.metrics_box import MetricsBox
+from views.stale_edit_dialog import StaleEditChoice, StaleEditDialog
 
 _TIME_FIELDS = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 
@@ -243,11 +245,38 @@ class FactsForm(QWidget):
         # Clean before writing, so the refresh the write triggers shows the stored value.
         binding.set_dirty(False)
         try:
-            self._reviews.update(doc.id, **{binding.field: value})
+            self._reviews.update(doc.id, expected={binding.field: binding.started_from},
+                                 **{binding.field: value})
+        except StaleEditError as exc:
+            self._resolve_stale(binding, exc)
+            return
         except DomainError as exc:
             self._refuse(binding, exc)
             return
         self._accept(binding)
+
+    def _resolve_stale(self, binding: FieldBinding[Any], error: StaleEditError) -> None:
+        """Someone else changed the field meanwhile (nothing was written): keep theirs, or write mine."""
+        while True:
+            doc = self._doc()
+            zone = doc.zone() if doc is not None else None
+            choice = StaleEditDialog.ask(self, error, self._labels[binding.field], zone=zone)
+            if choice is StaleEditChoice.RELOAD:
+                self._accept(binding)
+                doc = self._doc()
+                if doc is not None:
+                    binding.put(doc)  # theirs, and the next edit starts from it
+                return
+            try:
+                self._reviews.keep_mine(error)
+            except StaleEditError as again:  # a third change meanwhile: ask again about that one
+                error = again
+                continue
+            except DomainError as exc:
+                self._refuse(binding, exc)
+                return
+            self._accept(binding)
+            return
 
     def _refuse(self, binding: FieldBinding[Any], exc: DomainError) -> None:
         reason = exc.reason if isinstance(exc, InvalidFieldError) else str(exc)

@@ -52,6 +52,10 @@ class FieldBinding(QObject, Generic[W]):
         self.field = field
         self.widget = widget
         widget.setObjectName(field)
+        #: The stored value the input was last filled with: what an edit starts from. A refresh
+        #: leaves a field being edited alone, so this is not what is stored now when someone else
+        #: changed it meanwhile (``ReviewService.update(expected=...)`` then refuses the edit).
+        self.started_from: Any = None
 
     def put(self, doc: ReviewDoc) -> None:
         """Show ``doc``'s value without emitting ``edited``; the field is clean afterwards."""
@@ -60,6 +64,7 @@ class FieldBinding(QObject, Generic[W]):
             self._put(doc)
         finally:
             blocker.unblock()
+        self.started_from = self.stored(doc)
         self.set_dirty(False)
 
     def read(self, doc: ReviewDoc) -> Any:

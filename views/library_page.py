@@ -1,11 +1,12 @@
-"""The start page: every review in the library."""
+"""The start page: every review in the library, and a search over everything said in them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -20,44 +22,65 @@ from PySide6.QtWidgets import (
 
 from models.review_summary import ReviewSummary
 from views.models.library_table_model import LibraryTableModel
+from views.search_results import SearchPanel
 
 if TYPE_CHECKING:
     from app.changes import ReviewChanges
     from app.review_service import ReviewService
+    from app.search_service import SearchService
+    from models.lifecycle import Due
 
 
 class LibraryPage(QWidget):
-    """Lists the reviews; new, open and delete (after confirmation).
+    """Lists the reviews; new, open and delete (after confirmation); searches everything in them.
 
     It can show the library's lines before the library is open (``rows``, read
     for the first paint); :meth:`bind` then hands it the service it reads and
-    deletes through. Until then it says the library is being opened.
+    deletes through (and the one it searches through). Until then it says the
+    library is being opened.
+
+    The search field (Ctrl+F) searches titles, summaries, timelines, notes,
+    learnings, actions, participants, services and tags as the user types;
+    while it holds a query the results take the list's place (Esc clears it).
+    It replaces the former title filter: a title hit ranks first, and the last
+    word typed is searched as a prefix, so part of a title still finds it.
 
     Signals:
         open_requested(int): the user wants to open this review.
+        open_at_requested(int, object): the user wants to open this review at a search hit: the
+            review id and a :class:`models.search.HitPlace` (kind, field, item id, phase, event id).
         new_requested(): the user wants a new review.
     """
 
     open_requested = Signal(int)
+    open_at_requested = Signal(int, object)
     new_requested = Signal()
 
     def __init__(self, reviews: ReviewService | None = None, parent: QWidget | None = None, *,
-                 rows: Sequence[ReviewSummary] | None = None) -> None:
+                 rows: Sequence[ReviewSummary] | None = None, search: SearchService | None = None) -> None:
         super().__init__(parent)
         self._reviews: ReviewService | None = None
         self.model = LibraryTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(LibraryTableModel.SortRole)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(LibraryTableModel.COL_TITLE)
 
         heading = QLabel(self.tr("Review library"))
         heading.setObjectName("pageHeading")
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText(self.tr("Filter by title…"))
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("Search all reviews… (Ctrl+F)"))
+        self.search_edit.setToolTip(self.tr(
+            "Titles, summaries, timelines, notes, learnings, actions, participants, services and tags. "
+            "All the words must be found in one place; \"a phrase\" in quotes; pool* for words "
+            "starting with pool. Down goes to the results, Enter opens the best one, Esc clears."))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName(self.tr("Search all reviews"))
+        self.search_edit.textChanged.connect(self._search_changed)
+        self.search_edit.installEventFilter(self)
+        self.search_panel = SearchPanel(None, self)
+        self.search_panel.open_requested.connect(self.open_at_requested)
+        self.search_panel.searched.connect(lambda _query: self._update_buttons())
+        self.search_panel.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -71,7 +94,7 @@ class LibraryPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LibraryTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         for column in (LibraryTableModel.COL_STARTED, LibraryTableModel.COL_SEVERITY,
-                       LibraryTableModel.COL_STATUS):
+                       LibraryTableModel.COL_STATUS, LibraryTableModel.COL_DUE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
@@ -92,40 +115,106 @@ class LibraryPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
-        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.search_edit, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.delete_button)
+        listing = QWidget()
+        listed = QVBoxLayout(listing)
+        listed.setContentsMargins(0, 0, 0, 0)
+        listed.addWidget(self.table, 1)
+        listed.addWidget(self.empty_label, 1)
+        #: The list of reviews, or (while the search field holds a query) the search results.
+        self.body = QStackedWidget()
+        self.body.addWidget(listing)
+        self.body.addWidget(self.search_panel)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
+        layout.addWidget(self.body, 1)
         layout.addLayout(buttons)
+        self._install_find_action()
 
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         if reviews is not None:
-            self.bind(reviews)
+            self.bind(reviews, search)
         else:
             self.show_rows(rows)
 
-    def bind(self, reviews: ReviewService) -> None:
-        """Read (and delete) through ``reviews`` from now on; the list is read again."""
+    #: Each review's analysis due state (app/lifecycle_service.py), for the Analysis column.
+    due_states: Callable[[], Mapping[int, Due]] | None = None
+
+    def bind(self, reviews: ReviewService, search: SearchService | None = None) -> None:
+        """Read (and delete) through ``reviews``, search through ``search``; the list is read again."""
         from PySide6.QtGui import QKeySequence  # its enums are many: built once the library is open
 
         self._reviews = reviews
         self.delete_button.setShortcut(QKeySequence.StandardKey.Delete)
         reviews.changes.changed.connect(self._changed)
+        if search is not None:
+            self.search_panel.set_service(search)
         self.refresh()
+
+    def searching(self) -> bool:
+        """Whether the search results are shown (the field holds a query)."""
+        return self.body.currentWidget() is self.search_panel
+
+    def focus_search(self) -> None:
+        """Ctrl+F: to the search field, its text selected."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
 
     def _changed(self, changes: ReviewChanges) -> None:
         if changes.library:
             self.refresh()
+        if self.searching() and self.isVisible():
+            self.search_panel.refresh()  # what was written may be found (or gone) now
+
+    def _install_find_action(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
+        from views.shortcuts_dialog import SHORTCUT_GROUP
+
+        self.find_action = QAction(self.tr("Search the library"), self)
+        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        # Only while the library is the page shown: the meeting page has its own Ctrl+F.
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.find_action.setProperty(SHORTCUT_GROUP, "Edit")
+        self.find_action.triggered.connect(self.focus_search)
+        self.addAction(self.find_action)
+
+    def _search_changed(self, text: str) -> None:
+        self.body.setCurrentIndex(1 if text.strip() else 0)
+        self.search_panel.set_query(text)
+        self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """In the search field: Down to the results, Enter opens the best hit, Esc clears."""
+        if (watched is self.search_edit and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)):
+            key = event.key()
+            if key == Qt.Key.Key_Escape and self.search_edit.text():
+                self.search_edit.clear()
+                return True
+            if self.searching() and key == Qt.Key.Key_Down and self.search_panel.view.results.rowCount():
+                self.search_panel.view.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+            if self.searching() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.search_panel.open_best()
+                return True
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.searching():
+            self.search_panel.refresh()  # back from a review: what was said there may be found now
 
     def refresh(self) -> None:
         if self._reviews is not None:
             self.show_rows(self._reviews.list_reviews())
+            if self.due_states is not None:
+                self.model.set_due(self.due_states())
 
     def show_rows(self, rows: Sequence[ReviewSummary] | None) -> None:
         """Show these lines (None: not known yet, the library is being opened), keeping the selection."""
@@ -148,6 +237,10 @@ class LibraryPage(QWidget):
             self.table.selectRow(index.row())
 
     def selected_id(self) -> int | None:
+        """The selected review: the selected search hit's while the results are shown."""
+        if self.searching():
+            hit = self.search_panel.view.current_hit()
+            return hit.review_id if hit is not None else None
         indexes = self.table.selectionModel().selectedRows()
         return indexes[0].data(LibraryTableModel.IdRole) if indexes else None
 
@@ -165,7 +258,7 @@ class LibraryPage(QWidget):
 
     def delete_selected(self) -> None:
         review_id = self.selected_id()
-        if review_id is None:
+        if review_id is None or self.searching():
             return
         row = self.model.row_of(review_id)
         title = self.model.index(row, LibraryTableModel.COL_TITLE).data()
@@ -173,6 +266,9 @@ class LibraryPage(QWidget):
             self._reviews.delete(review_id)
 
     def _open_selected(self) -> None:
+        if self.searching():
+            self.search_panel.view.open_current()
+            return
         review_id = self.selected_id()
         if review_id is not None:
             self.open_requested.emit(review_id)
@@ -183,4 +279,4 @@ class LibraryPage(QWidget):
     def _update_buttons(self) -> None:
         has = self.selected_id() is not None
         self.open_button.setEnabled(has)
-        self.delete_button.setEnabled(has and self._reviews is not None)
+        self.delete_button.setEnabled(has and self._reviews is not None and not self.searching())

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from app.bootstrap import Services
     from app.changes import ReviewChanges
+    from models.search import HitPlace
     from models.snapshot import ReviewDoc
     from views.export_dialog import ExportChoice
     from views.review_page import ReviewPage
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.library_page)
         self.setCentralWidget(self.pages)
         self.library_page.open_requested.connect(self._open_asked)
+        self.library_page.open_at_requested.connect(self._open_at_hit)
         self.library_page.new_requested.connect(self._new_asked)
         # The menu bar is there from the first paint (nothing moves when the menus fill in).
         self._menus = [self.menuBar().addMenu(title) for title in (
@@ -90,13 +92,16 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
+        from app.search_service import SearchService
+        from views.open_actions_page import OpenActionsPage
         from views.patterns_page import PatternsPage
         from views.review_page import ReviewPage
         from views.room_window import RoomWindow
         from views.typing_guard import TypingGuard
 
         self.services = services
-        self.library_page.bind(services.reviews)
+        self.library_page.due_states = services.lifecycle.due_states
+        self.library_page.bind(services.reviews, search=SearchService(services.library, self))
         self.review_page = ReviewPage(services)
         self.pages.addWidget(self.review_page)
         self.review_page.close_requested.connect(self.show_library)
@@ -104,6 +109,10 @@ class MainWindow(QMainWindow):
         self.patterns_page = PatternsPage(services.patterns)
         self.pages.addWidget(self.patterns_page)
         self.patterns_page.close_requested.connect(self.show_library)
+        self.open_actions_page = OpenActionsPage(services.lifecycle, changes=services.changes)
+        self.pages.addWidget(self.open_actions_page)
+        self.open_actions_page.close_requested.connect(self.show_library)
+        self.open_actions_page.open_requested.connect(self._open_asked)
         services.current.changed.connect(self._review_changed)
         self._build_menus()
         for menu in self._menus:
@@ -134,6 +143,24 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.new_review)
         elif isinstance(asked, int):
             self.open_review(asked)
+
+    def _open_at_hit(self, review_id: int, place: HitPlace) -> None:
+        """A search hit: the review, at the phase, event or note where the words are."""
+        if not self.ready:
+            self._open_asked(review_id)
+            return
+        self.open_review(review_id)
+        if self.review_page.review_id != review_id:
+            return  # being read on a worker (a large review opens as usual), or gone
+        meeting = self.services.meeting
+        template = meeting.template
+        if place.kind == "event" and place.item_id is not None:
+            meeting.go_to("timeline")
+            self.review_page.walkthrough.timeline.select_event(place.item_id)
+        elif place.kind == "note" and place.item_id is not None:
+            self.review_page.show_note(place.item_id)
+        elif place.phase and template is not None and template.phase(place.phase) is not None:
+            meeting.go_to(place.phase)
 
     def _open_asked(self, review_id: int) -> None:
         if self.ready:
@@ -280,7 +307,10 @@ class MainWindow(QMainWindow):
         # change a review nobody is looking at.
         self.services.undo.clear()
         self.pages.setCurrentWidget(self.library_page)
-        self.library_page.table.setFocus()
+        if self.library_page.searching():  # the hits stand where the list was
+            self.library_page.search_panel.view.setFocus()
+        else:
+            self.library_page.table.setFocus()
         self._update_actions()
         self._update_title()
 
@@ -291,6 +321,16 @@ class MainWindow(QMainWindow):
             if self.pages.currentWidget() is not self.library_page:
                 return  # the note-taker stayed with notes the library has not taken yet
         self.pages.setCurrentWidget(self.patterns_page)
+        self._update_actions()
+        self._update_title()
+
+    def show_open_actions(self) -> None:
+        """View ▸ Open actions: every review's open actions (leaving an open review the usual way)."""
+        if self.pages.currentWidget() is self.review_page:
+            self.show_library()
+            if self.pages.currentWidget() is not self.library_page:
+                return  # the note-taker stayed with notes the library has not taken yet
+        self.pages.setCurrentWidget(self.open_actions_page)
         self._update_actions()
         self._update_title()
 
@@ -384,7 +424,15 @@ class MainWindow(QMainWindow):
             return None
         path = Path(path_text)
         try:
-            review_id = self.services.reviews.import_bundle(path)
+            bundle = self.services.reviews.read_bundle(path)
+            existing = self.services.reviews.existing_for(bundle)
+            update = False
+            if existing is not None:
+                answer = self.ask_update_existing(existing.title)
+                if answer is None:
+                    return None
+                update = answer
+            review_id = self.services.reviews.import_parsed(bundle, update_existing=update)
         except (SourceError, DomainError) as exc:
             QMessageBox.warning(self, self.tr("Import"), self.tr("Nothing was imported.\n\n%1")
                                 .replace("%1", str(exc)))
@@ -567,6 +615,23 @@ class MainWindow(QMainWindow):
 
         return QFileDialog.getSaveFileName(self, self.tr("Export review"), suggested, filters, selected)
 
+    def ask_update_existing(self, title: str) -> bool | None:
+        """The bundle is of a review the library has: update it (True), import a copy (False), or cancel."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Import review bundle"),
+                          self.tr("This library has this review already: “%1”.").replace("%1", title),
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText(self.tr("Update it with the bundle's content (its notes, timeline and "
+                                       "meetings are replaced), or import the bundle as a separate copy?"))
+        update = box.addButton(self.tr("&Update it"), QMessageBox.ButtonRole.AcceptRole)
+        copy = box.addButton(self.tr("Import a &copy"), QMessageBox.ButtonRole.ActionRole)
+        box.setDefaultButton(update)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        return True if clicked is update else False if clicked is copy else None
+
     def ask_open_path(self, folder: str, filters: str) -> str:
         from PySide6.QtWidgets import QFileDialog
 
@@ -666,6 +731,10 @@ class MainWindow(QMainWindow):
                                             "Ctrl+Shift+G", self.show_patterns)
         self.patterns_action.setStatusTip(self.tr("Charts of every review: incidents per month, time to "
                                                   "detect and resolve, services, tags, learnings, surprises"))
+        self.open_actions_action = self._action(view_menu, self.tr("Open &actions across the library"),
+                                                "Ctrl+Shift+J", self.show_open_actions)
+        self.open_actions_action.setStatusTip(self.tr("Every review's open and in-progress actions, the "
+                                                      "overdue ones in red; double-click opens the review"))
         self.panels_action = self._action(view_menu, self.tr("Side &panels (phases, questions, outcomes)"),
                                           "Ctrl+Shift+F11", self._toggle_side_panels)
         self.panels_action.setCheckable(True)

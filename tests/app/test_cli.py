@@ -21,6 +21,7 @@ from models.yamlsource import load_yaml_file
 
 ROOT = Path(__file__).resolve().parents[2]
 FULL = ROOT / "tests" / "data" / "full_bundle.yaml"
+FULL_V2 = ROOT / "tests" / "data" / "full_bundle_v2.yaml"
 
 
 def _count(db_url: str) -> int:
@@ -71,10 +72,10 @@ def test_import_of_a_bad_bundle_is_one_line_and_changes_nothing(
 def test_a_bad_bundle_never_creates_the_library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Validation comes first: a refused bundle does not even create the database file."""
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "debrief.review", "version": 2}', encoding="utf-8")
+    bad.write_text('{"format": "debrief.review", "version": 3}', encoding="utf-8")
     db = tmp_path / "fresh.db"
     assert main(["--db", f"sqlite:///{db}", "import", str(bad)]) == 2
-    assert "version 2 is newer than this Debrief reads (1)" in _one_error_line(capsys.readouterr().err)
+    assert "version 3 is newer than this Debrief reads (2)" in _one_error_line(capsys.readouterr().err)
     assert not db.exists()
 
 
@@ -87,30 +88,33 @@ def test_import_of_a_missing_file(db_url: str, tmp_path: Path, capsys: pytest.Ca
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_export_bundle_to_a_path(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                  fmt: str) -> None:
-    """export --format yaml|json writes the same document that was imported."""
-    review_id = _import_full(db_url, capsys)
+    """export --format yaml|json writes the same document that was imported (a version 2 bundle)."""
+    assert main(["--db", db_url, "import", str(FULL_V2)]) == 0
+    review_id = int(capsys.readouterr().out.strip())
     target = tmp_path / f"out.{fmt}"
     assert main(["--db", db_url, "export", str(review_id), "--format", fmt, "-o", str(target)]) == 0
     assert capsys.readouterr() == ("", "")
     text = target.read_text(encoding="utf-8")
     doc = json.loads(text) if fmt == "json" else load_yaml_file(target)
-    assert doc == load_yaml_file(FULL)
+    assert doc == load_yaml_file(FULL_V2)
     if fmt == "yaml":
-        assert text == FULL.read_text(encoding="utf-8")
+        assert text == FULL_V2.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_export_round_trips_through_the_command_line(db_url: str, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    """export json, import it, export yaml: the fixture again."""
-    first = _import_full(db_url, capsys)
+    """export json, import it into another library, export yaml: the fixture again (its uid too)."""
+    assert main(["--db", db_url, "import", str(FULL_V2)]) == 0
+    first = int(capsys.readouterr().out)
     as_json = tmp_path / "one.json"
     assert main(["--db", db_url, "export", str(first), "--format", "json", "-o", str(as_json)]) == 0
-    assert main(["--db", db_url, "import", str(as_json)]) == 0
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert main(["--db", other, "import", str(as_json)]) == 0
     second = int(capsys.readouterr().out)
     again = tmp_path / "two.yaml"
-    assert main(["--db", db_url, "export", str(second), "--format", "yaml", "-o", str(again)]) == 0
-    assert again.read_text(encoding="utf-8") == FULL.read_text(encoding="utf-8")
+    assert main(["--db", other, "export", str(second), "--format", "yaml", "-o", str(again)]) == 0
+    assert again.read_text(encoding="utf-8") == FULL_V2.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("fmt", ["docx", "md"])

@@ -201,3 +201,12 @@ def test_hundreds_of_names_over_a_chat_sized_timeline_stay_fast() -> None:
     result = anonymize(doc)
     assert time.perf_counter() - started < 5
     assert result.events[5].text == "Responder 6 restarted the pod after Responder 6 said so in #ops"
+
+
+def test_an_anonymized_review_has_no_identity_to_update_the_real_one_with() -> None:
+    """Its bundle carries no uid: importing it with "update" can never overwrite the named review."""
+    from exports.bundle import to_bundle
+
+    real = dataclasses.replace(make_doc(), uid="0b0a6c4e-8a0e-4c1e-9a55-2d3b8f9e1a77")
+    assert anonymize(real).uid == ""
+    assert "uid" not in to_bundle(anonymize(real))["review"]

@@ -11,7 +11,7 @@ import yaml
 from sqlalchemy import func, select
 
 from exports.bundle import dump_json, dump_yaml, to_bundle, write_bundle
-from models import notes as notes_model
+from models import bundle as bundle_model
 from models.bundle import Bundle, import_bundle, load_bundle_file, parse_bundle
 from models.catalog import Catalog
 from models.entities import Review
@@ -65,23 +65,23 @@ def seeded(library: Library, catalog: Catalog) -> Library:
 def test_yaml_round_trip_gives_the_same_document(library: Library, catalog: Catalog) -> None:
     """Every field of the format survives import and export unchanged."""
     review_id = _import(library, load_bundle_file(FULL, catalog))
-    exported = to_bundle(_review(library, review_id))
+    exported = to_bundle(_review(library, review_id), version=1)
     assert exported == load_yaml_file(FULL)
 
 
 def test_yaml_export_is_the_fixture_text(library: Library, catalog: Catalog) -> None:
     """The fixture is written in the exporter's canonical form, byte for byte."""
     review_id = _import(library, load_bundle_file(FULL, catalog))
-    assert dump_yaml(to_bundle(_review(library, review_id))) == FULL.read_text(encoding="utf-8")
+    assert dump_yaml(to_bundle(_review(library, review_id), version=1)) == FULL.read_text(encoding="utf-8")
 
 
 def test_json_round_trip_gives_the_same_document(library: Library, catalog: Catalog, tmp_path: Path) -> None:
     """The same review as JSON imports and exports to the same document."""
     first = _import(library, load_bundle_file(FULL, catalog))
     path = tmp_path / "review.json"
-    write_bundle(_review(library, first), path, fmt="json")
+    write_bundle(_review(library, first), path, fmt="json", version=1)
     second = _import(library, load_bundle_file(path, catalog))
-    again = to_bundle(_review(library, second))
+    again = to_bundle(_review(library, second), version=1)
     assert again == json.loads(path.read_text(encoding="utf-8"))
     assert again == load_yaml_file(FULL)
 
@@ -116,7 +116,8 @@ def test_offsets_are_stored_and_exported_as_utc(library: Library, catalog: Catal
 
 def test_minimal_bundle_gets_the_defaults(library: Library, catalog: Catalog) -> None:
     """Only format, version and a title are needed; the rest takes the app's defaults."""
-    doc = to_bundle(_review(library, _import(library, parse_bundle(_minimal(), path=None, catalog=catalog))))
+    doc = to_bundle(_review(library, _import(library, parse_bundle(_minimal(), path=None, catalog=catalog))),
+                    version=1)
     assert doc == {
         "format": "debrief.review",
         "version": 1,
@@ -148,7 +149,7 @@ def test_import_is_all_or_nothing(seeded: Library, catalog: Catalog, monkeypatch
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(notes_model, "add_action", broken)
+    monkeypatch.setattr(bundle_model, "_meeting", broken)  # called half way through the import
     with pytest.raises(RuntimeError):
         _import(seeded, bundle)
     assert _count(seeded) == 1
@@ -183,10 +184,10 @@ def test_refuses_a_wrong_format_marker(seeded: Library, catalog: Catalog, tmp_pa
 
 def test_refuses_a_newer_version(seeded: Library, catalog: Catalog, tmp_path: Path) -> None:
     """A bundle from a newer Debrief is refused rather than half understood."""
-    text = _edit(FULL.read_text(encoding="utf-8"), "version: 1", "version: 2")
+    text = _edit(FULL.read_text(encoding="utf-8"), "version: 1", "version: 3")
     error = _refuse(seeded, catalog, tmp_path, text)
     assert (error.field, error.line) == ("version", 2)
-    assert "version 2 is newer than this Debrief reads (1)" in str(error)
+    assert "version 3 is newer than this Debrief reads (2)" in str(error)
 
 
 @pytest.mark.parametrize("version", ["'1'", "1.0", "true", "~"])

@@ -90,7 +90,7 @@ def test_a_0005_library_is_upgraded_with_its_events_and_an_empty_detail(tmp_path
     url = _library_at_0005(tmp_path / "old.db")
     library = open_library(url)
     try:
-        assert current_revision(library.engine) == head_revision() == "0006"
+        assert current_revision(library.engine) == head_revision()
         events = _events(library, 1)
         with library.begin() as session:
             ids = list(session.scalars(select(TimelineEvent.external_id).order_by(TimelineEvent.at)))

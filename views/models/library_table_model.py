@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QApplication
 
+from models.lifecycle import Due, DueState
 from models.review_summary import ReviewSummary
 from models.timefmt import labelled
 from models.vocabulary import label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
+from views.open_actions_page import OVERDUE_COLOR, due_text, due_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -18,12 +23,13 @@ Index = QModelIndex | QPersistentModelIndex
 class LibraryTableModel(QAbstractTableModel):
     """Reviews in the library; ``IdRole`` gives the review id through any proxy."""
 
-    COL_TITLE, COL_STARTED, COL_SEVERITY, COL_STATUS = range(4)
+    COL_TITLE, COL_STARTED, COL_SEVERITY, COL_STATUS, COL_DUE = range(5)
     HEADERS = (
         translate_noop("LibraryTableModel", "Title"),
         translate_noop("LibraryTableModel", "Started"),
         translate_noop("LibraryTableModel", "Severity"),
         translate_noop("LibraryTableModel", "Status"),
+        translate_noop("LibraryTableModel", "Analysis"),
     )
     IdRole = Qt.ItemDataRole.UserRole
     SortRole = Qt.ItemDataRole.UserRole + 1
@@ -33,6 +39,8 @@ class LibraryTableModel(QAbstractTableModel):
         self._rows: list[ReviewSummary] = []
         #: Each row's display texts by column, worked out once (a sort asks for them many times).
         self._texts: list[tuple[str, str, str, str]] = []
+        #: Each review's analysis due state, by id (LifecycleService.due_states); none until given.
+        self._due: dict[int, Due] = {}
 
     def set_rows(self, rows: list[ReviewSummary]) -> None:
         self.beginResetModel()
@@ -41,6 +49,12 @@ class LibraryTableModel(QAbstractTableModel):
             self._texts = [self._display(row) for row in self._rows]
         finally:
             self.endResetModel()
+
+    def set_due(self, due: Mapping[int, Due]) -> None:
+        """The analysis due state of each review (by id): the due column shows it, overdue in red."""
+        self._due = dict(due)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.COL_DUE), self.index(len(self._rows) - 1, self.COL_DUE))
 
     def _display(self, row: ReviewSummary) -> tuple[str, str, str, str]:
         started = "—" if row.started_at is None else labelled(row.started_at, row.zone())
@@ -75,6 +89,8 @@ class LibraryTableModel(QAbstractTableModel):
         column = index.column()
         if role == self.IdRole:
             return row.id
+        if column == self.COL_DUE:
+            return self._due_data(row, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._texts[index.row()][column] if 0 <= column < len(self.HEADERS) else None
         if role == self.SortRole:
@@ -88,6 +104,22 @@ class LibraryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STATUS and row.upcoming is not None:
             return QApplication.translate("LibraryTableModel", "Upcoming: actions meeting on %1").replace(
                 "%1", labelled(row.upcoming, row.zone()))
+        return None
+
+    def _due_data(self, row: ReviewSummary, role: int) -> Any:
+        due = self._due.get(row.id)
+        if due is None:
+            return "" if role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return due_text(due)
+        if role == self.SortRole:
+            # Overdue and due reviews by date first, then the rest (nothing due) last.
+            waiting = due.state is not DueState.NONE and due.due is not None
+            return (due.due if waiting and due.due is not None else date.max).toordinal()
+        if role == Qt.ItemDataRole.ForegroundRole and due.state is DueState.OVERDUE:
+            return QBrush(QColor(OVERDUE_COLOR))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return due_tooltip(due) or None
         return None
 
     def _status_text(self, row: ReviewSummary) -> str:
