@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 
 from models.review_summary import ReviewSummary
 from views.models.library_table_model import LibraryTableModel
-from views.search_results import SearchPanel
 
 if TYPE_CHECKING:
     from app.changes import ReviewChanges
     from app.review_service import ReviewService
     from app.search_service import SearchService
     from models.lifecycle import Due
+    from views.search_results import SearchPanel
 
 
 class LibraryPage(QWidget):
@@ -77,10 +77,10 @@ class LibraryPage(QWidget):
         self.search_edit.setAccessibleName(self.tr("Search all reviews"))
         self.search_edit.textChanged.connect(self._search_changed)
         self.search_edit.installEventFilter(self)
-        self.search_panel = SearchPanel(None, self)
-        self.search_panel.open_requested.connect(self.open_at_requested)
-        self.search_panel.searched.connect(lambda _query: self._update_buttons())
-        self.search_panel.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        # The results (and the search modules) are built once the library is open, or at the first
+        # query: the first paint shows the list without them.
+        self._search_panel: SearchPanel | None = None
+        self._search_service: SearchService | None = None
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -129,7 +129,6 @@ class LibraryPage(QWidget):
         #: The list of reviews, or (while the search field holds a query) the search results.
         self.body = QStackedWidget()
         self.body.addWidget(listing)
-        self.body.addWidget(self.search_panel)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.body, 1)
@@ -153,12 +152,27 @@ class LibraryPage(QWidget):
         self.delete_button.setShortcut(QKeySequence.StandardKey.Delete)
         reviews.changes.changed.connect(self._changed)
         if search is not None:
+            self._search_service = search
             self.search_panel.set_service(search)
         self.refresh()
 
+    @property
+    def search_panel(self) -> SearchPanel:
+        """The search results (built on first use)."""
+        if self._search_panel is None:
+            from views.search_results import SearchPanel
+
+            panel = SearchPanel(self._search_service, self)
+            panel.open_requested.connect(self.open_at_requested)
+            panel.searched.connect(lambda _query: self._update_buttons())
+            panel.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+            self.body.addWidget(panel)
+            self._search_panel = panel
+        return self._search_panel
+
     def searching(self) -> bool:
         """Whether the search results are shown (the field holds a query)."""
-        return self.body.currentWidget() is self.search_panel
+        return self._search_panel is not None and self.body.currentWidget() is self._search_panel
 
     def focus_search(self) -> None:
         """Ctrl+F: to the search field, its text selected."""
@@ -185,8 +199,9 @@ class LibraryPage(QWidget):
         self.addAction(self.find_action)
 
     def _search_changed(self, text: str) -> None:
+        panel = self.search_panel
         self.body.setCurrentIndex(1 if text.strip() else 0)
-        self.search_panel.set_query(text)
+        panel.set_query(text)
         self._update_buttons()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
