@@ -43,7 +43,7 @@ class LibraryOpener(QObject):
     failed = Signal(object)
     _done = Signal(object, object)
 
-    def __init__(self, url: str, parent: QObject | None = None) -> None:
+    def __init__(self, url: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._url = url
         self._done.connect(self._deliver)  # emitted on the loader thread: queued to this object's (UI) thread
@@ -93,10 +93,10 @@ def run(db_url: str | None) -> int:
     app.setApplicationName("Debrief")
     app.setOrganizationName("Debrief")
     app.setApplicationDisplayName("Debrief")
-    url = library_url(db_url)
-    window = MainWindow(rows=peek_library(url))
+    window = MainWindow(rows=peek_library(library_url(db_url)))
     install_excepthook(lambda: window)
-    opener = LibraryOpener(url, window)
+    # The URL as given: the default library's folder is created on first use, a given one's is not.
+    opener = LibraryOpener(db_url, window)
     opener.opened.connect(lambda library: _attach(window, library))
     opener.failed.connect(lambda error: _refuse(app, window, error))
     # The loader starts once the window has painted: until then it would share the one

@@ -149,3 +149,23 @@ def test_the_first_paint_comes_before_sqlalchemy_is_loaded(db_url: str, services
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split("\n")[0] == "(3, False) ('ready', True)"
+
+
+def test_the_first_start_creates_the_default_library(user_dirs: dict[str, Path], qapp) -> None:  # type: ignore[no-untyped-def]
+    """No --db, no DEBRIEF_DB, no data folder yet (a new laptop): the window opens on a new, empty library."""
+    assert not user_dirs["data"].exists()
+    seen: dict[str, object] = {}
+
+    def when_ready() -> None:
+        window = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, MainWindow) and w.isVisible()), None)
+        if window is None or not window.ready:
+            QTimer.singleShot(20, when_ready)
+            return
+        seen["status"] = window.statusBar().currentMessage()
+        window.close()
+
+    QTimer.singleShot(0, when_ready)
+    assert launch.run(None) == 0
+    assert (user_dirs["data"] / "library.db").is_file()
+    assert str(seen["status"]).startswith("Library:")
