@@ -124,10 +124,12 @@ class TimelineEvent(Base):
     # NULLs never collide in a unique index (SQLite and PostgreSQL alike): hand-made events are free.
     __table_args__ = (
         Index("ix_timeline_events_review_id_external_id", "review_id", "external_id", unique=True),
+        # A review's events in the order they are read (and the review's own lookups, by its prefix).
+        Index("ix_timeline_events_review_order", "review_id", "at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20), default="observation")

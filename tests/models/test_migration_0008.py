@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 
 from models import reviews
 from models.snapshot import load_review
-from models.store import create_library_engine, current_revision, migrate, open_library
+from models.store import HEAD, create_library_engine, current_revision, migrate, open_library
 
 BEFORE = "0007"
 
@@ -77,7 +77,7 @@ def _old_library(url: str) -> None:
 def _check(url: str) -> None:
     library = open_library(url)
     try:
-        assert current_revision(library.engine) == "0008"
+        assert current_revision(library.engine) == HEAD
         with library.begin() as session:
             rows = session.execute(text("SELECT id, uid, version FROM reviews ORDER BY id")).all()
             meetings = {ident: meeting for ident, meeting in

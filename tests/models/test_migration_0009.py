@@ -1,0 +1,60 @@
+"""Migration 0009: a review's events come in index order (no temporary sort), with no more indexes to keep."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from models.snapshot import load_event_rows
+from models.store import HEAD, create_library_engine, current_revision, migrate, open_library
+
+
+def _plan(path: Path) -> str:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "EXPLAIN QUERY PLAN SELECT id, at FROM timeline_events WHERE review_id = ? ORDER BY at, id",
+            (1,)).fetchall()
+    connection.close()
+    return " | ".join(str(row[-1]) for row in rows)
+
+
+def _indexes(path: Path) -> set[str]:
+    with sqlite3.connect(path) as connection:
+        names = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'timeline_events'"
+            " AND name NOT LIKE 'sqlite_autoindex%'")}
+    connection.close()
+    return names
+
+
+def test_a_0008_library_gets_the_ordered_index_and_keeps_its_events(tmp_path: Path) -> None:
+    path = tmp_path / "library.db"
+    engine = create_library_engine(f"sqlite:///{path}", create_folder=True)
+    migrate(engine, "0008")
+    engine.dispose()
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT INTO reviews (id, uid, title, summary, kind, status, timezone, template,"
+                           " impact, services, tags, created_at, updated_at, version) VALUES (1, 'u-1', 't',"
+                           " '', 'incident', 'draft', 'UTC', 'standard', '', '[]', '[]',"
+                           " '2026-03-02 09:00:00.000000', '2026-03-02 09:00:00.000000', 1)")
+        for n in (3, 1, 2):
+            at = (start + timedelta(minutes=n)).strftime("%Y-%m-%d %H:%M:%S.%f")
+            connection.execute("INSERT INTO timeline_events (review_id, at, text, kind, source, approximate,"
+                               " detail) VALUES (1, ?, ?, 'observation', '', 0, '')", (at, f"event {n}"))
+    connection.close()
+    assert "TEMP B-TREE" in _plan(path)
+    before = _indexes(path)
+
+    library = open_library(f"sqlite:///{path}")
+    try:
+        assert current_revision(library.engine) == HEAD
+        with library.begin() as session:
+            assert [e.text for e in load_event_rows(session, 1)] == ["event 1", "event 2", "event 3"]
+    finally:
+        library.close()
+    plan = _plan(path)
+    assert "ix_timeline_events_review_order" in plan and "TEMP B-TREE" not in plan
+    after = _indexes(path)
+    assert after == (before - {"ix_timeline_events_review_id"}) | {"ix_timeline_events_review_order"}
