@@ -30,10 +30,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, Protocol
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from exports.headless_qt import gui_application
+from exports.swimlane_painter import png_bytes
 from models.metrics import format_minutes
 from models.patterns import Count, MetricTrend, Patterns, Ranking, SeverityMonths
 from models.vocabulary import LEARNING_CATEGORIES, label
@@ -792,12 +793,4 @@ def _render(chart: Chart, style: ChartStyle, scale: float, colors: ChartColors,
         paint_chart(painter, chart, layout, fonts, colors)
     finally:
         painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    # PySide6's stubs want bytes for the format, the binding itself only takes str.
-    saved = image.save(buffer, "PNG")  # type: ignore[call-overload]
-    buffer.close()
-    if not saved:
-        raise RuntimeError("Qt could not encode the chart as PNG")
-    return ChartPicture(chart.id, chart.title, bytes(data.data()), width, height)
+    return ChartPicture(chart.id, chart.title, png_bytes(image), width, height)

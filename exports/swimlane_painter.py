@@ -340,15 +340,7 @@ def _render(layout: SwimlaneLayout, width: int, height: int | None, current_even
                         current_event_id=current_event_id, font=font)
     finally:
         painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    # PySide6's stubs want bytes for the format, the binding itself only takes str.
-    saved = image.save(buffer, "PNG")  # type: ignore[call-overload]
-    buffer.close()
-    if not saved:
-        raise RuntimeError("Qt could not encode the chart as PNG")
-    return bytes(data.data())
+    return png_bytes(image)
 
 
 # ---------------------------------------------------------------- painting helpers
@@ -539,3 +531,16 @@ def _paint_legend(painter: QPainter, layout: SwimlaneLayout, rect: QRectF, color
             baseline = centre_y - metrics.height() / 2 + metrics.ascent()
             painter.drawText(QPointF(x + radius * 3 + 6, baseline), text)
             x += item_width
+
+
+def png_bytes(image: QImage) -> bytes:
+    """``image`` encoded as PNG (the chart pictures of the reports and of the patterns page)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    # PySide6's stubs want bytes for the format, the binding itself only takes str.
+    saved = image.save(buffer, "PNG")  # type: ignore[call-overload]
+    buffer.close()
+    if not saved:
+        raise RuntimeError("Qt could not encode the chart as PNG")
+    return bytes(data.data())
