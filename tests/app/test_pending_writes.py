@@ -103,6 +103,7 @@ def test_refused_write_is_no_step_and_keeps_the_redo_history(services: Services,
     assert problem is not None and problem.reason == "full"
 
 
+@pytest.mark.usefixtures("settled_heap")
 def test_notes_wait_for_a_lock_and_are_stored_in_order_once(services: Services, review_id: int,
                                                              writes: PendingWrites,
                                                              lock: sqlite3.Connection) -> None:
@@ -168,6 +169,7 @@ def test_detached_writes_are_stored_but_are_no_undo_steps(services: Services, re
     assert services.undo.count() == 0
 
 
+@pytest.mark.usefixtures("settled_heap")
 def test_brief_waits_leave_the_library_its_own_wait(services: Services, library: Library,
                                                    lock: sqlite3.Connection) -> None:
     """Only transactions inside brief_waits() wait briefly; the connection goes back with 5 s."""

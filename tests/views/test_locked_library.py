@@ -73,6 +73,7 @@ def _steps(window: MainWindow) -> list[str]:
     return [undo.command(index).text() for index in range(undo.count())]  # type: ignore[union-attr]
 
 
+@pytest.mark.usefixtures("settled_heap")
 def test_enter_during_an_8_second_lock_waits_visibly_and_stores_each_note_once(
         window: MainWindow, qtbot: QtBot, lock: _Lock) -> None:
     """An 8 s lock: Enter shows "saving…" at once, the window keeps ticking, the notes land in order, once."""
