@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -165,18 +165,27 @@ def _review_id(text: str) -> int:
     return value
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``debrief`` with ``argv`` (default: the process arguments); returns the exit status."""
+#: Starts the window on a library URL (None: the default library); returns the exit status.
+Launcher = Callable[[str | None], int]
+
+
+def main(argv: Sequence[str] | None = None, window: Launcher | None = None) -> int:
+    """Run ``debrief`` with ``argv`` (default: the process arguments); returns the exit status.
+
+    ``window`` starts the window when no command is given: the ``debrief`` program
+    (views/command.py) hands it over; without it (``python -m app``) the window is found
+    through the ``debrief.gui`` entry point.
+    """
     try:
-        window, db_url = _window_only(sys.argv[1:] if argv is None else list(argv))
-        if window:  # the usual start: no parser to build before the first paint
-            return _run_gui(db_url)
+        only_window, db_url = _window_only(sys.argv[1:] if argv is None else list(argv))
+        if only_window:  # the usual start: no parser to build before the first paint
+            return _run_gui(db_url, window)
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as exc:  # --help and --version exit cleanly
             return exc.code if isinstance(exc.code, int) else 0
         if args.command is None:
-            return _run_gui(args.db)
+            return _run_gui(args.db, window)
         # The library's modules load only for a command: the window paints before they do.
         from app.cli_commands import run
 
@@ -249,10 +258,12 @@ def _has_display() -> bool:
     return platform in HEADLESS_PLATFORMS
 
 
-def _run_gui(db_url: str | None) -> int:
+def _run_gui(db_url: str | None, window: Launcher | None) -> int:
     if not _has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
+    if window is not None:
+        return int(window(db_url))
     try:
         return _launch_gui(db_url)
     except RuntimeError as exc:  # the window is not installed (no entry point)
@@ -260,7 +271,11 @@ def _run_gui(db_url: str | None) -> int:
 
 
 def _launch_gui(db_url: str | None) -> int:
-    """Start the window registered under the ``debrief.gui`` entry point (app/ never imports views/)."""
+    """Start the window registered under the ``debrief.gui`` entry point (app/ never imports views/).
+
+    ``python -m app`` starts it so; the ``debrief`` program hands its window over instead, which
+    spares the first paint the package metadata (importlib.metadata: ~30 ms).
+    """
     from importlib.metadata import entry_points
 
     found = entry_points(group=GUI_ENTRY_POINT_GROUP, name="window")

@@ -8,26 +8,33 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import platformdirs
+from types import ModuleType
 
 APP_NAME = "Debrief"
 ENV_DB = "DEBRIEF_DB"
 
 
+def _platformdirs() -> ModuleType:
+    """platformdirs, loaded when a folder is first asked for (a start on a given library needs none
+    before its first paint)."""
+    import platformdirs
+
+    return platformdirs
+
+
 def data_dir() -> Path:
     """The user's data folder for Debrief (created on demand by callers)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return Path(_platformdirs().user_data_dir(APP_NAME, appauthor=False))
 
 
 def config_dir() -> Path:
     """The user's config folder, where custom templates and severities live."""
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return Path(_platformdirs().user_config_dir(APP_NAME, appauthor=False))
 
 
 def log_dir() -> Path:
     """The user's log folder, where crash reports go."""
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    return Path(_platformdirs().user_log_dir(APP_NAME, appauthor=False))
 
 
 def default_url() -> str:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -93,9 +94,8 @@ class LibraryPage(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LibraryTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for column in (LibraryTableModel.COL_STARTED, LibraryTableModel.COL_SEVERITY,
-                       LibraryTableModel.COL_STATUS, LibraryTableModel.COL_DUE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The other columns fit their texts (_fit_columns), measured from the model's texts: Qt's
+        # ResizeToContents asks every cell for every role instead, half the window's first paint.
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
 
@@ -133,7 +133,6 @@ class LibraryPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.body, 1)
         layout.addLayout(buttons)
-        self._install_find_action()
 
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         if reviews is not None:
@@ -148,8 +147,11 @@ class LibraryPage(QWidget):
         """Read (and delete) through ``reviews``, search through ``search``; the list is read again."""
         from PySide6.QtGui import QKeySequence  # its enums are many: built once the library is open
 
+        first = self._reviews is None
         self._reviews = reviews
         self.delete_button.setShortcut(QKeySequence.StandardKey.Delete)
+        if first:  # with the other shortcuts, once the library is open (its module is not light)
+            self._install_find_action()
         reviews.changes.changed.connect(self._changed)
         if search is not None:
             self._search_service = search
@@ -230,11 +232,13 @@ class LibraryPage(QWidget):
             self.show_rows(self._reviews.list_reviews())
             if self.due_states is not None:
                 self.model.set_due(self.due_states())
+                self._fit_columns()
 
     def show_rows(self, rows: Sequence[ReviewSummary] | None) -> None:
         """Show these lines (None: not known yet, the library is being opened), keeping the selection."""
         selected = self.selected_id()
         self.model.set_rows(list(rows or ()))
+        self._fit_columns()
         opening = rows is None
         self.empty_label.setText(self.tr("Opening the library…") if opening else self._empty_text)
         self.empty_label.setVisible(self.model.rowCount() == 0)
@@ -244,6 +248,17 @@ class LibraryPage(QWidget):
         elif self.proxy.rowCount() > 0:
             self.table.selectRow(0)
         self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """Every column but the title (which takes the rest) as wide as its widest text or heading."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        # A cell's text sits between the style's focus margins (as QStyledItemDelegate lays it out).
+        margin = 2 * (self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 8
+        for column in LibraryTableModel.FITTED:
+            texts = self.model.column_texts(column)
+            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            header.resizeSection(column, max(header.sectionSizeHint(column), widest + margin))
 
     def select(self, review_id: int) -> None:
         row = self.model.row_of(review_id)

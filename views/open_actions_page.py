@@ -1,13 +1,10 @@
-"""Open actions across every review, for teams that use actions; and how a due date reads in a list.
+"""Open actions across every review, for teams that use actions.
 
 One line per open or in-progress action of any review: what, which review,
 who, by when (overdue in red), its status and priority. Double-click (or
 Enter) opens the review. The page reads through ``LifecycleService`` and
 follows the shared change hub: an action changed here or elsewhere shows at
 the next change set that touches outcomes or the library.
-
-:func:`due_text` and :func:`due_tooltip` say a review's analysis due state in
-words, for the library list's due column (``views/models/library_table_model.py``).
 """
 
 from __future__ import annotations
@@ -38,50 +35,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.lifecycle import Due, DueState
 from models.vocabulary import label
+from views.due_words import OVERDUE_COLOR
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 
 if TYPE_CHECKING:
-    # Types only: the due column's words (due_text) are read by the library list's first paint,
-    # before SQLAlchemy (which the service brings) is loaded.
     from app.changes import ChangeHub, ReviewChanges
     from app.lifecycle_service import LifecycleService, OpenAction
 
 Index = QModelIndex | QPersistentModelIndex
-
-#: The red of an overdue date (the facts form's refusal red).
-OVERDUE_COLOR = "#c62828"
-
-
-def due_text(due: Due) -> str:
-    """A review's analysis due state for a list cell: "due Mon 9 Mar", "overdue 3 days", "" when none."""
-    if due.state is DueState.NONE or due.due is None or due.days_left is None:
-        return ""
-    if due.state is DueState.OVERDUE:
-        days = -due.days_left
-        if days == 1:
-            return QApplication.translate("Lifecycle", "overdue 1 day")
-        return QApplication.translate("Lifecycle", "overdue %1 days").replace("%1", str(days))
-    if due.days_left == 0:
-        return QApplication.translate("Lifecycle", "due today")
-    return QApplication.translate("Lifecycle", "due %1").replace("%1", _day(due.due))
-
-
-def due_tooltip(due: Due) -> str:
-    """Where the due date comes from: set by someone, or working days after the resolution."""
-    if due.due is None:
-        return ""
-    if due.explicit:
-        return QApplication.translate("Lifecycle", "Analysis due %1 (set for this review)").replace(
-            "%1", due.due.isoformat())
-    return QApplication.translate("Lifecycle", "Analysis due %1 (working days after resolution)").replace(
-        "%1", due.due.isoformat())
-
-
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
 
 class OpenActionsTableModel(QAbstractTableModel):
     """Open actions of every review; ``ReviewRole`` gives the review id through any proxy."""

@@ -15,13 +15,8 @@ from models.lifecycle import Due, DueState
 from models.notes import OpenActionRow
 from models.store import Library
 from tests.fake_clock import FakeClock
-from views.open_actions_page import (
-    OVERDUE_COLOR,
-    OpenActionsPage,
-    OpenActionsTableModel,
-    due_text,
-    due_tooltip,
-)
+from views.due_words import OVERDUE_COLOR, due_text, due_tooltip
+from views.open_actions_page import OpenActionsPage, OpenActionsTableModel
 
 NOW = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)
 

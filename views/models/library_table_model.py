@@ -14,8 +14,8 @@ from models.lifecycle import Due, DueState
 from models.review_summary import ReviewSummary
 from models.timefmt import labelled
 from models.vocabulary import label
+from views.due_words import OVERDUE_COLOR, due_text, due_tooltip
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
-from views.open_actions_page import OVERDUE_COLOR, due_text, due_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,6 +31,8 @@ class LibraryTableModel(QAbstractTableModel):
         translate_noop("LibraryTableModel", "Status"),
         translate_noop("LibraryTableModel", "Analysis"),
     )
+    #: The columns as wide as their texts (the title takes the rest of the width).
+    FITTED = (COL_STARTED, COL_SEVERITY, COL_STATUS, COL_DUE)
     IdRole = Qt.ItemDataRole.UserRole
     SortRole = Qt.ItemDataRole.UserRole + 1
 
@@ -59,6 +61,12 @@ class LibraryTableModel(QAbstractTableModel):
     def _display(self, row: ReviewSummary) -> tuple[str, str, str, str]:
         started = "—" if row.started_at is None else labelled(row.started_at, row.zone())
         return row.title, started, row.severity or "—", self._status_text(row)
+
+    def column_texts(self, column: int) -> set[str]:
+        """The different texts ``column`` shows (what its width must fit)."""
+        if column == self.COL_DUE:
+            return {due_text(self._due[row.id]) for row in self._rows if row.id in self._due}
+        return {texts[column] for texts in self._texts}
 
     def row_of(self, review_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == review_id), -1)
