@@ -12,10 +12,12 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from exports.headless_qt import HEADLESS_PLATFORMS
+from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES
 
 PROG = "debrief"
 GUI_ENTRY_POINT_GROUP = "debrief.gui"
@@ -110,9 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--no-meeting-record", dest="meeting_record", action="store_false",
                      help="leave the meetings (times, phases, pulse) out of a docx/md/html report")
 
-    commands.add_parser("list", help="the reviews: id, started date, severity, status, title (tab-separated)",
-                        description="One review a line: id, started date, severity, status, title.",
-                        parents=[common])
+    listed = commands.add_parser(
+        "list", help="the reviews: id, started date, severity, status, title (tab-separated)",
+        description="One review a line, newest incident first: id, started date, severity, status, title. "
+                    "The options narrow the list as the library's filter bar does; together, a review "
+                    "must match them all. Dates are the incident's day in the review's own timezone.",
+        parents=[common])
+    listed.add_argument("--since", metavar="YYYY-MM-DD", type=_day, help="incidents on or after this day")
+    listed.add_argument("--until", metavar="YYYY-MM-DD", type=_day, help="incidents on or before this day")
+    listed.add_argument("--severity", metavar="SEV",
+                        help="this severity (e.g. SEV2; 'none' for reviews without one)")
+    listed.add_argument("--status", choices=REVIEW_STATUSES, help="this status")
+    listed.add_argument("--kind", choices=REVIEW_KINDS, help="incidents or near misses")
+    listed.add_argument("--service", metavar="NAME", help="touched this service (any case or spacing)")
+    listed.add_argument("--tag", metavar="NAME", help="tagged so (any case or spacing)")
+    listed.add_argument("--template", metavar="ID", help="reviewed with this meeting template")
     found = commands.add_parser(
         "search", help="full-text search over the library: one hit a line, best first",
         description="Search every review: titles, summaries, impact, timelines, notes, learnings, actions, "
@@ -142,6 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", dest="target", metavar="URL", required=True,
                       help="the library to copy into (e.g. postgresql+psycopg://user@host/debrief)")
     return parser
+
+
+def _day(text: str) -> date:
+    """``list --since/--until``: a day written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a day written YYYY-MM-DD, not {text!r}") from None
 
 
 def _search_limit(text: str) -> int:

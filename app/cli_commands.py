@@ -195,12 +195,20 @@ def _export_to_stdout(library: Library, catalog: Catalog, args: argparse.Namespa
 
 
 def _cmd_list(args: argparse.Namespace, db_url: str | None) -> int:
+    from models.library_filter import NO_SEVERITY, LibraryFilter
     from models.reviews import list_reviews
 
+    if args.since is not None and args.until is not None and args.since > args.until:
+        raise UserError(f"--since {args.since} is after --until {args.until}: no day is both")
+    severity = args.severity
+    if severity is not None and severity.strip().casefold() in ("none", "-", ""):
+        severity = NO_SEVERITY
+    wanted = LibraryFilter(since=args.since, until=args.until, severity=severity, status=args.status,
+                           kind=args.kind, service=args.service, tag=args.tag, template=args.template)
     library = _open(db_url)
     try:
         with library.begin() as session:
-            rows = list_reviews(session)
+            rows = wanted.apply(list_reviews(session))
     finally:
         library.close()
     for row in rows:

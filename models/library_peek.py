@@ -11,6 +11,7 @@ the real open that follows, by returning None.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ _PREFIXES = ("sqlite:///", "sqlite+pysqlite:///")
 # models/reviews.py list_reviews, spelt in SQL: the same lines in the same order.
 _LIST = """
 SELECT r.id, r.title, r.started_at, r.severity, r.status, r.kind, r.template, r.timezone,
-       r.created_at, r.updated_at, u.upcoming
+       r.created_at, r.updated_at, u.upcoming, r.services, r.tags
 FROM reviews AS r
 LEFT OUTER JOIN (
     SELECT review_id, MIN(scheduled_for) AS upcoming FROM meetings
@@ -62,7 +63,7 @@ def peek_library(url: str) -> list[ReviewSummary] | None:
 
 def _summary(row: tuple[object, ...]) -> ReviewSummary:
     (review_id, title, started, severity, status, kind, template, timezone,
-     created, updated, upcoming) = row
+     created, updated, upcoming, services, tags) = row
     return ReviewSummary(
         id=_int(review_id),
         title=_text(title),
@@ -75,6 +76,8 @@ def _summary(row: tuple[object, ...]) -> ReviewSummary:
         created_at=_required_time(created),
         updated_at=_required_time(updated),
         upcoming=_time(upcoming),
+        services=_names(services),
+        tags=_names(tags),
     )
 
 
@@ -88,6 +91,16 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"not text: {value!r}")
     return value
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """A JSON list of names as stored (NULL: none)."""
+    if value is None:
+        return ()
+    names = json.loads(_text(value))
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise TypeError(f"not a list of names: {value!r}")
+    return tuple(names)
 
 
 def _time(value: object) -> datetime | None:

@@ -1,10 +1,16 @@
-"""One line of the library, light to import: the window lists the library before the ORM is loaded."""
+"""One line of the library and how its columns sort, light to import: the window lists the library
+before the ORM is loaded."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from models.vocabulary import REVIEW_STATUSES
+
+_DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,9 @@ class ReviewSummary:
     updated_at: datetime
     #: When the next meeting (scheduled, not started) is planned; None: none is.
     upcoming: datetime | None = None
+    #: The services the incident touched and the review's tags, as entered (the library filters by them).
+    services: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
     def zone(self) -> ZoneInfo:
         """The review's display timezone (UTC if the name is unknown here)."""
@@ -35,3 +44,14 @@ def zone_named(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sorts "SEV2" before "SEV10" (numbers by value, the rest by folded text)."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part.casefold())
+                 for part in _DIGITS.split(text) if part)
+
+
+def status_rank(status: str) -> int:
+    """Where ``status`` is in the lifecycle (draft, scheduled, reviewed, closed; unknown ones last)."""
+    return REVIEW_STATUSES.index(status) if status in REVIEW_STATUSES else len(REVIEW_STATUSES)

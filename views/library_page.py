@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,8 +36,39 @@ if TYPE_CHECKING:
     from app.changes import ReviewChanges
     from app.review_service import ReviewService
     from app.search_service import SearchService
+    from models.library_filter import LibraryFilter
     from models.lifecycle import Due
+    from views.library_filters import LibraryFilterBar
     from views.search_results import SearchPanel
+
+
+class LibraryProxy(QSortFilterProxyModel):
+    """The library's lines sorted by the column chosen and narrowed by a :class:`LibraryFilter`."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._filter: LibraryFilter | None = None  # None: every review (until a filter is chosen)
+
+    def set_filter(self, wanted: LibraryFilter) -> None:
+        self.beginFilterChange()
+        self._filter = wanted if wanted.is_active() else None
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def accepts(self, review_id: int) -> bool:
+        """Whether the review with this id is let through (with a filter, one not listed is not)."""
+        if self._filter is None:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, LibraryTableModel)
+        row = model.row_of(review_id)
+        return row >= 0 and self._filter.matches(model.row(row))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        if self._filter is None:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, LibraryTableModel)
+        return self._filter.matches(model.row(source_row))
 
 
 class LibraryPage(QWidget):
@@ -62,7 +101,7 @@ class LibraryPage(QWidget):
         super().__init__(parent)
         self._reviews: ReviewService | None = None
         self.model = LibraryTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = LibraryProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(LibraryTableModel.SortRole)
 
@@ -82,6 +121,12 @@ class LibraryPage(QWidget):
         # query: the first paint shows the list without them.
         self._search_panel: SearchPanel | None = None
         self._search_service: SearchService | None = None
+
+        #: Severity, status, kind, service, tag, template and dates (they narrow the list and the
+        #: hits): built once the library is open; until then a space as tall keeps the list in place.
+        self.filters: LibraryFilterBar | None = None
+        self._filters_space = QWidget()
+        self._filters_space.setFixedHeight(self.search_edit.sizeHint().height())
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -131,6 +176,7 @@ class LibraryPage(QWidget):
         self.body.addWidget(listing)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self._filters_space)
         layout.addWidget(self.body, 1)
         layout.addLayout(buttons)
 
@@ -150,8 +196,9 @@ class LibraryPage(QWidget):
         first = self._reviews is None
         self._reviews = reviews
         self.delete_button.setShortcut(QKeySequence.StandardKey.Delete)
-        if first:  # with the other shortcuts, once the library is open (its module is not light)
+        if first:  # once the library is open: the first paint goes without their modules
             self._install_find_action()
+            self._build_filters()
         reviews.changes.changed.connect(self._changed)
         if search is not None:
             self._search_service = search
@@ -165,6 +212,7 @@ class LibraryPage(QWidget):
             from views.search_results import SearchPanel
 
             panel = SearchPanel(self._search_service, self)
+            panel.set_review_filter(self._shown_review)
             panel.open_requested.connect(self.open_at_requested)
             panel.searched.connect(lambda _query: self._update_buttons())
             panel.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
@@ -243,11 +291,53 @@ class LibraryPage(QWidget):
         self.empty_label.setText(self.tr("Opening the library…") if opening else self._empty_text)
         self.empty_label.setVisible(self.model.rowCount() == 0)
         self.table.setVisible(self.model.rowCount() > 0)
+        self._show_facets()
         if selected is not None:
             self.select(selected)
         elif self.proxy.rowCount() > 0:
             self.table.selectRow(0)
         self._update_buttons()
+
+    def _build_filters(self) -> None:
+        from views.library_filters import LibraryFilterBar
+
+        self.filters = LibraryFilterBar()
+        self.filters.changed.connect(self._filter_changed)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.replaceWidget(self._filters_space, self.filters)
+        self._filters_space.deleteLater()
+        self._show_facets()
+
+    def _show_facets(self) -> None:
+        """The filter bar offers the values the list holds, and counts what it shows."""
+        if self.filters is None:
+            return
+        from models.library_filter import facets
+
+        self.filters.setVisible(self.model.rowCount() > 0 or self.filters.current().is_active())
+        self.filters.set_facets(facets(self.model.rows()))
+        self._count()
+
+    def _filter_changed(self, wanted: LibraryFilter) -> None:
+        selected = self.selected_id()
+        self.proxy.set_filter(wanted)
+        self._count()
+        if selected is not None and self.model.row_of(selected) >= 0 and self.proxy.accepts(selected):
+            self.select(selected)
+        elif self.proxy.rowCount() > 0:
+            self.table.selectRow(0)
+        if self._search_panel is not None:
+            self._search_panel.set_review_filter(self._shown_review)
+        self._update_buttons()
+
+    def _shown_review(self, review_id: int) -> bool:
+        """Whether the filters let ``review_id`` through (a search hit in it is shown)."""
+        return self.proxy.accepts(review_id)
+
+    def _count(self) -> None:
+        if self.filters is not None:
+            self.filters.set_count(self.proxy.rowCount(), self.model.rowCount())
 
     def _fit_columns(self) -> None:
         """Every column but the title (which takes the rest) as wide as its widest text or heading."""

@@ -11,7 +11,7 @@ says how many hits there are.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -257,6 +257,10 @@ class SearchPanel(QWidget):
         super().__init__(parent)
         self.service = service
         self.query = ""
+        #: Whether a review's hits are shown (the library's filters); None: all are.
+        self._review_filter: Callable[[int], bool] | None = None
+        #: The last answer, before the review filter: (query, hits).
+        self._found: tuple[str, tuple[SearchHit, ...]] = ("", ())
         self._open_when_found = False
         self._operation: Operation[SearchResults] | None = None
         self._timer = QTimer(self)
@@ -278,6 +282,14 @@ class SearchPanel(QWidget):
         self.service = service
         if self.query.strip():
             self._timer.start()
+
+    def set_review_filter(self, shown: Callable[[int], bool] | None) -> None:
+        """Show only the hits in reviews ``shown`` lets through (the library's filters); the hits
+        found are shown again under it at once."""
+        self._review_filter = shown
+        query, hits = self._found
+        if query == self.query and query.strip():
+            self._show(query, hits)
 
     def set_query(self, query: str) -> None:
         """The field now says ``query``: search it once typing pauses."""
@@ -328,7 +340,7 @@ class SearchPanel(QWidget):
             if operation is not self._operation or results.query != self.query:
                 return  # a newer query took over while this one ran
             self._operation = None
-            self._show(results.query, results.hits, reviews=results.reviews)
+            self._show(results.query, results.hits)
             if self._open_when_found:
                 self._open_when_found = False
                 self.view.open_current()
@@ -342,16 +354,27 @@ class SearchPanel(QWidget):
 
         operation.on_success(found).on_failure(failed).start()
 
-    def _show(self, query: str, hits: Sequence[SearchHit], *, reviews: int = 0) -> None:
+    def _show(self, query: str, found: Sequence[SearchHit]) -> None:
+        self._found = (query, tuple(found))
+        shown = self._review_filter
+        hits = [hit for hit in found if shown is None or shown(hit.review_id)]
+        hidden = len(found) - len(hits)
+        reviews = len({hit.review_id for hit in hits})
         self.view.set_hits(hits)
         if not query.strip():
             self.status.setText("")
+        elif not hits and hidden:
+            text = self.tr("Nothing found for “%1” in the reviews the filters show (%2 hits in others).")
+            self.status.setText(text.replace("%1", query.strip()).replace("%2", str(hidden)))
         elif not hits:
             self.status.setText(self.tr("Nothing found for “%1”.").replace("%1", query.strip()))
         else:
-            found = self.tr("1 hit") if len(hits) == 1 else self.tr("%1 hits").replace("%1", str(len(hits)))
+            count = self.tr("1 hit") if len(hits) == 1 else self.tr("%1 hits").replace("%1", str(len(hits)))
             where = (self.tr("1 review") if reviews == 1
                      else self.tr("%1 reviews").replace("%1", str(reviews)))
-            self.status.setText(self.tr("%1 in %2. Enter opens the selected one.")
-                                .replace("%1", found).replace("%2", where))
+            text = self.tr("%1 in %2. Enter opens the selected one.")
+            text = text.replace("%1", count).replace("%2", where)
+            if hidden:
+                text += " " + self.tr("%1 more in reviews the filters hide.").replace("%1", str(hidden))
+            self.status.setText(text)
         self.searched.emit(query)

@@ -410,3 +410,51 @@ def test_import_timeline_takes_several_slack_channels_in_one_call(db_url: str, t
     finally:
         library.close()
     assert "@group errors are up" in texts and "status page updated" in texts
+
+
+def test_list_narrows_as_the_filter_bar_does(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--since/--until (the review's own day), --severity (none too), --status, --kind, --service, --tag,
+    --template: together, a review must match them all."""
+    from datetime import UTC, datetime
+
+    library = open_library(db_url)
+    with library.begin() as session:
+        reviews.create(session, title="Checkout", severity="SEV2", status="reviewed",
+                       services=["Checkout API"], tags=["deploy"],
+                       started_at=datetime(2026, 3, 2, 9, tzinfo=UTC))
+        reviews.create(session, title="Cert near miss", kind="near-miss", status="closed",
+                       timezone="Asia/Tokyo", services=["auth"],
+                       started_at=datetime(2025, 11, 30, 23, 30, tzinfo=UTC))
+        reviews.create(session, title="Payments", severity="SEV1", services=["checkout  api"],
+                       template="learning-focused", started_at=datetime(2026, 2, 14, tzinfo=UTC))
+    library.close()
+
+    def titles(*options: str) -> list[str]:
+        assert main(["list", "--db", db_url, *options]) == 0
+        out, err = capsys.readouterr()
+        assert err == ""
+        return [line.split("\t")[-1] for line in out.splitlines()]
+
+    assert titles() == ["Checkout", "Payments", "Cert near miss"]
+    assert titles("--service", "CHECKOUT API") == ["Checkout", "Payments"]
+    assert titles("--service", "checkout api", "--severity", "SEV1") == ["Payments"]
+    assert titles("--severity", "none") == ["Cert near miss"]
+    assert titles("--since", "2025-12-01", "--until", "2025-12-01") == ["Cert near miss"]  # 1 Dec in Tokyo
+    assert titles("--since", "2026-02-01") == ["Checkout", "Payments"]
+    assert titles("--kind", "near-miss") == ["Cert near miss"]
+    assert titles("--status", "reviewed", "--tag", "Deploy") == ["Checkout"]
+    assert titles("--template", "learning-focused") == ["Payments"]
+    assert titles("--tag", "nothing-has-this") == []
+
+
+@pytest.mark.parametrize(("options", "says"), [
+    (["--since", "2026-13-01"], "must be a day written YYYY-MM-DD, not '2026-13-01'"),
+    (["--until", "yesterday"], "must be a day written YYYY-MM-DD"),
+    (["--status", "done"], "invalid choice: 'done'"),
+    (["--since", "2026-03-02", "--until", "2026-03-01"], "--since 2026-03-02 is after --until 2026-03-01"),
+])
+def test_list_filters_it_cannot_read_are_one_line(db_url: str, capsys: pytest.CaptureFixture[str],
+                                                  options: list[str], says: str) -> None:
+    assert main(["list", "--db", db_url, *options]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1 and says in err, err

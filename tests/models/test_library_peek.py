@@ -24,6 +24,8 @@ reviews = st.lists(st.fixed_dictionaries({
     "severity": st.none() | st.sampled_from(("SEV1", "SEV2", "")),
     "status": st.sampled_from(("draft", "reviewed", "closed")),
     "meetings": st.lists(st.tuples(st.none() | moments, st.booleans(), st.booleans()), max_size=3),
+    "services": st.lists(st.text(max_size=20), max_size=3),
+    "tags": st.lists(st.text(max_size=20), max_size=3),
 }), max_size=8)
 
 
@@ -35,6 +37,8 @@ def _fill(library: Library, wanted: list[dict[str, object]]) -> None:
             review.timezone = str(spec["timezone"])
             review.severity = spec["severity"] or None  # type: ignore[assignment]
             review.status = str(spec["status"])
+            review.services = list(spec.get("services", []))  # type: ignore[call-overload]
+            review.tags = list(spec.get("tags", []))  # type: ignore[call-overload]
             for scheduled, started, ended in spec["meetings"]:  # type: ignore[attr-defined]
                 now = datetime(2026, 1, 1, tzinfo=UTC)
                 session.add(Meeting(review_id=review.id, kind="actions", scheduled_for=scheduled,

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QApplication
 
 from models.lifecycle import Due, DueState
-from models.review_summary import ReviewSummary
+from models.review_summary import ReviewSummary, natural_key, status_rank
 from models.timefmt import labelled
 from models.vocabulary import label
 from views.due_words import OVERDUE_COLOR, due_text, due_tooltip
@@ -68,6 +68,14 @@ class LibraryTableModel(QAbstractTableModel):
             return {due_text(self._due[row.id]) for row in self._rows if row.id in self._due}
         return {texts[column] for texts in self._texts}
 
+    def row(self, index: int) -> ReviewSummary:
+        """The review on line ``index``."""
+        return self._rows[index]
+
+    def rows(self) -> list[ReviewSummary]:
+        """Every review listed, in the library's order."""
+        return list(self._rows)
+
     def row_of(self, review_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == review_id), -1)
 
@@ -106,6 +114,11 @@ class LibraryTableModel(QAbstractTableModel):
                 return (row.started_at or row.created_at).timestamp()
             if column == self.COL_TITLE:
                 return row.title.casefold()
+            if column == self.COL_SEVERITY:
+                # SEV2 before SEV10, reviews without a severity last.
+                return _sortable(natural_key(row.severity)) if row.severity else "\U0010ffff"
+            if column == self.COL_STATUS:  # in lifecycle order, then by the next meeting
+                return f"{status_rank(row.status):02d}{self._texts[index.row()][column].casefold()}"
             return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STARTED and row.started_at is None:
             return QApplication.translate("LibraryTableModel", "No start time yet (set it in level setting)")
@@ -138,3 +151,8 @@ class LibraryTableModel(QAbstractTableModel):
         when = f"{local:%a} {local.day} {local:%b %H:%M}"
         upcoming = QApplication.translate("LibraryTableModel", "actions meeting %1").replace("%1", when)
         return f"{label(row.status)} · {upcoming}"
+
+
+def _sortable(key: tuple[tuple[int, int | str], ...]) -> str:
+    """A natural sort key as one string the sort proxy compares (numbers zero-padded)."""
+    return "".join(f"{part:020d}" if isinstance(part, int) else f"\x01{part}" for _, part in key)
