@@ -141,7 +141,8 @@ class LibraryPage(QWidget):
         header.setSectionResizeMode(LibraryTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         # The other columns fit their texts (_fit_columns), measured from the model's texts: Qt's
         # ResizeToContents asks every cell for every role instead, half the window's first paint.
-        self.table.doubleClicked.connect(self._open_index)
+        # Enter, and a double-click (or the platform's single click): activated alone, or a
+        # double-click would open the review twice.
         self.table.activated.connect(self._open_index)
 
         self._empty_text = self.tr("No reviews yet. Press Ctrl+N to start one, "

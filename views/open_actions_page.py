@@ -219,8 +219,7 @@ class OpenActionsPage(QWidget):
         for column in (OpenActionsTableModel.COL_OWNER, OpenActionsTableModel.COL_DUE,
                        OpenActionsTableModel.COL_STATUS, OpenActionsTableModel.COL_PRIORITY):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.doubleClicked.connect(self._open_index)
-        self.table.activated.connect(self._open_index)
+        self.table.activated.connect(self._open_index)  # Enter and a double-click (once each)
 
         self.empty_label = QLabel(self.tr("No open actions. Actions are optional: a review needs none."))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -163,3 +163,17 @@ def test_the_list_does_not_move_when_the_filters_arrive(services: Services, db_u
     qtbot.wait(50)
     after = page.table.mapTo(window, page.table.rect().topLeft()).y()
     assert abs(after - before) <= 6, (before, after)
+
+
+def test_a_double_click_opens_the_review_once(window: MainWindow, qtbot: QtBot,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Double-click and Enter each ask once (a double-click also activates: it used to ask twice)."""
+    page = window.library_page
+    opened: list[int] = []
+    monkeypatch.setattr(window, "open_review", opened.append)
+    where = page.table.visualRect(page.proxy.index(1, LibraryTableModel.COL_TITLE)).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert opened == [page.selected_id()]
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened == [page.selected_id()] * 2
