@@ -16,6 +16,7 @@ from app.capture_service import CaptureService
 from app.changes import ChangeHub, Origin, ReviewChanges
 from app.clock import Clock, system_clock
 from app.drafts import DraftStore, drafts_path
+from app.learnings_service import LearningsService
 from app.library_watch import LibraryWatch
 from app.lifecycle_service import SETTING as DUE_SETTING
 from app.lifecycle_service import LifecycleService
@@ -58,6 +59,8 @@ class Services:
     patterns: PatternsService
     #: What is due and overdue across the library, and every review's open actions.
     lifecycle: LifecycleService
+    #: Every learning of every review, by category (the learnings page).
+    learnings: LearningsService
     #: What was wrong with the user's prompts.yaml (the built-in bank is used without it).
     prompt_problems: tuple[str, ...] = ()
     #: The blameless language coach's rules, and what was wrong with the user's language.yaml.
@@ -98,6 +101,7 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
         patterns=PatternsService(library, parent, catalog=catalog, changes=changes),
         lifecycle=LifecycleService(library, parent, clock=clock,
                                    working_days=lambda: settings.get(DUE_SETTING)),
+        learnings=LearningsService(library, parent),
         prompt_problems=prompt_problems,
         language_rules=load_language_rules(config_dir()),
     )

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QApplication
 
         from app.search_service import SearchService
+        from views.learnings_page import LearningsPage
         from views.open_actions_page import OpenActionsPage
         from views.patterns_page import PatternsPage
         from views.review_page import ReviewPage
@@ -113,6 +114,10 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.open_actions_page)
         self.open_actions_page.close_requested.connect(self.show_library)
         self.open_actions_page.open_requested.connect(self._open_asked)
+        self.learnings_page = LearningsPage(services.learnings, changes=services.changes)
+        self.pages.addWidget(self.learnings_page)
+        self.learnings_page.close_requested.connect(self.show_library)
+        self.learnings_page.open_requested.connect(self._open_learning)
         services.current.changed.connect(self._review_changed)
         self._build_menus()
         for menu in self._menus:
@@ -161,6 +166,25 @@ class MainWindow(QMainWindow):
             self.review_page.show_note(place.item_id)
         elif place.phase and template is not None and template.phase(place.phase) is not None:
             meeting.go_to(place.phase)
+
+    def _open_learning(self, review_id: int, learning_id: int) -> None:
+        """A line of the learnings page: the review in its learnings phase, that learning selected."""
+        from PySide6.QtWidgets import QAbstractItemView
+
+        from models.search import HitPlace
+        from views.outcomes_panel import ID_ROLE
+
+        self._open_at_hit(review_id, HitPlace(kind="learning", field="text", item_id=learning_id,
+                                              phase="learnings"))
+        if self.review_page.review_id != review_id:
+            return  # being read on a worker (a large review opens as usual), or gone
+        listed = self.review_page.outcomes.learnings_list
+        for row in range(listed.count()):
+            item = listed.item(row)
+            if item.data(ID_ROLE) == learning_id:
+                listed.setCurrentItem(item)
+                listed.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
+                break
 
     def _open_asked(self, review_id: int) -> None:
         if self.ready:
@@ -331,6 +355,17 @@ class MainWindow(QMainWindow):
             if self.pages.currentWidget() is not self.library_page:
                 return  # the note-taker stayed with notes the library has not taken yet
         self.pages.setCurrentWidget(self.open_actions_page)
+        self._update_actions()
+        self._update_title()
+
+    def show_learnings(self) -> None:
+        """View ▸ Learnings: every review's learnings by category (leaving an open review the usual way)."""
+        if self.pages.currentWidget() is self.review_page:
+            self.show_library()
+            if self.pages.currentWidget() is not self.library_page:
+                return  # the note-taker stayed with notes the library has not taken yet
+        self.pages.setCurrentWidget(self.learnings_page)
+        self.learnings_page.table.setFocus()
         self._update_actions()
         self._update_title()
 
@@ -735,6 +770,11 @@ class MainWindow(QMainWindow):
                                                 "Ctrl+Shift+J", self.show_open_actions)
         self.open_actions_action.setStatusTip(self.tr("Every review's open and in-progress actions, the "
                                                       "overdue ones in red; double-click opens the review"))
+        # L&earnings: "Blameless &language coach" has the L of this menu already.
+        self.learnings_action = self._action(view_menu, self.tr("L&earnings across the library"),
+                                             "Ctrl+Shift+L", self.show_learnings)
+        self.learnings_action.setStatusTip(self.tr("Every review's learnings by category; double-click "
+                                                   "opens the review at the learning"))
         self.panels_action = self._action(view_menu, self.tr("Side &panels (phases, questions, outcomes)"),
                                           "Ctrl+Shift+F11", self._toggle_side_panels)
         self.panels_action.setCheckable(True)
