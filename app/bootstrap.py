@@ -81,7 +81,7 @@ def build_services(library: Library, *, catalog: Catalog | None = None, clock: C
         lambda: changes.announce(ReviewChanges(None, Origin.ELSEWHERE, library=True)))
     watch.review_changed.connect(lambda review_id: changes.announce(
         ReviewChanges.everything(review_id, Origin.ELSEWHERE)))
-    meeting = MeetingController(library, catalog, clock, parent)
+    meeting = MeetingController(library, catalog, clock, parent, changes=changes)
     prompts = PromptDeckController(library, catalog, bank, clock, parent)
     settings = Settings(config_dir() / "settings.json", parent)
     return Services(

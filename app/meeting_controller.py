@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session
 
+from app.changes import ChangeHub, ReviewChanges
 from app.clock import Clock, system_clock
 from models import meetings
 from models.catalog import Catalog, Phase, Template
@@ -75,9 +76,11 @@ class MeetingController(QObject):
     meeting_scheduled = Signal(int, int)
 
     def __init__(self, library: Library, catalog: Catalog, clock: Clock = system_clock,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, changes: ChangeHub | None = None) -> None:
         super().__init__(parent)
         self._library = library
+        #: Where a change to the review's status (scheduled, reviewed) is announced.
+        self._changes = changes
         self._catalog = catalog
         self._clock = clock
         self.review_id: int | None = None
@@ -197,13 +200,20 @@ class MeetingController(QObject):
             self.start()
 
     def end(self) -> None:
-        """End the meeting now: its clock stops and its end is recorded (nothing if none runs)."""
+        """End the meeting now: its clock stops and its end is recorded (nothing if none runs).
+
+        Ending the review meeting marks a draft or scheduled review "reviewed" (models/meetings.py):
+        the status is announced as a change of the review's facts and of the library's list.
+        """
         if self.review_id is None or self._meeting is None:
             return
         review_id = self.review_id
+        was_review = self._meeting.kind == "review"
         self._record(lambda session: meetings.end_meeting(session, review_id, now=self._clock()))
         self._meeting = None
         self._clock_changed()
+        if was_review:
+            self._announce_status(review_id)
 
     def toggle(self) -> None:
         """Start, Pause or Resume: whichever the clock's state calls for."""
@@ -290,14 +300,34 @@ class MeetingController(QObject):
         Raises :class:`~models.errors.InvalidFieldError` naming ``scheduled_for``
         for a time in the past (nothing is stored).
         """
+        return self.schedule_meeting("actions", when, review_id)
+
+    def schedule_meeting(self, kind: str, when: datetime, review_id: int | None = None) -> MeetingRow:
+        """Schedule the review's meeting of ``kind`` ("review" or "actions") for ``when``, then say so.
+
+        The review meeting planned makes a draft review "scheduled" (announced like any change of
+        its facts). Raises :class:`~models.errors.InvalidFieldError` naming ``scheduled_for`` for a
+        time in the past (nothing is stored).
+        """
         review_id = review_id if review_id is not None else self.review_id
         if review_id is None:
             raise InvalidFieldError("review", "open a review first")
         with self._library.begin() as session:
-            row = meeting_row(meetings.schedule_actions_meeting(session, review_id, when=when,
-                                                                now=self._clock()))
+            row = meeting_row(meetings.schedule_meeting(session, review_id, kind=kind, when=when,
+                                                        now=self._clock()))
         self.meeting_scheduled.emit(review_id, row.id)
+        if kind == "review":
+            self._announce_status(review_id)
         return row
+
+    def default_review_time(self, zone: ZoneInfo) -> datetime:
+        """When to propose the review meeting: 10:00 local on the next working day."""
+        return meetings.default_review_time(self._clock(), zone)
+
+    def _announce_status(self, review_id: int) -> None:
+        """The review's status may have moved on (scheduled, reviewed): its facts and the list say so."""
+        if self._changes is not None:
+            self._changes.announce(ReviewChanges(review_id, library=True, facts=True))
 
     def default_meeting_time(self, zone: ZoneInfo) -> datetime:
         """When to propose the actions meeting: 10:00 local, at least a day from now (soak time)."""

@@ -16,7 +16,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from models.review_summary import ReviewSummary
+from models.review_summary import ReviewSummary, upcoming_kind
 from models.stored_time import read_sqlite_time
 
 _PREFIXES = ("sqlite:///", "sqlite+pysqlite:///")
@@ -24,10 +24,12 @@ _PREFIXES = ("sqlite:///", "sqlite+pysqlite:///")
 # models/reviews.py list_reviews, spelt in SQL: the same lines in the same order.
 _LIST = """
 SELECT r.id, r.title, r.started_at, r.severity, r.status, r.kind, r.template, r.timezone,
-       r.created_at, r.updated_at, u.upcoming, r.services, r.tags
+       r.created_at, r.updated_at, u.upcoming, r.services, r.tags, u.review_meeting
 FROM reviews AS r
 LEFT OUTER JOIN (
-    SELECT review_id, MIN(scheduled_for) AS upcoming FROM meetings
+    SELECT review_id, MIN(scheduled_for) AS upcoming,
+           MIN(CASE WHEN kind = 'review' THEN scheduled_for END) AS review_meeting
+    FROM meetings
     WHERE scheduled_for IS NOT NULL AND started_at IS NULL AND ended_at IS NULL
     GROUP BY review_id
 ) AS u ON u.review_id = r.id
@@ -63,7 +65,7 @@ def peek_library(url: str) -> list[ReviewSummary] | None:
 
 def _summary(row: tuple[object, ...]) -> ReviewSummary:
     (review_id, title, started, severity, status, kind, template, timezone,
-     created, updated, upcoming, services, tags) = row
+     created, updated, upcoming, services, tags, review_meeting) = row
     return ReviewSummary(
         id=_int(review_id),
         title=_text(title),
@@ -78,6 +80,7 @@ def _summary(row: tuple[object, ...]) -> ReviewSummary:
         upcoming=_time(upcoming),
         services=_names(services),
         tags=_names(tags),
+        upcoming_kind=upcoming_kind(upcoming, review_meeting),
     )
 
 

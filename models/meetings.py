@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from models.catalog import Template
 from models.entities import Meeting, MeetingPause, MeetingPhase
 from models.errors import InvalidFieldError, NotFoundError
+from models.lifecycle import OPEN_STATUSES, status_stamps
 from models.reviews import get_or_raise
 from models.vocabulary import MEETING_KINDS
 
@@ -221,29 +222,56 @@ def default_meeting_time(now: datetime, zone: ZoneInfo) -> datetime:
         day += timedelta(days=1)
 
 
+def default_review_time(now: datetime, zone: ZoneInfo) -> datetime:
+    """When to propose the review meeting: 10:00 local on the next weekday (tomorrow at the earliest:
+    people need the invitation, and the analysis window is counted in working days)."""
+    local_now = now.astimezone(zone)
+    day = local_now.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, DEFAULT_MEETING_TIME, tzinfo=zone)
+
+
 def schedule_actions_meeting(session: Session, review_id: int, *, when: datetime, now: datetime) -> Meeting:
     """Plan the review's actions meeting for ``when`` (moving the one already planned, if any).
 
     Soak time (a day or more) is the default, not a rule; only a time in the
     past is refused, with :class:`InvalidFieldError` naming ``scheduled_for``.
     """
+    return schedule_meeting(session, review_id, kind="actions", when=when, now=now)
+
+
+def schedule_meeting(session: Session, review_id: int, *, kind: str, when: datetime,
+                     now: datetime) -> Meeting:
+    """Plan the review's meeting of ``kind`` ("review" or "actions") for ``when``, moving the one of
+    that kind already planned (not started), if any.
+
+    The review meeting planned moves a draft review to "scheduled" (the lifecycle's
+    second step); its phases are the review's template's. An actions meeting walks
+    the actions template. Only a time in the past is refused, with
+    :class:`InvalidFieldError` naming ``scheduled_for``; nothing is stored then.
+    """
+    if kind not in MEETING_KINDS:
+        raise InvalidFieldError("kind", f"must be one of {', '.join(MEETING_KINDS)}")
     if when.tzinfo is None or when.utcoffset() is None:
         raise InvalidFieldError("scheduled_for", "needs a timezone")
     if when < now:
         raise InvalidFieldError("scheduled_for", "is in the past: choose a time from now on")
-    get_or_raise(session, review_id)
+    review = get_or_raise(session, review_id)
     meeting = session.scalars(
         select(Meeting)
-        .where(Meeting.review_id == review_id, Meeting.kind == "actions", Meeting.started_at.is_(None),
+        .where(Meeting.review_id == review_id, Meeting.kind == kind, Meeting.started_at.is_(None),
                Meeting.ended_at.is_(None))
         .order_by(Meeting.id)
         .limit(1)
     ).first()
     if meeting is None:
-        meeting = Meeting(review_id=review_id, kind="actions")
+        meeting = Meeting(review_id=review_id, kind=kind)
         session.add(meeting)
-    meeting.template = ACTIONS_TEMPLATE
+    meeting.template = ACTIONS_TEMPLATE if kind == "actions" else None
     meeting.scheduled_for = when
+    if kind == "review" and review.status == "draft":
+        review.status = "scheduled"
     session.flush()
     return meeting
 
@@ -370,9 +398,23 @@ def resume_meeting(session: Session, review_id: int, *, now: datetime) -> Meetin
 
 
 def end_meeting(session: Session, review_id: int, *, now: datetime) -> Meeting | None:
+    """End the running meeting at ``now`` (its open phase and pause too); None when none runs.
+
+    A review meeting ended by the facilitator moves a draft or scheduled review
+    to "reviewed", stamped ``now`` (the lifecycle's third step; a status set by
+    hand afterwards wins). A meeting that went quiet and was ended for it
+    (:func:`live_meeting`) does not: nobody said it was over.
+    """
     meeting = current_meeting(session, review_id)
     if meeting is None:
         return None
+    if meeting.kind == "review":
+        review = get_or_raise(session, review_id)
+        if review.status in OPEN_STATUSES:
+            review.reviewed_at, review.closed_at = status_stamps(
+                old=review.status, new="reviewed", reviewed_at=review.reviewed_at, closed_at=review.closed_at,
+                now=now)
+            review.status = "reviewed"
     for row in meeting.phases:
         if row.ended_at is None:
             row.ended_at = now

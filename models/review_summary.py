@@ -32,6 +32,8 @@ class ReviewSummary:
     #: The services the incident touched and the review's tags, as entered (the library filters by them).
     services: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    #: What the ``upcoming`` meeting is: "review" (the review meeting itself) or "actions".
+    upcoming_kind: str | None = None
 
     def zone(self) -> ZoneInfo:
         """The review's display timezone (UTC if the name is unknown here)."""
@@ -55,3 +57,11 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 def status_rank(status: str) -> int:
     """Where ``status`` is in the lifecycle (draft, scheduled, reviewed, closed; unknown ones last)."""
     return REVIEW_STATUSES.index(status) if status in REVIEW_STATUSES else len(REVIEW_STATUSES)
+
+
+def upcoming_kind(upcoming: object, review_meeting: object) -> str | None:
+    """What a review's next meeting is, from the earliest planned meeting's time and the earliest
+    planned review meeting's: "review" when they are the same, else "actions" (None: nothing planned)."""
+    if upcoming is None:
+        return None
+    return "review" if review_meeting is not None and review_meeting == upcoming else "actions"

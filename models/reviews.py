@@ -13,13 +13,14 @@ from datetime import UTC, date, datetime
 from typing import Any, Unpack
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import case, func, nulls_last, select
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import func, nulls_last, select
 from sqlalchemy.orm import Session
 
 from models.entities import Meeting, Participant, Review
 from models.errors import DomainError, InvalidFieldError, NotFoundError
 from models.lifecycle import status_stamps
+from models.review_summary import upcoming_kind
 from models.snapshot import ReviewSummary, summary_row
 from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, ROLES
 from models.write_fields import ParticipantDetails, ParticipantFields, ReviewFacts, ReviewFields
@@ -207,20 +208,25 @@ def delete(session: Session, review_id: int) -> None:
 def list_reviews(session: Session) -> list[ReviewSummary]:
     """The library, newest incident first (reviews without a start time by creation), in one query.
 
-    Each line carries its review's next meeting: the earliest scheduled one not started yet.
+    Each line carries its review's next meeting: the earliest scheduled one not started yet, and
+    whether it is the review meeting (the earliest review meeting planned is at that time) or an
+    actions meeting.
     """
     upcoming = (
-        select(Meeting.review_id, func.min(Meeting.scheduled_for).label("upcoming"))
+        select(Meeting.review_id, func.min(Meeting.scheduled_for).label("upcoming"),
+               func.min(case((Meeting.kind == "review", Meeting.scheduled_for))).label("review_meeting"))
         .where(Meeting.scheduled_for.is_not(None), Meeting.started_at.is_(None), Meeting.ended_at.is_(None))
         .group_by(Meeting.review_id)
         .subquery()
     )
     rows = session.execute(
-        select(Review, upcoming.c.upcoming)
+        select(Review, upcoming.c.upcoming, upcoming.c.review_meeting)
         .outerjoin(upcoming, upcoming.c.review_id == Review.id)
         .order_by(nulls_last(func.coalesce(Review.started_at, Review.created_at).desc()), Review.id.desc())
     )
-    return [summary_row(r, _aware(when)) for r, when in rows]
+    return [summary_row(r, _aware(when), upcoming_kind(when, review_meeting))
+            for r, when, review_meeting in rows]
+
 
 
 @dataclass(frozen=True)

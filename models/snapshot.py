@@ -288,10 +288,11 @@ def meeting_row(m: Meeting) -> MeetingRow:
     )
 
 
-def summary_row(r: Review, upcoming: datetime | None = None) -> ReviewSummary:
+def summary_row(r: Review, upcoming: datetime | None = None,
+                upcoming_kind: str | None = None) -> ReviewSummary:
     return ReviewSummary(r.id, r.title, r.started_at, r.severity, r.status, r.kind, r.template,
                          r.timezone, r.created_at, r.updated_at, upcoming,
-                         tuple(r.services or ()), tuple(r.tags or ()))
+                         tuple(r.services or ()), tuple(r.tags or ()), upcoming_kind)
 
 
 def load_event_rows(session: Session, review_id: int) -> tuple[EventRow, ...]:

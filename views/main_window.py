@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.review_page)
         self.review_page.close_requested.connect(self.show_library)
         self.review_page.similar_open_requested.connect(self._open_similar)
-        self.patterns_page = PatternsPage(services.patterns)
+        self.patterns_page = PatternsPage(services.patterns, settings=services.settings)
         self.pages.addWidget(self.patterns_page)
         self.patterns_page.close_requested.connect(self.show_library)
         self.open_actions_page = OpenActionsPage(services.lifecycle, changes=services.changes)
@@ -738,6 +738,10 @@ class MainWindow(QMainWindow):
         meeting_menu.addAction(self.clock_action)
         self.end_meeting_action = self._action(meeting_menu, self.tr("&End meeting…"), "Ctrl+Shift+End",
                                                self.end_meeting)
+        self.schedule_review_action = self._action(meeting_menu, self.tr("&Schedule the review meeting…"),
+                                                   "Ctrl+Shift+M", self.review_page.schedule_review_meeting)
+        self.schedule_review_action.setStatusTip(self.tr("When the room meets about this review: a draft "
+                                                         "review becomes scheduled"))
         meeting_menu.addSeparator()
         self._group = "Capture"
         self.learning_action = self._action(meeting_menu, self.tr("Promote note to &learning"), "Ctrl+L",
@@ -828,7 +832,8 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         in_review = self.pages.currentWidget() is self.review_page
         for action in (self.library_action, self.next_action, self.prev_action, self.learning_action,
-                       self.clock_action, self.end_meeting_action, self.private_action,
+                       self.clock_action, self.end_meeting_action, self.schedule_review_action,
+                       self.private_action,
                        self.confirm_room_action,
                        self.action_action, self.import_timeline_action, self.import_slack_folder_action,
                        self.paste_timeline_action):

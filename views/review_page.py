@@ -747,6 +747,25 @@ class ReviewPage(QWidget):
         self.capture.set_status(self.tr("Actions meeting scheduled for %1; it starts from the parking lot.")
                                 .replace("%1", local))
 
+    def schedule_review_meeting(self) -> None:
+        """Meeting ▸ Schedule the review meeting…: when the room meets about this review (a draft
+        review becomes scheduled; the library shows the meeting in its status)."""
+        if self.doc is None:
+            return
+        controller = self._services.meeting
+        default = controller.default_review_time(self.doc.zone())
+        when = ScheduleMeetingDialog.ask(self, self.doc.timezone, default, kind="review")
+        if when is None:
+            return
+        try:
+            controller.schedule_meeting("review", when, self.doc.id)
+        except DomainError as exc:
+            self.capture.set_status(str(exc))
+            return
+        local = when.astimezone(self.doc.zone()).strftime("%a %d %b %H:%M")
+        self.capture.set_status(self.tr("Review meeting scheduled for %1; on that day, Start begins it.")
+                                .replace("%1", local))
+
     def room_timer_text(self) -> str:
         """The phase clock as the room sees it."""
         state = self._services.meeting.state()

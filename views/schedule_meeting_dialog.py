@@ -1,4 +1,5 @@
-"""Asks when the review's actions meeting is held: a date and time in the review's timezone."""
+"""Asks when a review's meeting is held (the review meeting, or the actions meeting after it): a date
+and time in the review's timezone."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ SOAK_TIME_TEXT = translate_noop(
     "ScheduleMeetingDialog",
     "A day or more between the review and the actions meeting gives ideas time to settle, "
     "so the room decides with a clearer head.")
+FRESH_TEXT = translate_noop(
+    "ScheduleMeetingDialog",
+    "Hold the review while memories are fresh: within the analysis window (a few working days "
+    "after the incident is resolved). The review is then marked scheduled; ending its meeting "
+    "marks it reviewed.")
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -34,14 +40,21 @@ def _zone(name: str) -> ZoneInfo:
 
 
 class ScheduleMeetingDialog(QDialog):
-    """A date and a time for the actions meeting, in the review's timezone (``zone_name``)."""
+    """A date and a time for the ``kind`` meeting ("actions" or "review"), in the review's timezone
+    (``zone_name``)."""
 
-    def __init__(self, zone_name: str, default: datetime, parent: QWidget | None = None) -> None:
+    def __init__(self, zone_name: str, default: datetime, parent: QWidget | None = None, *,
+                 kind: str = "actions") -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Schedule actions meeting"))
+        review = kind == "review"
+        if review:
+            self.setWindowTitle(self.tr("Schedule the review meeting"))
+        else:
+            self.setWindowTitle(self.tr("Schedule actions meeting"))
         self.zone = _zone(zone_name)
         local = default.astimezone(self.zone)
-        explain = QLabel(QApplication.translate("ScheduleMeetingDialog", SOAK_TIME_TEXT))
+        explain = QLabel(QApplication.translate("ScheduleMeetingDialog",
+                                                FRESH_TEXT if review else SOAK_TIME_TEXT))
         explain.setWordWrap(True)
         self.date_edit = QDateEdit(QDate(local.year, local.month, local.day))
         self.date_edit.setCalendarPopup(True)
@@ -67,9 +80,10 @@ class ScheduleMeetingDialog(QDialog):
         return datetime.combine(day, time(clock.hour(), clock.minute()), tzinfo=self.zone)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, zone_name: str, default: datetime) -> datetime | None:
+    def ask(cls, parent: QWidget | None, zone_name: str, default: datetime, *,
+            kind: str = "actions") -> datetime | None:
         """The chosen moment, or None if the facilitator cancelled."""
-        dialog = cls(zone_name, default, parent)
+        dialog = cls(zone_name, default, parent, kind=kind)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.value()

@@ -23,9 +23,13 @@ reviews = st.lists(st.fixed_dictionaries({
     "timezone": st.sampled_from(ZONES),
     "severity": st.none() | st.sampled_from(("SEV1", "SEV2", "")),
     "status": st.sampled_from(("draft", "reviewed", "closed")),
-    "meetings": st.lists(st.tuples(st.none() | moments, st.booleans(), st.booleans()), max_size=3),
-    "services": st.lists(st.text(max_size=20), max_size=3),
-    "tags": st.lists(st.text(max_size=20), max_size=3),
+    "meetings": st.lists(st.tuples(st.none() | moments, st.booleans(), st.booleans(),
+                                   st.sampled_from(("actions", "review"))), max_size=3),
+    # What the library takes (it refuses NUL and unpaired surrogates, see models/limits.py).
+    "services": st.lists(st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+                                 max_size=20), max_size=3),
+    "tags": st.lists(st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+                             max_size=20), max_size=3),
 }), max_size=8)
 
 
@@ -39,9 +43,9 @@ def _fill(library: Library, wanted: list[dict[str, object]]) -> None:
             review.status = str(spec["status"])
             review.services = list(spec.get("services", []))  # type: ignore[call-overload]
             review.tags = list(spec.get("tags", []))  # type: ignore[call-overload]
-            for scheduled, started, ended in spec["meetings"]:  # type: ignore[attr-defined]
+            for scheduled, started, ended, kind in spec["meetings"]:  # type: ignore[attr-defined]
                 now = datetime(2026, 1, 1, tzinfo=UTC)
-                session.add(Meeting(review_id=review.id, kind="actions", scheduled_for=scheduled,
+                session.add(Meeting(review_id=review.id, kind=kind, scheduled_for=scheduled,
                                     started_at=now if started else None,
                                     ended_at=now + timedelta(hours=1) if ended else None))
 
@@ -120,3 +124,21 @@ def test_sqlite_file_names_the_file_of_plain_sqlite_urls() -> None:
     assert sqlite_file("sqlite:////tmp/a/library.db") == Path("/tmp/a/library.db")
     assert sqlite_file("sqlite+pysqlite:///rel/library.db") == Path("rel/library.db")
     assert sqlite_file("postgresql://x/y") is None
+
+
+def test_the_next_meeting_says_whether_it_is_the_review_meeting(library: Library, db_url: str) -> None:
+    """The earliest planned meeting is the line's next: the review meeting or an actions meeting."""
+    soon, later = datetime(2026, 5, 4, 10, tzinfo=UTC), datetime(2026, 5, 11, 10, tzinfo=UTC)
+    _fill(library, [
+        {"title": "Review first", "started_at": None, "timezone": "UTC", "severity": None, "status": "draft",
+         "meetings": [(soon, False, False, "review"), (later, False, False, "actions")]},
+        {"title": "Actions first", "started_at": None, "timezone": "UTC", "severity": None,
+         "status": "reviewed",
+         "meetings": [(later, False, False, "review"), (soon, False, False, "actions")]},
+        {"title": "Nothing planned", "started_at": None, "timezone": "UTC", "severity": None,
+         "status": "draft", "meetings": [(soon, True, True, "review")]},
+    ])
+    listed = {row.title: (row.upcoming, row.upcoming_kind) for row in _orm_list(library)}  # type: ignore[attr-defined]
+    assert listed == {"Review first": (soon, "review"), "Actions first": (soon, "actions"),
+                      "Nothing planned": (None, None)}
+    assert peek_library(db_url) == _orm_list(library)

@@ -123,8 +123,11 @@ class LibraryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STARTED and row.started_at is None:
             return QApplication.translate("LibraryTableModel", "No start time yet (set it in level setting)")
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STATUS and row.upcoming is not None:
-            return QApplication.translate("LibraryTableModel", "Upcoming: actions meeting on %1").replace(
-                "%1", labelled(row.upcoming, row.zone()))
+            if row.upcoming_kind == "review":
+                text = QApplication.translate("LibraryTableModel", "Upcoming: review meeting on %1")
+            else:
+                text = QApplication.translate("LibraryTableModel", "Upcoming: actions meeting on %1")
+            return text.replace("%1", labelled(row.upcoming, row.zone()))
         return None
 
     def _due_data(self, row: ReviewSummary, role: int) -> Any:
@@ -144,12 +147,16 @@ class LibraryTableModel(QAbstractTableModel):
         return None
 
     def _status_text(self, row: ReviewSummary) -> str:
-        """``Reviewed · actions meeting Thu 5 Mar 10:00`` (the review's timezone) while one is upcoming."""
+        """``Reviewed · actions meeting Thu 5 Mar 10:00`` (the review's timezone) while one is upcoming;
+        ``Scheduled · review meeting …`` for the review meeting itself."""
         if row.upcoming is None:
             return label(row.status)
         local = row.upcoming.astimezone(row.zone())
         when = f"{local:%a} {local.day} {local:%b %H:%M}"
-        upcoming = QApplication.translate("LibraryTableModel", "actions meeting %1").replace("%1", when)
+        if row.upcoming_kind == "review":
+            upcoming = QApplication.translate("LibraryTableModel", "review meeting %1").replace("%1", when)
+        else:
+            upcoming = QApplication.translate("LibraryTableModel", "actions meeting %1").replace("%1", when)
         return f"{label(row.status)} · {upcoming}"
 
 
