@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Unpack
 
 from PySide6.QtCore import QObject
 from sqlalchemy.orm import Session
 
-from app.changes import ChangeHub, ReviewChanges
+from app.changes import ChangeHub, Origin, ReviewChanges
 from app.clock import Clock, system_clock
 from models import meetings, notes
 from models.entities import Note
 from models.errors import NotFoundError
 from models.notes import DeletedNote
+from models.reviews import StaleEditError
 from models.snapshot import ActionRow, LearningRow, NoteRow, load_notes, load_outcomes, note_row
 from models.store import Library
 from models.write_fields import ActionFields, LearningFields, NoteDetails, NoteFields
@@ -72,10 +74,18 @@ class CaptureService(QObject):
             note = session.get(Note, note_id)
             return note_row(note) if note is not None else None
 
-    def update_note(self, review_id: int, note_id: int, **fields: Unpack[NoteFields]) -> NoteRow:
-        with self._library.begin() as session:
-            self._check_owner(session, review_id, note_id)
-            row = note_row(notes.update_note(session, note_id, **fields))
+    def update_note(self, review_id: int, note_id: int, *, expected: Mapping[str, object] | None = None,
+                    **fields: Unpack[NoteFields]) -> NoteRow:
+        """Change a note in one transaction; ``expected``: the values the editor began from
+        (:class:`~models.reviews.StaleEditError` when someone else changed one meanwhile)."""
+        try:
+            with self._library.begin() as session:
+                self._check_owner(session, review_id, note_id)
+                row = note_row(notes.update_note(session, note_id, expected=expected, **fields))
+        except StaleEditError:
+            # Nothing was written: every view shows theirs at once (the editor then chooses).
+            self.changes.announce(ReviewChanges(review_id, Origin.ELSEWHERE, all_notes=True, outcomes=True))
+            raise
         # A new kind may make or unmake a learning or an action.
         self.changes.announce(ReviewChanges(review_id, notes=(row,), outcomes="kind" in fields))
         return row
@@ -171,14 +181,27 @@ class CaptureService(QObject):
         self.changes.announce(ReviewChanges(review_id, outcomes=True))
         return learning_id
 
-    def update_learning(self, review_id: int, learning_id: int, **fields: Unpack[LearningFields]) -> None:
-        with self._library.begin() as session:
-            notes.update_learning(session, learning_id, **fields)
+    def update_learning(self, review_id: int, learning_id: int, *,
+                        expected: Mapping[str, object] | None = None,
+                        **fields: Unpack[LearningFields]) -> None:
+        """Change a learning; ``expected`` as for :meth:`update_note`."""
+        try:
+            with self._library.begin() as session:
+                notes.update_learning(session, learning_id, expected=expected, **fields)
+        except StaleEditError:
+            self.changes.announce(ReviewChanges(review_id, Origin.ELSEWHERE, outcomes=True))
+            raise
         self.changes.announce(ReviewChanges(review_id, outcomes=True))
 
-    def update_action(self, review_id: int, action_id: int, **fields: Unpack[ActionFields]) -> None:
-        with self._library.begin() as session:
-            notes.update_action(session, action_id, **fields)
+    def update_action(self, review_id: int, action_id: int, *, expected: Mapping[str, object] | None = None,
+                      **fields: Unpack[ActionFields]) -> None:
+        """Change an action; ``expected`` as for :meth:`update_note`."""
+        try:
+            with self._library.begin() as session:
+                notes.update_action(session, action_id, expected=expected, **fields)
+        except StaleEditError:
+            self.changes.announce(ReviewChanges(review_id, Origin.ELSEWHERE, outcomes=True))
+            raise
         self.changes.announce(ReviewChanges(review_id, outcomes=True))
 
     @staticmethod

@@ -191,10 +191,17 @@ class ReviewService(QObject):
         self.changes.announce(ReviewChanges(review_id, participants=True))
         return participant_id
 
-    def update_participant(self, review_id: int, participant_id: int,
+    def update_participant(self, review_id: int, participant_id: int, *,
+                           expected: Mapping[str, object] | None = None,
                            **fields: Unpack[ParticipantFields]) -> None:
-        with self._library.begin() as session:
-            reviews.update_participant(session, participant_id, **fields)
+        """Change a participant; ``expected``: the values the editor began from
+        (:class:`~models.reviews.StaleEditError` when someone else changed one meanwhile)."""
+        try:
+            with self._library.begin() as session:
+                reviews.update_participant(session, participant_id, expected=expected, **fields)
+        except StaleEditError:  # nothing was written: every view shows theirs at once
+            self.changes.announce(ReviewChanges(review_id, Origin.ELSEWHERE, participants=True))
+            raise
         # A new name is on the events they took part in and the notes they said.
         renamed = "name" in fields
         self.changes.announce(ReviewChanges(review_id, participants=True, timeline=renamed,

@@ -21,7 +21,7 @@ refused instead of overwriting that change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QCoreApplication, QObject
@@ -403,16 +403,23 @@ _Edited = TypeVar("_Edited", NoteFields, LearningFields, ActionFields)
 
 
 class _EditCommand(CaptureCommand, Generic[_Edited]):
-    """Set fields of one note, learning or action; undo sets them back if nobody changed them since."""
+    """Set fields of one note, learning or action; undo sets them back if nobody changed them since.
+
+    ``expected``: the value of each field the editor began from (what the dialog or the cell
+    showed). The first write is refused with :class:`~models.reviews.StaleEditError` when
+    someone else changed one of them meanwhile, so nobody's edit is silently overwritten.
+    """
 
     kind = ""
 
     def __init__(self, capture: CaptureService, review_id: int, item_id: int, fields: _Edited, *,
+                 expected: Mapping[str, object] | None = None,
                  on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
         super().__init__(capture, review_id, _tr("Edit {kind}").format(kind=_tr(self.kind)),
                          on_error=on_error, parent=parent)
         self._item_id = item_id
         self.fields: _Edited = fields.copy()
+        self.expected: dict[str, object] = dict(expected or {})
         self._before: _Edited = {}
         self._after: _Edited = {}
         self._done_once = False
@@ -424,7 +431,7 @@ class _EditCommand(CaptureCommand, Generic[_Edited]):
     def _read(self) -> Any:
         raise NotImplementedError
 
-    def _write(self, values: _Edited) -> None:
+    def _write(self, values: _Edited, expected: Mapping[str, object] | None = None) -> None:
         raise NotImplementedError
 
     def _values(self) -> _Edited:
@@ -441,7 +448,7 @@ class _EditCommand(CaptureCommand, Generic[_Edited]):
                 return
         elif self._values() != self._before:
             raise UndoConflictError(_tr("It was changed elsewhere; the edit is not redone."))
-        self._write(self.fields)
+        self._write(self.fields, None if self._done_once else self.expected)
         self._after = self._values()
         if not self._done_once and self._after == self._before:
             self.setObsolete(True)
@@ -477,8 +484,8 @@ class EditNoteCommand(_EditCommand[NoteFields]):
             raise NotFoundError("note", self.item_id)
         return row
 
-    def _write(self, values: NoteFields) -> None:
-        self._capture.update_note(self.review_id, self.item_id, **values)
+    def _write(self, values: NoteFields, expected: Mapping[str, object] | None = None) -> None:
+        self._capture.update_note(self.review_id, self.item_id, expected=expected, **values)
 
 
 class EditLearningCommand(_EditCommand[LearningFields]):
@@ -489,8 +496,8 @@ class EditLearningCommand(_EditCommand[LearningFields]):
     def _read(self) -> LearningRow:
         return self._capture.get_learning(self.item_id)
 
-    def _write(self, values: LearningFields) -> None:
-        self._capture.update_learning(self.review_id, self.item_id, **values)
+    def _write(self, values: LearningFields, expected: Mapping[str, object] | None = None) -> None:
+        self._capture.update_learning(self.review_id, self.item_id, expected=expected, **values)
 
 
 class EditActionCommand(_EditCommand[ActionFields]):
@@ -501,8 +508,8 @@ class EditActionCommand(_EditCommand[ActionFields]):
     def _read(self) -> ActionRow:
         return self._capture.get_action(self.item_id)
 
-    def _write(self, values: ActionFields) -> None:
-        self._capture.update_action(self.review_id, self.item_id, **values)
+    def _write(self, values: ActionFields, expected: Mapping[str, object] | None = None) -> None:
+        self._capture.update_action(self.review_id, self.item_id, expected=expected, **values)
 
 
 class _RemoveOutcomeCommand(CaptureCommand):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Unpack
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models.entities import ActionItem, Learning, Meeting, Note, Participant, Review, TimelineEvent
 from models.errors import InvalidFieldError, NotFoundError
-from models.reviews import get_or_raise
+from models.reviews import check_row_unchanged, get_or_raise
 from models.snapshot import ActionRow, LearningRow, NoteRow, action_row, learning_row, note_row
 from models.vocabulary import ACTION_PRIORITIES, ACTION_STATUSES, LEARNING_CATEGORIES, NOTE_KINDS
 from models.write_fields import ActionDetails, ActionFields, LearningFields, NoteDetails, NoteFields
@@ -20,6 +21,7 @@ from models.write_fields import ActionDetails, ActionFields, LearningFields, Not
 NOTE_FIELDS = frozenset(("text", "kind", "phase", "said_at", "author_id", "event_id", "private",
                          "meeting_id"))
 ACTION_FIELDS = frozenset(("title", "description", "owner", "due", "priority", "status", "link"))
+LEARNING_FIELDS = frozenset(("text", "category"))
 
 
 def _note_or_raise(session: Session, note_id: int) -> Note:
@@ -135,9 +137,16 @@ def _action_from(session: Session, note: Note) -> ActionItem:
                       description=note.text if note.text != title else "")
 
 
-def update_note(session: Session, note_id: int, **fields: Unpack[NoteFields]) -> Note:
-    """Change a note; a new kind of learning or action makes (or a kind changed away unmakes) that outcome."""
+def update_note(session: Session, note_id: int, *, expected: Mapping[str, object] | None = None,
+                **fields: Unpack[NoteFields]) -> Note:
+    """Change a note; a new kind of learning or action makes (or a kind changed away unmakes) that outcome.
+
+    ``expected``: the value of each field the editor began from (StaleEditError when someone else
+    changed it meanwhile, as :func:`models.reviews.update`)."""
     note = _note_or_raise(session, note_id)
+    check_row_unchanged(note, expected or {}, fields, review_id=note.review_id, item="note", item_id=note_id,
+                        known=NOTE_FIELDS,
+                        check=lambda field, value: _check_note_value(session, note.review_id, field, value))
     previous = note.kind
     for field, value in fields.items():
         setattr(note, field, _check_note_value(session, note.review_id, field, value))
@@ -175,10 +184,14 @@ def add_learning(session: Session, review_id: int, *, text: str, category: str =
     return learning
 
 
-def update_learning(session: Session, learning_id: int, **fields: Unpack[LearningFields]) -> Learning:
+def update_learning(session: Session, learning_id: int, *, expected: Mapping[str, object] | None = None,
+                    **fields: Unpack[LearningFields]) -> Learning:
+    """Change a learning's text or category; ``expected`` as for :func:`update_note`."""
     learning = session.get(Learning, learning_id)
     if learning is None:
         raise NotFoundError("learning", learning_id)
+    check_row_unchanged(learning, expected or {}, fields, review_id=learning.review_id, item="learning",
+                        item_id=learning_id, known=LEARNING_FIELDS, check=_check_learning_value)
     for field, value in fields.items():
         setattr(learning, field, _check_learning_value(field, value))
     return learning
@@ -224,10 +237,14 @@ def add_action(session: Session, review_id: int, *, title: str, note_id: int | N
     return action
 
 
-def update_action(session: Session, action_id: int, **fields: Unpack[ActionFields]) -> ActionItem:
+def update_action(session: Session, action_id: int, *, expected: Mapping[str, object] | None = None,
+                  **fields: Unpack[ActionFields]) -> ActionItem:
+    """Change some fields of an action; ``expected`` as for :func:`update_note`."""
     action = session.get(ActionItem, action_id)
     if action is None:
         raise NotFoundError("action", action_id)
+    check_row_unchanged(action, expected or {}, fields, review_id=action.review_id, item="action",
+                        item_id=action_id, known=ACTION_FIELDS, check=_check_action_value)
     for field, value in fields.items():
         setattr(action, field, _check_action_value(field, value))
     return action

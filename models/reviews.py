@@ -7,7 +7,7 @@ commits; the caller owns the transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Unpack
@@ -42,13 +42,18 @@ class StaleEditError(DomainError):
     stored now (what the other person wrote), ``mine`` the value the editor
     wanted to write. To keep theirs, show ``theirs`` ("Reload"); to keep
     mine, write ``mine`` again expecting ``theirs`` (``ReviewService.keep_mine``):
-    a third change meanwhile is then caught the same way.
+    a third change meanwhile is then caught the same way. ``item`` says what
+    was edited ("review", "participant", "note", "learning", "action") and
+    ``item_id`` which one (the review's id for the review itself).
     """
 
-    def __init__(self, review_id: int, field: str, *, started_from: Any, theirs: Any, mine: Any) -> None:
+    def __init__(self, review_id: int, field: str, *, started_from: Any, theirs: Any, mine: Any,
+                 item: str = "review", item_id: int | None = None) -> None:
         super().__init__(f"{field}: someone else changed it since you began editing: it is now "
                          f"{_shown(theirs)}, yours is {_shown(mine)}; nothing was written")
         self.review_id = review_id
+        self.item = item
+        self.item_id = review_id if item_id is None else item_id
         self.field = field
         self.started_from = started_from
         self.theirs = theirs
@@ -189,16 +194,30 @@ def update(session: Session, review_id: int, *, expected: Mapping[str, object] |
 
 def check_unchanged(review: Review, expected: Mapping[str, object], fields: Mapping[str, object]) -> None:
     """Raise :class:`StaleEditError` for the first field of ``expected`` whose stored value moved on."""
+    check_row_unchanged(review, expected, fields, review_id=review.id, item="review", item_id=review.id,
+                        known=REVIEW_FIELDS, check=_check_review_value)
+
+
+def check_row_unchanged(row: object, expected: Mapping[str, object], fields: Mapping[str, object], *,
+                        review_id: int, item: str, item_id: int, known: Collection[str],
+                        check: Callable[[str, Any], Any]) -> None:
+    """Raise :class:`StaleEditError` for the first field of ``expected`` whose value stored in ``row``
+    is neither the one the editor began from nor (already) the one being written.
+
+    Any stored row (a review, a participant, a note, a learning, an action): ``known`` are its
+    fields, ``check`` turns a value given into the value stored (as the update itself would).
+    Called in the transaction that then writes, so the check and the write see the same row.
+    """
     for field, started_from in expected.items():
-        if field not in REVIEW_FIELDS:
-            raise InvalidFieldError(field, "not a field of a review")
-        stored = _comparable(getattr(review, field))
+        if field not in known:
+            raise InvalidFieldError(field, f"not a field of a {item}")
+        stored = _comparable(getattr(row, field))
         if stored == _comparable(started_from):
             continue
-        if field in fields and stored == _comparable(_check_review_value(field, fields[field])):
+        if field in fields and stored == _comparable(check(field, fields[field])):
             continue  # the same edit made twice: nothing to choose between
-        raise StaleEditError(review.id, field, started_from=started_from, theirs=stored,
-                             mine=_comparable(fields.get(field)))
+        raise StaleEditError(review_id, field, started_from=started_from, theirs=stored,
+                             mine=_comparable(fields.get(field)), item=item, item_id=item_id)
 
 
 def delete(session: Session, review_id: int) -> None:
@@ -287,6 +306,10 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+#: Every field :func:`update_participant` may change.
+PARTICIPANT_FIELDS = ParticipantFields.__required_keys__ | ParticipantFields.__optional_keys__
+
+
 def _check_participant_value(field: str, value: Any) -> Any:
     if field == "name":
         if not isinstance(value, str) or not value.strip():
@@ -322,11 +345,16 @@ def add_participant(session: Session, review_id: int, *, name: str,
     return participant
 
 
-def update_participant(session: Session, participant_id: int,
+def update_participant(session: Session, participant_id: int, *,
+                       expected: Mapping[str, object] | None = None,
                        **fields: Unpack[ParticipantFields]) -> Participant:
+    """Change some fields of a participant; ``expected`` as for :func:`update` (StaleEditError)."""
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise NotFoundError("participant", participant_id)
+    check_row_unchanged(participant, expected or {}, fields, review_id=participant.review_id,
+                        item="participant", item_id=participant_id, known=PARTICIPANT_FIELDS,
+                        check=_check_participant_value)
     for field, value in fields.items():
         value = _check_participant_value(field, value)
         if field == "name" and value != participant.name and session.scalar(

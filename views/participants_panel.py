@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import (
@@ -20,9 +20,12 @@ from PySide6.QtWidgets import (
 
 from app.review_service import ReviewService
 from models.errors import DomainError
+from models.reviews import StaleEditError
 from models.snapshot import ParticipantRow, ReviewDoc
+from models.write_fields import ParticipantFields
 from views.models.participants_table_model import ParticipantsTableModel
 from views.participant_dialog import ParticipantDialog
+from views.stale_edit_dialog import StaleEditChoice, StaleEditDialog, field_label
 
 
 def _value(participant: ParticipantRow, field: str) -> Any:
@@ -161,11 +164,25 @@ class ParticipantsPanel(QGroupBox):
         changed = {k: v for k, v in fields.items() if v != _value(participant, k)}
         if not changed:
             return
-        try:
-            self._reviews.update_participant(doc.id, participant.id, **changed)
-        except DomainError as exc:
-            self._set_message(str(exc))
-            return
+        # Only what was changed, expecting what the dialog showed: a colleague's change to
+        # another field stays, and one to the same field is asked about (never overwritten).
+        expected: dict[str, object] = {field: _value(participant, field) for field in changed}
+        while True:
+            try:
+                self._reviews.update_participant(doc.id, participant.id, expected=expected,
+                                                 **cast(ParticipantFields, changed))
+            except StaleEditError as exc:
+                label = field_label("participant", exc.field)
+                choice = StaleEditDialog.ask(self, exc, label, zone=doc.zone())
+                if choice is StaleEditChoice.RELOAD:
+                    self._set_message(self.tr("Kept the change made elsewhere; yours was not written."))
+                    return
+                expected[exc.field] = exc.theirs  # keep mine: over what is stored now
+                continue
+            except DomainError as exc:
+                self._set_message(str(exc))
+                return
+            break
         self._set_message("")
 
     def _remove(self) -> None:

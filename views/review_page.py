@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -38,14 +39,16 @@ from app.undo import (
     EditActionCommand,
     EditLearningCommand,
     EditNoteCommand,
+    ErrorCallback,
     PromoteCommand,
     ServiceCommand,
 )
 from models.catalog import Template
 from models.errors import DomainError, StorageError
+from models.reviews import StaleEditError
 from models.snapshot import NoteRow, ParticipantRow, ReviewDoc
 from models.vocabulary import NOTE_KINDS, label
-from models.write_fields import NoteDetails
+from models.write_fields import ActionFields, LearningFields, NoteDetails
 from views.capture_bar import CaptureBar
 from views.context_cards_widget import ContextCardsWidget
 from views.elided_label import ElidedLabel
@@ -60,6 +63,7 @@ from views.pulse_widget import PulseWidget
 from views.schedule_meeting_dialog import ScheduleMeetingDialog
 from views.shortcuts_dialog import SHORTCUT_GROUP
 from views.similar_panel import SimilarPanel
+from views.stale_edit_dialog import StaleEditChoice, StaleEditDialog, field_label
 from views.storage_banner import StorageBanner
 from views.style import icon
 from views.walkthrough_panel import WalkthroughPanel
@@ -955,9 +959,37 @@ class ReviewPage(QWidget):
         self.notes_view.scrollTo(index)
 
     def _edit_note_text(self, note_id: int, text: str) -> None:
-        if self.review_id is not None:
-            self._push(EditNoteCommand(self._services.capture, self.review_id, note_id, {"text": text},
-                                       on_error=self.command_failed))
+        if self.review_id is None:
+            return
+        shown = self.notes_model.note_at(self.notes_model.row_of(note_id))
+        review_id, capture = self.review_id, self._services.capture
+        self._push_edit(lambda expected, on_error: EditNoteCommand(
+            capture, review_id, note_id, {"text": text}, expected=expected, on_error=on_error),
+            {"text": shown.text} if shown is not None else {})
+
+    def _push_edit(self, make: Callable[[dict[str, object], ErrorCallback], ServiceCommand],
+                   expected: dict[str, object]) -> None:
+        """Write an edit that began from ``expected`` (what the dialog or the cell showed); when someone
+        else changed one of those fields meanwhile, nothing is written and the user chooses."""
+        def refused(exc: DomainError) -> None:
+            if isinstance(exc, StaleEditError):  # asked once the write has returned
+                QTimer.singleShot(0, lambda: self._resolve_stale_edit(exc, make, expected))
+            else:
+                self.command_failed(exc)
+
+        self._push(make(expected, refused))
+
+    def _resolve_stale_edit(self, error: StaleEditError,
+                            make: Callable[[dict[str, object], ErrorCallback], ServiceCommand],
+                            expected: dict[str, object]) -> None:
+        """Reload keeps theirs (already shown); Keep mine writes mine over what is stored now (a third
+        change meanwhile is asked about the same way)."""
+        zone = self.doc.zone() if self.doc is not None else None
+        choice = StaleEditDialog.ask(self, error, field_label(error.item, error.field), zone=zone)
+        if choice is StaleEditChoice.RELOAD:
+            self.capture.set_status(self.tr("Kept the change made elsewhere; yours was not written."))
+            return
+        self._push_edit(make, {**expected, error.field: error.theirs})
 
     def _phase_clicked(self, item: QListWidgetItem | None) -> None:
         if item is not None:
@@ -968,9 +1000,12 @@ class ReviewPage(QWidget):
         if learning is None or self.review_id is None:
             return
         fields = LearningDialog.ask(learning, self)
-        if fields:
-            self._push(EditLearningCommand(self._services.capture, self.review_id, learning_id, fields,
-                                           on_error=self.command_failed))
+        changed = _changed(learning, fields or {})
+        if changed:  # only what was changed: a colleague's change to another field stays
+            review_id, capture = self.review_id, self._services.capture
+            self._push_edit(lambda expected, on_error: EditLearningCommand(
+                capture, review_id, learning_id, cast(LearningFields, changed), expected=expected,
+                on_error=on_error), {field: getattr(learning, field) for field in changed})
 
     def _delete_learning(self, learning_id: int) -> None:
         if self.review_id is not None and self.confirm(self.tr("Delete learning"),
@@ -984,15 +1019,23 @@ class ReviewPage(QWidget):
             return
         people = [p.name for p in self.doc.participants] if self.doc else []
         fields = ActionDialog.ask(action, self, people=people)
-        if fields:
-            self._push(EditActionCommand(self._services.capture, self.review_id, action_id, fields,
-                                         on_error=self.command_failed))
+        changed = _changed(action, fields or {})
+        if changed:  # only what was changed: a colleague's change to another field stays
+            review_id, capture = self.review_id, self._services.capture
+            self._push_edit(lambda expected, on_error: EditActionCommand(
+                capture, review_id, action_id, cast(ActionFields, changed), expected=expected,
+                on_error=on_error), {field: getattr(action, field) for field in changed})
 
     def _delete_action(self, action_id: int) -> None:
         if self.review_id is not None and self.confirm(self.tr("Delete action"),
                                                        self.tr("Delete this action item?")):
             self._push(DeleteActionCommand(self._services.capture, self.review_id, action_id,
                                            on_error=self.command_failed))
+
+
+def _changed(shown: object, fields: Mapping[str, object]) -> dict[str, object]:
+    """The fields a dialog returned that differ from the row it showed."""
+    return {field: value for field, value in fields.items() if getattr(shown, field) != value}
 
 
 def _safe_name(title: str) -> str:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from models.reviews import StaleEditError
 from models.timefmt import labelled
-from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, label
+from models.vocabulary import LABELS, label
+from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 
 #: How much of a long value (a summary) the dialog shows.
 SHOWN_CHARACTERS = 400
@@ -87,6 +88,36 @@ def show_value(value: Any, zone: tzinfo | None = None, *, none: str = "(empty)")
     if isinstance(value, Sequence) and not isinstance(value, str):
         return ", ".join(str(item) for item in value)
     text = str(value)
-    if text in REVIEW_STATUSES or text in REVIEW_KINDS:
+    if text in LABELS:  # a status, kind, category or priority: its label
         text = QApplication.translate("vocabulary", label(text))
     return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+#: What each edited field is called in the dialog, by what was edited (the facts form has its own).
+_FIELD_LABELS = {
+    ("note", "text"): translate_noop("StaleEdit", "The note"),
+    ("note", "kind"): translate_noop("StaleEdit", "The note's kind"),
+    ("learning", "text"): translate_noop("StaleEdit", "The learning"),
+    ("learning", "category"): translate_noop("StaleEdit", "The learning's category"),
+    ("action", "title"): translate_noop("StaleEdit", "The action's title"),
+    ("action", "description"): translate_noop("StaleEdit", "The action's description"),
+    ("action", "owner"): translate_noop("StaleEdit", "The action's owner"),
+    ("action", "due"): translate_noop("StaleEdit", "The action's due date"),
+    ("action", "priority"): translate_noop("StaleEdit", "The action's priority"),
+    ("action", "status"): translate_noop("StaleEdit", "The action's status"),
+    ("action", "link"): translate_noop("StaleEdit", "The action's link"),
+    ("participant", "name"): translate_noop("StaleEdit", "The participant's name"),
+    ("participant", "roles"): translate_noop("StaleEdit", "The participant's roles"),
+    ("participant", "on_call"): translate_noop("StaleEdit", "Whether they were on call"),
+    ("participant", "brought_in"): translate_noop("StaleEdit", "How they were brought in"),
+    ("participant", "worked_with_team_before"): translate_noop(
+        "StaleEdit", "Whether they had worked with the team before"),
+}
+
+
+def field_label(item: str, field: str) -> str:
+    """What the dialog calls ``field`` of a ``item`` ("action", "title": "The action's title")."""
+    known = _FIELD_LABELS.get((item, field))
+    if known is None:
+        return field.replace("_", " ").capitalize()
+    return QApplication.translate("StaleEdit", known)
