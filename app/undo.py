@@ -28,11 +28,13 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.capture_service import CaptureService
+from app.changes import Origin, ReviewChanges
 from app.lock_wait import brief_waits
 from app.review_service import ReviewService
 from app.timeline_import_service import ImportRecord, TimelineImportService
 from models.errors import DomainError, NotFoundError
 from models.notes import DeletedNote
+from models.reviews import StaleEditError
 from models.snapshot import ActionRow, EventRow, LearningRow, NoteRow
 from models.timeline import EVENT_FIELDS, DeletedEvent, event_fields
 from models.write_fields import ActionFields, EventFields, LearningFields, NewEvent, NewNote, NoteFields
@@ -262,16 +264,22 @@ class EditEventCommand(EventCommand):
     """Set one field of one event; consecutive edits of the same field of the same event merge.
 
     ``field`` is one of ``models.timeline.EVENT_FIELDS``; ``participants`` is a list of names.
+    ``expected``: the value the cell showed when the edit began (None: not checked; no event
+    field is ever None). When a colleague stored
+    another since, the first write is refused with :class:`~models.reviews.StaleEditError`
+    (the timeline is told to show theirs): nobody's edit is silently overwritten.
     """
 
     def __init__(self, reviews: ReviewService, review_id: int, event_id: int, field: str, value: Any, *,
-                 on_error: ErrorCallback | None = None, parent: QUndoCommand | None = None) -> None:
+                 expected: Any = None, on_error: ErrorCallback | None = None,
+                 parent: QUndoCommand | None = None) -> None:
         super().__init__(reviews, review_id, _tr("Edit event"), on_error=on_error, parent=parent)
         if field not in EVENT_FIELDS:
             raise ValueError(f"{field!r} is not one of {EVENT_FIELDS}")
         self.event_id = event_id
         self.field = field
         self._wanted = list(value) if field == "participants" else value
+        self.expected = list(expected) if field == "participants" and expected is not None else expected
         self._before: Any = None
         self._after: Any = None
         self._done_once = False
@@ -296,6 +304,13 @@ class EditEventCommand(EventCommand):
             if self._wanted == self._before:
                 self.setObsolete(True)  # nothing to change: no write, no step to undo
                 return
+            if self.expected is not None and self._before != self.expected:
+                # A colleague stored another value since the cell showed ``expected``.
+                self._reviews.changes.announce(ReviewChanges(self.review_id, Origin.ELSEWHERE,
+                                                             events=(current,)))
+                raise StaleEditError(self.review_id, self.field, started_from=self.expected,
+                                     theirs=self._before, mine=self._wanted, item="event",
+                                     item_id=self.event_id)
             self.setText(_tr("Edit {field} of “{text}”").format(field=_tr(_FIELD_NAMES[self.field]),
                                                                text=_quote(current.text)))
         elif _value(current, self.field) != self._before:

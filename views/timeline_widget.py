@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from app.open_review import OpenReview
 from app.review_service import ReviewService
 from app.undo import AddEventCommand, DeleteEventCommand, EditEventCommand, EventCommand
 from models.errors import DomainError, InvalidFieldError
+from models.reviews import StaleEditError
 from models.snapshot import EventRow, ReviewDoc
 from models.vocabulary import EVENT_KINDS, label
 from views.event_dialog import EventDialog
@@ -455,19 +456,40 @@ class TimelineWidget(QWidget):
         self._undo.push(command)
         return command.error is None
 
-    def _edit(self, event_id: int, field: str, value: Any) -> None:
+    def _edit(self, event_id: int, field: str, value: Any, *, expected: Any = None) -> None:
+        """Write one cell; ``expected``: what it began from (default: what this window shows)."""
         doc = self._current.doc
         if doc is None:
             return
-        self._push(EditEventCommand(self._reviews, doc.id, event_id, field, value,
-                                    on_error=self._command_failed))
+        if expected is None:
+            shown = next((e for e in doc.events if e.id == event_id), None)
+            expected = getattr(shown, field) if shown is not None else None
+        command = EditEventCommand(self._reviews, doc.id, event_id, field, value, expected=expected,
+                                   on_error=self._command_failed)
+        if not self._push(command) and isinstance(command.error, StaleEditError):
+            error = command.error
+            QTimer.singleShot(0, lambda: self._resolve_stale(error))
         if event_id == self._current_id:
             index = self._table.selectionModel().currentIndex()
             if index.isValid():
                 self._table.scrollTo(index)
 
     def _command_failed(self, error: DomainError) -> None:
+        if isinstance(error, StaleEditError):
+            return  # asked about once the write has returned (_resolve_stale)
         self._set_message(error.reason if isinstance(error, InvalidFieldError) else str(error))
+
+    def _resolve_stale(self, error: StaleEditError) -> None:
+        """A colleague changed the cell meanwhile (theirs is shown): keep theirs, or write mine over it."""
+        from views.stale_edit_dialog import StaleEditChoice, StaleEditDialog, field_label
+
+        doc = self._current.doc
+        choice = StaleEditDialog.ask(self, error, field_label("event", error.field),
+                                     zone=doc.zone() if doc is not None else None)
+        if choice is StaleEditChoice.RELOAD:
+            self._set_message(self.tr("Kept the change made elsewhere; yours was not written."))
+            return
+        self._edit(error.item_id, error.field, error.mine, expected=error.theirs)
 
     def _focus_filter(self) -> None:
         self._filter.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -132,3 +132,38 @@ def test_a_note_edited_in_place_after_a_colleague_changed_it_is_asked_about(
         return row.text if row is not None else None
 
     qtbot.waitUntil(lambda: shown() == "The pager fired three times")
+
+
+@pytest.mark.parametrize(("choice", "kept"), [(StaleEditChoice.RELOAD, "Config push to eu-west (Bob)"),
+                                              (StaleEditChoice.KEEP_MINE, "Config push to all regions")])
+def test_a_timeline_cell_a_colleague_changed_is_asked_about(review_window: MainWindow, qtbot: QtBot,
+                                                            db_url: str, catalog: Catalog,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            choice: StaleEditChoice, kept: str) -> None:
+    from datetime import UTC, datetime
+
+    from views.models.timeline_table_model import TimelineTableModel
+
+    window = review_window
+    page = window.review_page
+    review_id = page.review_id
+    assert review_id is not None
+    event_id = window.services.reviews.add_event(review_id, at=datetime(2026, 3, 2, 14, 2, tzinfo=UTC),
+                                                 text="Config push")
+    qtbot.waitUntil(lambda: page.doc is not None and len(page.doc.events) == 1)
+    ReviewService(open_library(db_url), catalog).update_event(review_id, event_id,
+                                                              text="Config push to eu-west (Bob)")
+    asked = _asking(monkeypatch, choice)
+    model = page.timeline.findChild(TimelineTableModel)
+    assert model is not None
+    assert model.setData(model.index(0, TimelineTableModel.COL_TEXT), "Config push to all regions")
+    qtbot.waitUntil(lambda: bool(asked))
+    assert (asked[0][0].item, asked[0][0].theirs, asked[0][1]) == (
+        "event", "Config push to eu-west (Bob)", "The event's text")
+
+    def stored() -> str | None:
+        doc = window.services.reviews.get(review_id)
+        return doc.events[0].text if doc is not None else None
+
+    qtbot.waitUntil(lambda: stored() == kept)
+    qtbot.waitUntil(lambda: page.doc is not None and page.doc.events[0].text == kept)
