@@ -604,6 +604,29 @@ class MainWindow(QMainWindow):
         if key == "show_roles":
             self.roles_action.setChecked(bool(self.services.settings.get(key)))
             self._update_room()
+        if key == "analysis_due_working_days":
+            self.library_page.refresh()  # the Analysis column counts the new window
+
+    def choose_analysis_window(self) -> int | None:
+        """Settings ▸ Analysis window: the working days after resolution a review's analysis is due."""
+        from models.lifecycle import MAX_WORKING_DAYS
+
+        setting = "analysis_due_working_days"
+        days = self.ask_analysis_window(self.services.lifecycle.working_days(), MAX_WORKING_DAYS)
+        if days is not None:
+            self.services.settings.set(setting, days)
+        return days
+
+    def ask_analysis_window(self, current: int, most: int) -> int | None:
+        """The number asked for (None: cancelled); tests replace this."""
+        from PySide6.QtWidgets import QInputDialog
+
+        days, ok = QInputDialog.getInt(
+            self, self.tr("Analysis window"),
+            self.tr("A review's analysis is due this many working days after the incident is resolved "
+                    "(Monday to Friday, in the review's timezone; a due date set on a review wins):"),
+            current, 0, most)
+        return days if ok else None
 
     def _toggle_roles(self) -> None:
         self.services.settings.set("show_roles", self.roles_action.isChecked())
@@ -797,6 +820,11 @@ class MainWindow(QMainWindow):
                                             "Ctrl+Shift+T", self.choose_report_template)
         self.clear_template_action = self._action(settings_menu, self.tr("Reports: use the &built-in look"),
                                                   "Ctrl+Shift+U", self.clear_report_template)
+        settings_menu.addSeparator()
+        self.analysis_window_action = self._action(settings_menu, self.tr("&Analysis window…"),
+                                                   "Ctrl+Shift+W", self.choose_analysis_window)
+        self.analysis_window_action.setStatusTip(self.tr("How many working days after resolution a review's "
+                                                         "analysis is due (the library's Analysis column)"))
         self.shortcuts_action = self._action(help_menu, self.tr("&Keyboard shortcuts"),
                                              QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
         self._update_actions()
