@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from models.library_filter import NO_SEVERITY, Facet, Facets, LibraryFilter
 from models.vocabulary import label
@@ -61,8 +61,7 @@ class LibraryFilterBar(QWidget):
         layout.addWidget(to_label)
         layout.addWidget(self.until)
         layout.addWidget(self.clear_button)
-        layout.addStretch(1)
-        layout.addWidget(self.count_label)
+        # The count goes where the page puts it (beside the heading): the row keeps its width for choices.
         self._update_clear()
 
     def _combo(self, anything: str, name: str) -> QComboBox:
@@ -70,10 +69,12 @@ class LibraryFilterBar(QWidget):
         combo.addItem(anything, None)
         combo.setAccessibleName(name)
         combo.setToolTip(name)
-        # As wide as about 14 characters: a long service name must not push the others off the row
-        # (the list that opens is as wide as its longest value).
+        # The choices share the row's width and may shrink to about 6 characters (a long service
+        # name must not push the row past a laptop's screen); the list that opens shows whole values.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(14)
+        combo.setMinimumContentsLength(6)
+        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         combo.currentIndexChanged.connect(self._emit)
         return combo
 

@@ -159,6 +159,7 @@ class LibraryPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
 
         top = QHBoxLayout()
+        self._top = top
         top.addWidget(heading)
         top.addStretch(1)
         top.addWidget(self.search_edit, 1)
@@ -304,6 +305,7 @@ class LibraryPage(QWidget):
 
         self.filters = LibraryFilterBar()
         self.filters.changed.connect(self._filter_changed)
+        self._top.insertWidget(1, self.filters.count_label)  # "12 of 40 reviews" beside the heading
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.replaceWidget(self._filters_space, self.filters)

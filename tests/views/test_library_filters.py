@@ -177,3 +177,13 @@ def test_a_double_click_opens_the_review_once(window: MainWindow, qtbot: QtBot,
     assert opened == [page.selected_id()]
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert opened == [page.selected_id()] * 2
+
+
+def test_the_filters_fit_a_laptop_screen_whatever_the_names(window: MainWindow, services: Services) -> None:
+    """A service named at length does not widen the library past a 1024-pixel screen (nor the window,
+    whose widest page is the meeting's, past 1280)."""
+    services.reviews.create(title="Long names", template="standard",
+                            services=["payments-settlement-reconciliation-batch-processor-eu-west-1"],
+                            tags=["a-very-long-tag-someone-typed-in-a-hurry-during-the-review"])
+    assert window.library_page.minimumSizeHint().width() <= 1024
+    assert window.minimumSizeHint().width() <= 1280
