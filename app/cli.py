@@ -22,6 +22,7 @@ from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES
 PROG = "debrief"
 GUI_ENTRY_POINT_GROUP = "debrief.gui"
 EXPORT_FORMATS = ("docx", "md", "yaml", "json", "html", "actions-csv", "pdf")
+PATTERNS_FORMATS = ("docx", "html")
 NO_DISPLAY = ("debrief: no display found, so the window cannot open. "
               "The command line works without one: try 'debrief --help'.")
 
@@ -143,6 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("templates", help="the meeting templates: id, name, phase ids (tab-separated)",
                         description="The meeting templates available: id, name, phase ids.",
                         parents=[common])
+
+    patterns = commands.add_parser(
+        "patterns", help="write the patterns report: every chart of the patterns page with its numbers",
+        description="Write the patterns report of the library: reviews per month by severity, time to "
+                    "detect, mitigate and resolve, the most frequent services and tags, learnings by "
+                    "category and surprises per service, each as a chart with the numbers behind it as a "
+                    "table. A Word (.docx) or HTML (.html) file, by the suffix of FILE.",
+        parents=[common])
+    patterns.add_argument("-o", "--output", dest="output", metavar="FILE", required=True, type=Path,
+                          help="the file to write (.docx or .html)")
+    patterns.add_argument("--format", "-f", dest="fmt", choices=PATTERNS_FORMATS,
+                          help="the format whatever the suffix of FILE")
 
     copy = commands.add_parser(
         "copy-library", help="copy every review of one library into another (a laptop's into the team's)",

@@ -1,4 +1,4 @@
-"""The ``debrief`` sub-commands: import, import-timeline, export, list, templates (headless).
+"""The ``debrief`` sub-commands: import, import-timeline, export, list, templates, patterns (headless).
 
 Loaded by :func:`app.cli.main` only when a command is given: opening the window
 never imports the library's modules before its first paint.
@@ -264,6 +264,35 @@ def _cmd_copy_library(args: argparse.Namespace, db_url: str | None) -> int:
     return 2 if summary.failed else 0
 
 
+def _cmd_patterns(args: argparse.Namespace, db_url: str | None) -> int:
+    """The patterns report to ``-o FILE``: checked before the library is read, written whole or not at all."""
+    from app.export_service import refuse_library_files
+    from app.patterns_service import make_patterns_report
+    from exports.patterns_report import UnknownReportFormat, chosen_format
+
+    output: Path = args.output
+    if str(output) == "-":
+        raise UserError("patterns writes a file: give its name (-o patterns.docx or -o patterns.html)")
+    try:
+        fmt = chosen_format(output, args.fmt)
+    except UnknownReportFormat as exc:
+        raise UserError(f"{exc}: end the name so, or give --format docx|html") from exc
+    if output.is_dir():
+        raise UserError(f"{output}: is a folder; give the file to write (-o FILE)")
+    if not output.parent.is_dir():
+        raise UserError(f"cannot write {output}: the folder {output.parent} does not exist")
+    catalog = _catalog()
+    library = _open(db_url)
+    try:
+        refuse_library_files(library, output)
+        make_patterns_report(library, output, fmt=fmt, severity_order=tuple(catalog.severities))
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    finally:
+        library.close()
+    return 0
+
+
 def _same_library(first: str, second: str) -> bool:
     """Whether two library URLs name the same database (an SQLite file by its path)."""
     from sqlalchemy.engine import make_url
@@ -291,4 +320,5 @@ COMMANDS = {
     "search": _cmd_search,
     "templates": _cmd_templates,
     "copy-library": _cmd_copy_library,
+    "patterns": _cmd_patterns,
 }

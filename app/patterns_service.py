@@ -6,6 +6,11 @@ Every read is one transaction, and each has a form that runs on a worker
 stays responsive on a library of thousands of reviews. The charts are drawn
 on the worker too (QImage and QPainter need no UI thread).
 
+The patterns report (every chart with its numbers, in one Word or HTML file)
+is made the same way: :func:`make_patterns_report` reads, draws and writes;
+the page runs it as an operation (:meth:`PatternsService.report_in_background`)
+and ``debrief patterns -o FILE`` calls it directly.
+
 Similar reviews come from a :class:`~models.similar.SimilarityIndex` kept
 here between questions: the first question reads the library once (about a
 second for 5,000 reviews of 20 events; bench/patterns.py), later ones only
@@ -17,17 +22,27 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
 from app.background import Operation, OperationContext
 from app.changes import ChangeHub, ReviewChanges
+from app.clock import Clock, system_clock
 from exports.pattern_charts import ChartPicture, PatternTexts, render_pattern_charts
 from models.catalog import Catalog
 from models.patterns import TOP, Patterns, read_patterns
 from models.similar import LIMIT, SimilarityIndex, SimilarReview
 from models.store import Library
+
+if TYPE_CHECKING:  # the report's writers (python-docx, Markdown) load when a report is made, not at start-up
+    from exports.patterns_report import ReportFormat, ReportTexts
+
+#: What making the patterns report is doing, by the number its progress reports.
+REPORT_STEPS = ("Reading the library…", "Drawing the charts…", "Writing the file…")
 
 
 @dataclass(frozen=True)
@@ -52,9 +67,10 @@ class PatternsService(QObject):
     library_changed = Signal()
 
     def __init__(self, library: Library, parent: QObject | None = None, *, catalog: Catalog | None = None,
-                 changes: ChangeHub | None = None, top: int = TOP) -> None:
+                 changes: ChangeHub | None = None, top: int = TOP, clock: Clock = system_clock) -> None:
         super().__init__(parent)
         self._library = library
+        self._clock = clock
         self._severity_order = tuple(catalog.severities) if catalog is not None else ()
         self._top = top
         self._index = SimilarityIndex()
@@ -84,6 +100,25 @@ class PatternsService(QObject):
     def read_in_background(self, texts: PatternTexts | None = None) -> Operation[PatternsReport]:
         """:meth:`read_charts` as an operation to start."""
         return Operation(lambda context: self.read_charts(texts, context))
+
+    def report_in_background(self, path: Path, *, fmt: ReportFormat | None = None,
+                             texts: ReportTexts | None = None) -> Operation[Path]:
+        """The patterns report written to ``path`` (``fmt``, else by its suffix), as an operation to start.
+
+        Its progress is the step it is at (:data:`REPORT_STEPS`). Refused at once,
+        on the caller's thread, with :class:`~exports.patterns_report.UnknownReportFormat`
+        or a :class:`~models.errors.DomainError` (the library's own files), before
+        anything is read. A cancel stops it before the file is written; a failure
+        leaves no file, nor a part of one.
+        """
+        from app.export_service import refuse_library_files
+        from exports.patterns_report import chosen_format
+
+        chosen = chosen_format(path, fmt)
+        refuse_library_files(self._library, path)
+        return Operation(lambda context: make_patterns_report(
+            self._library, path, fmt=chosen, texts=texts, severity_order=self._severity_order, top=self._top,
+            made_at=self._clock().astimezone(), context=context))
 
     # similar past incidents
     def similar_reviews(self, review_id: int, *, limit: int = LIMIT) -> tuple[SimilarReview, ...]:
@@ -124,3 +159,29 @@ class PatternsService(QObject):
         if (changes.library or changes.facts or changes.deleted or changes.outcomes
                 or changes.touches_notes()):
             self.library_changed.emit()
+
+
+def make_patterns_report(library: Library, path: Path, *, fmt: ReportFormat | None = None,
+                         texts: ReportTexts | None = None, severity_order: tuple[str, ...] = (),
+                         top: int = TOP, made_at: datetime | None = None,
+                         context: OperationContext | None = None) -> Path:
+    """Read the patterns, draw their charts and write the report to ``path``, all or nothing; ``path``.
+
+    ``made_at`` is the date the report states (default: now, in the machine's
+    zone). With a ``context`` (on a worker), each step is reported as progress
+    (:data:`REPORT_STEPS`) and a cancel stops it before the file is written.
+    """
+    from exports.patterns_report import ReportTexts, chosen_format, write_patterns_report
+
+    chosen = chosen_format(path, fmt)
+    texts = texts or ReportTexts()
+    step = context.report if context is not None else (lambda _done: None)
+    step(0)
+    with library.begin() as session:
+        patterns = read_patterns(session, limit=top, severity_order=severity_order)
+    step(1)
+    pictures = () if patterns.empty else render_pattern_charts(patterns, texts=texts.charts)
+    step(2)  # the last moment a cancel stops it: the write itself is one step
+    write_patterns_report(path, patterns, pictures, made_at=made_at or system_clock().astimezone(),
+                          texts=texts, fmt=chosen)
+    return path

@@ -1,7 +1,8 @@
-"""The patterns page: charts of the whole library, each to copy or save as a picture."""
+"""The patterns page: charts of the whole library, each to copy or save as a picture, all in one report."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -22,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.patterns_service import PatternsReport, PatternsService
+from app.patterns_service import REPORT_STEPS, PatternsReport, PatternsService
 from exports.pattern_charts import ChartPicture, PatternTexts
 
 if TYPE_CHECKING:
     from app.background import Operation
+    from app.settings import Settings
+    from exports.patterns_report import ReportFormat, ReportTexts
     from models.catalog import Catalog
     from models.store import Library
 
@@ -34,6 +38,10 @@ if TYPE_CHECKING:
 COLUMNS = 2
 #: A change to the library is read this long after the last one (an import commits many at once).
 REFRESH_DELAY_MS = 600
+#: The setting of the folder reports were last written to: the review export's, so both start there.
+LAST_FOLDER_SETTING = "last_export_dir"
+#: How long the status bar says where the report went.
+STATUS_MS = 10000
 
 
 class _HasServices(Protocol):
@@ -120,24 +128,36 @@ class PatternsPage(QWidget):
     is first shown, on Refresh, and again a moment after the library changed
     while it is shown (once shown again, if it was not).
 
+    Export report… writes every chart with its numbers to one Word or HTML
+    file, made on a worker while the page stays usable; the folder is
+    remembered in ``settings`` (the review export's folder) when there are any.
+
     Signals:
         loaded(): a read ended and what it found is shown (the charts, or the empty state).
         close_requested(): the user wants to go back (the Library button).
+        report_ended(): making a report ended, written or not (what became of it is shown).
     """
 
     loaded = Signal()
     close_requested = Signal()
+    report_ended = Signal()
 
-    def __init__(self, source: PatternsService | _HasServices, parent: QWidget | None = None) -> None:
+    def __init__(self, source: PatternsService | _HasServices, parent: QWidget | None = None, *,
+                 settings: Settings | None = None) -> None:
         super().__init__(parent)
         if isinstance(source, PatternsService):
             self.service = source
         else:
             self.service = PatternsService(source.library, self, catalog=source.catalog,
                                            changes=getattr(source, "changes", None))
+            settings = settings or getattr(source, "settings", None)  # the window's: the last folder
+        self.settings = settings
         self.report: PatternsReport | None = None
         self.cards: dict[str, ChartCard] = {}
         self._operation: Operation[PatternsReport] | None = None
+        self._report_operation: Operation[Path] | None = None
+        #: The folder of the last report when there are no settings to remember it in.
+        self._last_folder = ""
         self._stale = True
 
         self.back_button = QPushButton(self.tr("Library"))
@@ -155,11 +175,16 @@ class PatternsPage(QWidget):
         self.refresh_button.setShortcut("F5")
         self.refresh_button.setToolTip(self.tr("Read the library again (F5)"))
         self.refresh_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton(self.tr("Export report…"))
+        self.export_button.setToolTip(self.tr("Every chart with the numbers behind it, in one Word or HTML "
+                                              "file"))
+        self.export_button.clicked.connect(self.export_report)
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addWidget(heading)
         header.addWidget(self.summary_label, 1)
         header.addWidget(self.busy)
+        header.addWidget(self.export_button)
         header.addWidget(self.refresh_button)
 
         self.empty_label = QLabel(self.tr(
@@ -194,6 +219,11 @@ class PatternsPage(QWidget):
     def loading(self) -> bool:
         return self._operation is not None and self._operation.running
 
+    @property
+    def exporting(self) -> bool:
+        """Whether a report is being made."""
+        return self._report_operation is not None and self._report_operation.running
+
     def refresh(self) -> None:
         """Read the patterns and draw the charts again, on a worker; the page stays usable meanwhile."""
         self._refresh_timer.stop()
@@ -220,10 +250,10 @@ class PatternsPage(QWidget):
                 self._ended()
 
         operation.on_success(done).on_failure(failed).on_cancel(cancelled)
-        self.busy.show()
         if self.report is None:
             self.stack.setCurrentWidget(self.loading_label)
         operation.start()
+        self._show_busy()
 
     def show_report(self, report: PatternsReport) -> None:
         """Show ``report``'s charts (or the empty state when the library has no reviews)."""
@@ -285,6 +315,70 @@ class PatternsPage(QWidget):
         return QFileDialog.getSaveFileName(self, self.tr("Save chart as PNG"), str(folder),
                                            self.tr("PNG images (*.png)"))[0]
 
+    def export_report(self) -> Path | None:
+        """Ask where, then make the patterns report there on a worker; the path it goes to, or None.
+
+        The outcome arrives later (:attr:`report_ended`): the status bar and the
+        summary line say where the report went; a message box names the file and
+        why it could not be written. A failed report leaves no file behind.
+        """
+        from exports.patterns_report import FORMATS, UnknownReportFormat, report_format
+        from models.errors import DomainError
+
+        if self.exporting:
+            return None
+        filters: dict[ReportFormat, str] = {"docx": self.tr("Word report (*.docx)"),
+                                            "html": self.tr("HTML report (*.html)")}
+        suggested = Path(self._last_report_folder()) / f"patterns-{date.today().isoformat()}.docx"
+        chosen, used_filter = self.ask_report_path(str(suggested), ";;".join(filters.values()),
+                                                   filters["docx"])
+        if not chosen:
+            return None
+        path = Path(chosen)
+        fmt = report_format(path)
+        if fmt is None:  # no known suffix typed: the chosen filter says which
+            by_filter: ReportFormat = next((f for f, text in filters.items() if text == used_filter), "docx")
+            fmt, path = by_filter, path.with_name(path.name + FORMATS[by_filter])
+        try:
+            operation = self.service.report_in_background(path, fmt=fmt, texts=self.report_texts())
+        except (DomainError, UnknownReportFormat) as refused:  # the library's own files, refused at once
+            self._report_failed(path, refused)
+            self.report_ended.emit()
+            return None
+        self._start_report(operation.owned_by(self), path)
+        return path
+
+    def ask_report_path(self, suggested: str, filters: str, chosen_filter: str) -> tuple[str, str]:
+        """The file to write the report to, and the filter chosen ("" when cancelled). Tests replace this."""
+        from PySide6.QtWidgets import QFileDialog
+
+        return QFileDialog.getSaveFileName(self, self.tr("Export patterns report"), suggested, filters,
+                                           chosen_filter)
+
+    def report_texts(self) -> ReportTexts:
+        """The report's words in the user's language (the charts' words included)."""
+        from exports.patterns_report import ReportTexts
+
+        return ReportTexts(
+            charts=self.chart_texts(),
+            title=self.tr("Patterns across the library"),
+            review_count_one=self.tr("{n} review"),
+            review_count=self.tr("{n} reviews"),
+            span=self.tr("{reviews}, {months}"),
+            month_range=self.tr("{first} – {last}"),
+            month_year=self.tr("{month} {year}"),
+            month_names=(self.tr("January"), self.tr("February"), self.tr("March"), self.tr("April"),
+                         self.tr("May"), self.tr("June"), self.tr("July"), self.tr("August"),
+                         self.tr("September"), self.tr("October"), self.tr("November"), self.tr("December")),
+            made=self.tr("Made on {date} at {time}"),
+            date=self.tr("{day} {month} {year}"),
+            nothing_yet=self.tr("No reviews in the library yet. Patterns appear here once there are reviews "
+                                "to compare."),
+            picture_alt=self.tr("{title}: chart. The numbers are in the table below."),
+            total_header=self.tr("total"),
+            median_of_header=self.tr("reviews"),
+        )
+
     def chart_texts(self) -> PatternTexts:
         """The charts' words in the user's language."""
         return PatternTexts(
@@ -324,15 +418,86 @@ class PatternsPage(QWidget):
 
     def _ended(self) -> None:
         self._operation = None
-        self.busy.hide()
+        self._show_busy()
 
-    def _status(self, text: str) -> None:
+    def _show_busy(self) -> None:
+        """The busy bar while the page reads or makes a report; Export report… waits for the report."""
+        self.busy.setVisible(self.loading or self.exporting)
+        self.export_button.setEnabled(not self.exporting)
+
+    def _start_report(self, operation: Operation[Path], path: Path) -> None:
+        """Run ``operation`` (the report to ``path``), its steps said on the summary line."""
+        self._report_operation = operation
+
+        def step(done: int) -> None:
+            if 0 <= done < len(REPORT_STEPS):
+                self.summary_label.setText(self.tr(REPORT_STEPS[done]))
+
+        def written(_path: Path) -> None:
+            self._report_operation = None
+            self._show_busy()
+            self._remember_folder(path.parent)
+            self._status(self.tr("Report saved to %1").replace("%1", str(path)), window=True)
+            self.report_ended.emit()
+
+        def failed(exc: Exception) -> None:
+            self._report_operation = None
+            self._show_busy()
+            self._restore_summary()
+            self._report_failed(path, exc)
+            self.report_ended.emit()
+
+        def cancelled() -> None:
+            self._report_operation = None
+            self._show_busy()
+            self._restore_summary()
+            self.report_ended.emit()
+
+        operation.on_progress(step).on_success(written).on_failure(failed).on_cancel(cancelled)
+        operation.start()
+        self._show_busy()
+        self.summary_label.setText(self.tr(REPORT_STEPS[0]))
+
+    def _report_failed(self, path: Path, exc: Exception) -> None:
+        """Say which file could not be written and why; an error that is a bug goes on to the crash dialog."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from exports.patterns_report import UnknownReportFormat
+        from models.errors import DomainError
+
+        if not isinstance(exc, (OSError, DomainError, UnknownReportFormat, SQLAlchemyError)):
+            raise exc
+        if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
+            reason = self.tr("the folder %1 does not exist").replace("%1", str(path.parent))
+        elif isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+        else:
+            reason = str(exc)
+        QMessageBox.warning(self, self.tr("Export patterns report"),
+                            self.tr("Could not write %1: %2").replace("%1", str(path)).replace("%2", reason))
+
+    def _last_report_folder(self) -> str:
+        """Where the last report (or review export) went; the home folder at first."""
+        settings = self.settings
+        remembered = settings.get(LAST_FOLDER_SETTING) if settings is not None else self._last_folder
+        return str(remembered) if remembered and Path(remembered).is_dir() else str(Path.home())
+
+    def _remember_folder(self, folder: Path) -> None:
+        self._last_folder = str(folder)
+        if self.settings is not None:
+            self.settings.set(LAST_FOLDER_SETTING, str(folder))
+
+    def _status(self, text: str, *, window: bool = False) -> None:
+        """``text`` on the summary line for a moment; with ``window``, in the window's status bar too."""
         self.summary_label.setText(text)
         QTimer.singleShot(5000, self, self._restore_summary)
+        top = self.window()
+        if window and isinstance(top, QMainWindow):
+            top.statusBar().showMessage(text, STATUS_MS)
 
     def _restore_summary(self) -> None:
-        if self.report is not None:
-            self.summary_label.setText(self._summary(self.report))
+        """The summary line back to what the charts are of (empty before the first read)."""
+        self.summary_label.setText(self._summary(self.report) if self.report is not None else "")
 
     def _library_changed(self) -> None:
         self._stale = True
