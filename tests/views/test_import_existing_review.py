@@ -36,7 +36,7 @@ def test_importing_a_review_again_asks_update_or_copy(
         assert (second == first) is same_id
 
 
-def test_view_open_actions_lists_them_and_opens_a_review(main_window: MainWindow) -> None:
+def test_view_open_actions_lists_them_and_opens_a_review(main_window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     """View ▸ Open actions shows the page; double-click there opens the action's review."""
     from views.open_actions_page import OpenActionsTableModel
 
@@ -47,5 +47,9 @@ def test_view_open_actions_lists_them_and_opens_a_review(main_window: MainWindow
     page = main_window.open_actions_page
     assert main_window.pages.currentWidget() is page
     assert page.model.rowCount() == 1 and page.model.row(0).action.title == "Alert on carts"
-    page.table.doubleClicked.emit(page.table.model().index(0, OpenActionsTableModel.COL_TITLE))
+    from PySide6.QtCore import Qt
+
+    where = page.table.visualRect(page.table.model().index(0, OpenActionsTableModel.COL_TITLE)).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a real double-click
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     assert main_window.review_page.review_id == review_id
