@@ -21,7 +21,7 @@ from models.entities import Meeting, Participant, Review
 from models.errors import DomainError, InvalidFieldError, NotFoundError
 from models.lifecycle import status_stamps
 from models.review_summary import upcoming_kind
-from models.snapshot import ReviewSummary, summary_row
+from models.snapshot import ReviewSummary
 from models.vocabulary import REVIEW_KINDS, REVIEW_STATUSES, ROLES
 from models.write_fields import ParticipantDetails, ParticipantFields, ReviewFacts, ReviewFields
 
@@ -238,13 +238,20 @@ def list_reviews(session: Session) -> list[ReviewSummary]:
         .group_by(Meeting.review_id)
         .subquery()
     )
+    # The listed columns only (not whole ORM objects with their summaries): 5,000 reviews list
+    # in a fraction of the time.
     rows = session.execute(
-        select(Review, upcoming.c.upcoming, upcoming.c.review_meeting)
+        select(Review.id, Review.title, Review.started_at, Review.severity, Review.status, Review.kind,
+               Review.template, Review.timezone, Review.created_at, Review.updated_at, Review.services,
+               Review.tags, upcoming.c.upcoming, upcoming.c.review_meeting)
         .outerjoin(upcoming, upcoming.c.review_id == Review.id)
         .order_by(nulls_last(func.coalesce(Review.started_at, Review.created_at).desc()), Review.id.desc())
     )
-    return [summary_row(r, _aware(when), upcoming_kind(when, review_meeting))
-            for r, when, review_meeting in rows]
+    return [ReviewSummary(ident, title, started, severity, status, kind, template, zone, created, updated,
+                          _aware(when), tuple(services or ()), tuple(tags or ()),
+                          upcoming_kind(when, review_meeting))
+            for (ident, title, started, severity, status, kind, template, zone, created, updated, services,
+                 tags, when, review_meeting) in rows]
 
 
 
