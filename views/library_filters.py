@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from models.library_filter import NO_SEVERITY, Facet, Facets, LibraryFilter
@@ -34,6 +35,7 @@ class LibraryFilterBar(QWidget):
         super().__init__(parent)
         self.setObjectName("libraryFilters")
         self._quiet = False
+        self._tab_out = _TabOutOfAny(self)
         self.severity = self._combo(self.tr("Any severity"), self.tr("Severity"))
         self.status = self._combo(self.tr("Any status"), self.tr("Status"))
         self.kind = self._combo(self.tr("Any kind"), self.tr("Kind (incident or near miss)"))
@@ -88,7 +90,13 @@ class LibraryFilterBar(QWidget):
         edit.setToolTip(tip)
         edit.setAccessibleName(tip)
         edit.dateChanged.connect(self._emit)
+        edit.installEventFilter(self._tab_out)
         return edit
+
+    def focus_chain(self) -> list[QWidget]:
+        """The bar's controls in the order Tab visits them, left to right."""
+        return [self.severity, self.status, self.kind, self.service, self.tag, self.template, self.since,
+                self.until, self.clear_button]
 
     def set_facets(self, found: Facets) -> None:
         """Offer the values the library holds now; what was chosen stays chosen (offered with
@@ -165,6 +173,40 @@ class LibraryFilterBar(QWidget):
 
     def _update_clear(self) -> None:
         self.clear_button.setEnabled(self.current().is_active())
+
+
+class _TabOutOfAny(QObject):
+    """Tab and Shift+Tab leave a date edit that shows "any".
+
+    Qt's QDateEdit walks its year, month and day on Tab; showing its special
+    value text it has no sections, and Tab stayed in it for ever (a keyboard trap).
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (isinstance(watched, QDateEdit) and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+                and watched.date() == watched.minimumDate()):
+            shifted = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            forward = event.key() == Qt.Key.Key_Tab and not shifted
+            target = _next_focus(watched, forward)
+            if target is not None:
+                reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+                target.setFocus(reason)
+                return True
+        return False
+
+
+def _next_focus(widget: QWidget, forward: bool) -> QWidget | None:
+    """The next (or previous) widget Tab would reach outside ``widget``."""
+    step = QWidget.nextInFocusChain if forward else QWidget.previousInFocusChain
+    candidate = step(widget)
+    while candidate is not None and candidate is not widget:
+        takes_tab = bool(candidate.focusPolicy() & Qt.FocusPolicy.TabFocus)
+        if (takes_tab and candidate.isVisible() and candidate.isEnabled()
+                and not widget.isAncestorOf(candidate) and candidate.focusProxy() is None):
+            return candidate
+        candidate = step(candidate)
+    return None
 
 
 def _day(edit: QDateEdit) -> date | None:

@@ -135,6 +135,7 @@ class LibraryPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # whole rows: Tab leaves the list (arrows move in it)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
@@ -310,6 +311,11 @@ class LibraryPage(QWidget):
         assert isinstance(layout, QVBoxLayout)
         layout.replaceWidget(self._filters_space, self.filters)
         self._filters_space.deleteLater()
+        # Tab goes from the search field through the filters to the list (built last, they would
+        # otherwise come after the buttons at the bottom).
+        chain = [self.search_edit, *self.filters.focus_chain(), self.table]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
         self._show_facets()
 
     def _show_facets(self) -> None:

@@ -187,3 +187,32 @@ def test_the_filters_fit_a_laptop_screen_whatever_the_names(window: MainWindow, 
                             tags=["a-very-long-tag-someone-typed-in-a-hurry-during-the-review"])
     assert window.library_page.minimumSizeHint().width() <= 1024
     assert window.minimumSizeHint().width() <= 1280
+
+
+def test_tab_goes_from_the_search_through_the_filters_to_the_list(window: MainWindow, qtbot: QtBot) -> None:
+    """A keyboard user reaches the filters in reading order: search, each choice, the dates, the list."""
+    page = window.library_page
+    bar = page.filters
+    assert bar is not None
+    window.activateWindow()
+    page.focus_search()
+    qtbot.waitUntil(page.search_edit.hasFocus)
+    owners: list[object] = []
+    for _ in range(30):  # a date edit's Tab first walks its year, month and day
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        focused = window.focusWidget()
+        owner = next((w for w in [*bar.focus_chain(), page.table] if w is focused or w.isAncestorOf(focused)),
+                     focused)
+        if not owners or owners[-1] is not owner:
+            owners.append(owner)
+        if owner is page.table:
+            break
+    expected = [w for w in bar.focus_chain() if w.isEnabled()] + [page.table]
+    assert owners == expected
+    # Back again: Shift+Tab leaves a date edit that shows "any" too (Qt's own kept it for ever).
+    qtbot.keyClick(page.table, Qt.Key.Key_Backtab)
+    assert bar.until.isAncestorOf(window.focusWidget()) or window.focusWidget() is bar.until
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Backtab)
+    assert bar.since.isAncestorOf(window.focusWidget()) or window.focusWidget() is bar.since
+    qtbot.keyClick(page.filters.severity, Qt.Key.Key_Down)  # the keyboard chooses too
+    assert bar.severity.currentIndex() == 1 and bar.count_label.text() == "1 of 4 reviews"
