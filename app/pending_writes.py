@@ -194,6 +194,10 @@ class PendingWrites(QObject):
         """How many changes wait for the library."""
         return len(self._queue)
 
+    def waiting(self) -> tuple[ServiceCommand, ...]:
+        """The changes that wait, oldest first (a later edit of the same item starts from theirs)."""
+        return tuple(entry.command for entry in self._queue)
+
     def pending_notes(self) -> tuple[PendingNote, ...]:
         """The notes that wait, oldest first."""
         return tuple(PendingNote.of(e.command) for e in self._queue if isinstance(e.command, AddNoteCommand))

@@ -149,7 +149,10 @@ class ServiceCommand(QUndoCommand):
         try:
             work()
         except DomainError as exc:
-            self.error = exc
+            # Kept without its traceback: the traceback's frames hold this command, and a refused
+            # command pushed on a stack is deleted by Qt while that cycle keeps its wrapper alive;
+            # collecting the cycle later crashed the interpreter (a segfault in gc.collect()).
+            self.error = exc.with_traceback(None)
             self.setObsolete(True)
             if report and self._on_error is not None:
                 self._on_error(exc)
@@ -292,6 +295,8 @@ class EditEventCommand(EventCommand):
             return False
         if (other.review_id, other.event_id, other.field) != (self.review_id, self.event_id, self.field):
             return False
+        if other._before != self._after:
+            return False  # someone changed it in between: undoing both at once would undo theirs too
         self._wanted, self._after = other._wanted, other._after
         if self._after == self._before:
             self.setObsolete(True)  # edited back to where it started: nothing left to undo
@@ -486,7 +491,8 @@ class EditNoteCommand(_EditCommand[NoteFields]):
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
         if (not isinstance(other, EditNoteCommand) or other.error is not None or not other._done_once
                 or set(other.fields) != {"text"} or set(self.fields) != {"text"}
-                or (other.review_id, other.item_id) != (self.review_id, self.item_id)):
+                or (other.review_id, other.item_id) != (self.review_id, self.item_id)
+                or other._before != self._after):  # changed by someone in between: two steps
             return False
         self.fields, self._after = other.fields, other._after
         if self._after == self._before:

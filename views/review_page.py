@@ -962,10 +962,17 @@ class ReviewPage(QWidget):
         if self.review_id is None:
             return
         shown = self.notes_model.note_at(self.notes_model.row_of(note_id))
+        began = shown.text if shown is not None else None
+        # An earlier edit of this note still waiting for the library: this one starts from it.
+        for waiting in self.writes.waiting():
+            if not isinstance(waiting, EditNoteCommand) or waiting.item_id != note_id:
+                continue
+            if "text" in waiting.fields:
+                began = waiting.fields["text"]
         review_id, capture = self.review_id, self._services.capture
         self._push_edit(lambda expected, on_error: EditNoteCommand(
             capture, review_id, note_id, {"text": text}, expected=expected, on_error=on_error),
-            {"text": shown.text} if shown is not None else {})
+            {"text": began} if began is not None else {})
 
     def _push_edit(self, make: Callable[[dict[str, object], ErrorCallback], ServiceCommand],
                    expected: dict[str, object]) -> None:

@@ -24,9 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.changes import ReviewChanges
+from app.lock_wait import brief_waits
 from app.open_review import OpenReview
 from app.review_service import ReviewService
-from app.undo import AddEventCommand, DeleteEventCommand, EditEventCommand, EventCommand
+from app.undo import (
+    UNDO_WAIT_MS,
+    AddEventCommand,
+    DeleteEventCommand,
+    EditEventCommand,
+    EventCommand,
+    push_written,
+)
 from models.errors import DomainError, InvalidFieldError
 from models.reviews import StaleEditError
 from models.snapshot import EventRow, ReviewDoc
@@ -230,9 +238,10 @@ class TimelineWidget(QWidget):
         event = self._model.event_by_id(self._current_id)
         if self._current.doc is None or event is None:
             return
+        began = event.detail  # what the dialog opened on: a colleague's change meanwhile is asked about
         wanted = self.ask_detail(event)
-        if wanted is not None and wanted.strip() != event.detail:
-            self._edit(event.id, "detail", wanted.strip())
+        if wanted is not None and wanted.strip() != began:
+            self._edit(event.id, "detail", wanted.strip(), expected=began)
 
     def ask_detail(self, event: EventRow) -> str | None:
         """The detail typed for ``event`` (None: cancelled); tests replace this."""
@@ -451,10 +460,19 @@ class TimelineWidget(QWidget):
         return super().eventFilter(watched, event)
 
     def _push(self, command: EventCommand) -> bool:
-        """Push (and so perform) ``command``; False when its write was refused."""
+        """Perform ``command`` and make it an undo step; False when its write was refused.
+
+        Written before it is pushed: a refused write is no step, and it leaves the redo steps
+        alone (QUndoStack.push drops them before the command even runs).
+        """
         self._set_message("")
-        self._undo.push(command)
-        return command.error is None
+        with brief_waits(UNDO_WAIT_MS):  # another program's lock: a short wait, never SQLite's 5 s
+            written = command.write()
+        if not written:
+            command.report_error()
+            return False
+        push_written(self._undo, command)
+        return True
 
     def _edit(self, event_id: int, field: str, value: Any, *, expected: Any = None) -> None:
         """Write one cell; ``expected``: what it began from (default: what this window shows)."""

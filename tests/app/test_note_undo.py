@@ -164,3 +164,19 @@ def test_action_edit_and_delete_undo(services: Services, review_id: int) -> None
     assert services.capture.get_action(action_id).owner == "Platform"
     services.undo.undo()
     assert services.capture.get_action(action_id) == before
+
+
+def test_a_refused_command_keeps_no_frame_alive(services: Services, review_id: int,
+                                               errors: list[DomainError]) -> None:
+    """The refusal is kept without its traceback: Qt deletes a refused command pushed on a stack, and a
+    cycle through the traceback's frames made the next garbage collection crash the interpreter."""
+    import gc
+
+    note_id = services.capture.add_note(review_id, phase="surprises", text="Sampling hides errors").id
+    services.undo.push(PromoteCommand(services.capture, review_id, note_id, "learning"))
+    refused = PromoteCommand(services.capture, review_id, note_id, "learning", on_error=errors.append)
+    services.undo.push(refused)
+    assert len(errors) == 1 and errors[0].__traceback__ is None
+    del refused
+    gc.collect()  # crashed (segfault) while the traceback was kept
+    assert services.undo.count() == 1
