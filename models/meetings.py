@@ -336,8 +336,18 @@ def enter_phase(session: Session, review_id: int, phase: str, *, now: datetime) 
 
 
 def _start_due_or_new(session: Session, review_id: int, *, now: datetime) -> Meeting:
-    """Start the due scheduled meeting at ``now``, else a new review meeting."""
+    """Start the due scheduled meeting at ``now``; else the review meeting planned for a later day
+    (held early, it is that meeting: no plan is left standing); else a new review meeting."""
     meeting = due_meeting(session, review_id, now=now)
+    if meeting is None:
+        meeting = session.scalars(
+            select(Meeting)
+            .where(Meeting.review_id == review_id, Meeting.kind == "review",
+                   Meeting.scheduled_for.is_not(None), Meeting.started_at.is_(None),
+                   Meeting.ended_at.is_(None))
+            .order_by(Meeting.scheduled_for, Meeting.id)
+            .limit(1)
+        ).first()
     if meeting is None:
         return start_meeting(session, review_id, now=now)
     meeting.started_at = now

@@ -50,7 +50,8 @@ def zone_named(name: str) -> ZoneInfo:
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sorts "SEV2" before "SEV10" (numbers by value, the rest by folded text)."""
-    return tuple((1, int(part)) if part.isdigit() else (0, part.casefold())
+    # isdecimal, not isdigit: "①" and "²" are digits to isdigit but no number to int() (nor to \d).
+    return tuple((1, int(part)) if part.isdecimal() else (0, part.casefold())
                  for part in _DIGITS.split(text) if part)
 
 

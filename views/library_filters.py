@@ -117,9 +117,12 @@ class LibraryFilterBar(QWidget):
                 before = QDate(first.year, first.month, first.day).addDays(-1)
                 for edit in (self.since, self.until):
                     was_any = edit.date() == edit.minimumDate()
-                    edit.setMinimumDate(before)
+                    # A day chosen before that stays chosen (raising the lowest date past it would
+                    # turn it into "any" silently while the list stayed filtered by it).
+                    lowest = before if was_any or edit.date() > before else edit.date().addDays(-1)
+                    edit.setMinimumDate(lowest)
                     if was_any:
-                        edit.setDate(before)
+                        edit.setDate(lowest)
         finally:
             self._quiet = False
 

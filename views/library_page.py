@@ -215,7 +215,7 @@ class LibraryPage(QWidget):
             from views.search_results import SearchPanel
 
             panel = SearchPanel(self._search_service, self)
-            panel.set_review_filter(self._shown_review)
+            panel.set_review_filter(self._review_filter())
             panel.open_requested.connect(self.open_at_requested)
             panel.searched.connect(lambda _query: self._update_buttons())
             panel.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
@@ -337,8 +337,13 @@ class LibraryPage(QWidget):
         elif self.proxy.rowCount() > 0:
             self.table.selectRow(0)
         if self._search_panel is not None:
-            self._search_panel.set_review_filter(self._shown_review)
+            self._search_panel.set_review_filter(self._review_filter())
         self._update_buttons()
+
+    def _review_filter(self) -> Callable[[int], bool] | None:
+        """What the search results are narrowed by: the filters' reviews (None while none is on)."""
+        wanted = self.filters.current() if self.filters is not None else None
+        return self._shown_review if wanted is not None and wanted.is_active() else None
 
     def _shown_review(self, review_id: int) -> bool:
         """Whether the filters let ``review_id`` through (a search hit in it is shown)."""

@@ -34,6 +34,14 @@ def _value(participant: ParticipantRow, field: str) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def _same(field: str, asked: Any, stored: Any) -> bool:
+    """Whether the dialog's value is the stored one: roles in any order (the dialog lists them in
+    the vocabulary's order, a bundle or the command line may have stored another)."""
+    if field == "roles":
+        return sorted(asked or []) == sorted(stored or [])
+    return bool(asked == stored)
+
+
 class ParticipantsPanel(QGroupBox):
     """The review's participants; each change goes through ``ReviewService`` as the user makes it.
 
@@ -161,7 +169,7 @@ class ParticipantsPanel(QGroupBox):
         fields = ParticipantDialog.ask(self, participant)
         if fields is None:
             return
-        changed = {k: v for k, v in fields.items() if v != _value(participant, k)}
+        changed = {k: v for k, v in fields.items() if not _same(k, v, _value(participant, k))}
         if not changed:
             return
         # Only what was changed, expecting what the dialog showed: a colleague's change to

@@ -238,6 +238,11 @@ class SearchResultsView(QListView):
             self.open_requested.emit(hit.review_id, hit.place)
 
 
+#: How many hits a search asks for while the library's filters are on (those in the reviews they
+#: hide are left out; the search ranks at most this many).
+FILTERED_LIMIT = 200
+
+
 class SearchPanel(QWidget):
     """A status line and the results of the query being typed, searched on a worker.
 
@@ -333,7 +338,11 @@ class SearchPanel(QWidget):
         if self._operation is not None:
             self._operation.cancel()  # overtaken: its answer, if it still comes, is dropped
         query = self.query
-        operation = self.service.operation(query).owned_by(self)
+        # With the library's filters on, more hits are asked for: those in hidden reviews are left out.
+        if self._review_filter is not None:
+            operation = self.service.operation(query, limit=FILTERED_LIMIT).owned_by(self)
+        else:
+            operation = self.service.operation(query).owned_by(self)
         self._operation = operation
 
         def found(results: SearchResults) -> None:
@@ -363,6 +372,11 @@ class SearchPanel(QWidget):
         self.view.set_hits(hits)
         if not query.strip():
             self.status.setText("")
+        elif not hits and hidden and len(found) >= FILTERED_LIMIT:
+            # Only the best hits are looked at: the filtered reviews may hold weaker ones.
+            text = self.tr("The best %2 hits for “%1” are all in reviews the filters hide: add a word "
+                           "to the search, or clear the filters.")
+            self.status.setText(text.replace("%1", query.strip()).replace("%2", str(len(found))))
         elif not hits and hidden:
             text = self.tr("Nothing found for “%1” in the reviews the filters show (%2 hits in others).")
             self.status.setText(text.replace("%1", query.strip()).replace("%2", str(hidden)))

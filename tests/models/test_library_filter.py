@@ -135,3 +135,11 @@ def test_a_long_library_filters_quickly_enough_to_type_into() -> None:
     assert len(found.services) == 41 and found.services[0] == Facet("checkout", 5000)
     shown = LibraryFilter(severity="SEV1", tag="TAG-3", since=date(2021, 1, 1)).apply(rows)
     assert shown and all(r.severity == "SEV1" and "tag-3" in r.tags for r in shown)
+
+
+@given(st.text(), st.text())
+def test_any_name_sorts_and_never_raises(first: str, second: str) -> None:
+    """Any text (digits of any script, "①", "²" included) gives a key, and keys of two names compare."""
+    keys = natural_key(first), natural_key(second)
+    assert (keys[0] < keys[1]) or (keys[0] >= keys[1])
+    assert natural_key("SEV①") and natural_key("x²") and natural_key("٣") == ((1, 3),)

@@ -117,8 +117,9 @@ class LibraryTableModel(QAbstractTableModel):
             if column == self.COL_SEVERITY:
                 # SEV2 before SEV10, reviews without a severity last.
                 return _sortable(natural_key(row.severity)) if row.severity else "\U0010ffff"
-            if column == self.COL_STATUS:  # in lifecycle order, then by the next meeting
-                return f"{status_rank(row.status):02d}{self._texts[index.row()][column].casefold()}"
+            if column == self.COL_STATUS:  # in lifecycle order, then the soonest meeting first
+                upcoming = f"{row.upcoming.timestamp():020.3f}" if row.upcoming is not None else "~"
+                return f"{status_rank(row.status):02d}{upcoming}"
             return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STARTED and row.started_at is None:
             return QApplication.translate("LibraryTableModel", "No start time yet (set it in level setting)")
