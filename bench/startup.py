@@ -57,12 +57,12 @@ import sys
 import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-import views.library_page
+import views.list_page_parts
 from views.command import main
 app = QApplication(sys.argv)
 wait_until_ready = sys.argv[2] == "ready"
 at = []
-class Table(views.library_page.QTableView):
+class Table(views.list_page_parts.QTableView):
     # The library's table notes when it has painted 40 or more reviews (an application-wide
     # event filter would put a Python call on every event of the start, the bare window's none).
     def paintEvent(self, event):
@@ -76,7 +76,7 @@ class Table(views.library_page.QTableView):
             self.timer = QTimer(interval=5)
             self.timer.timeout.connect(lambda: self.window().ready and self.viewport().update())
             self.timer.start()
-views.library_page.QTableView = Table
+views.list_page_parts.QTableView = Table  # the library's table is made there
 status = main(["--db", sys.argv[1]])  # the `debrief` program: `debrief --db URL`
 import resource
 print(at[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -108,7 +108,12 @@ def _sample(script: str, *args: str) -> tuple[float, float]:
     start = time.time()  # the wall clock: the child reports its paint on the same clock
     child = subprocess.Popen([sys.executable, "-c", script, *args], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = child.communicate()
+    try:
+        out, err = child.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        raise SystemExit("a start never reported its paint (did the library's table move out of "
+                         "views/list_page_parts.py?)") from None
     if child.returncode != 0:
         raise SystemExit(f"a start failed ({child.returncode}): {err.strip()[-400:]}")
     painted, peak = out.split()[-2:]

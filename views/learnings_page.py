@@ -24,22 +24,16 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from models.learnings_list import category_rank
 from models.vocabulary import LEARNING_CATEGORIES, label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
+from views.list_page_parts import ListPage, empty_state, filter_field, list_table
 
 if TYPE_CHECKING:
     from app.changes import ChangeHub, ReviewChanges
@@ -189,7 +183,7 @@ class _LearningsFilter(QSortFilterProxyModel):
         return self._text in item.text.casefold() or self._text in item.review_title.casefold()
 
 
-class LearningsPage(QWidget):
+class LearningsPage(ListPage):
     """Every learning of the library, by category then newest first; double-click opens its review.
 
     Signals:
@@ -198,46 +192,27 @@ class LearningsPage(QWidget):
     """
 
     open_requested = Signal(int, int)
-    close_requested = Signal()
 
     def __init__(self, learnings: LearningsService, parent: QWidget | None = None, *,
                  changes: ChangeHub | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("learningsPage")
+        super().__init__(self.tr("Learnings across the library"), "learningsPage", parent)
         self._learnings = learnings
         self.model = LearningsTableModel(self)
         self.proxy = _LearningsFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(LearningsTableModel.SortRole)
-
-        self.back_button = QPushButton(self.tr("Library"))
-        self.back_button.setObjectName("backButton")
-        self.back_button.clicked.connect(self.close_requested)
-        heading = QLabel(self.tr("Learnings across the library"))
-        heading.setObjectName("pageHeading")
-        self.summary_label = QLabel()
         self.summary_label.setObjectName("learningsSummary")
         self.category_combo = QComboBox()
         self.category_combo.setAccessibleName(self.tr("Category"))
         self.category_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.category_combo.currentIndexChanged.connect(self._category_chosen)
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText(self.tr("Filter by learning or review…"))
-        self.filter_edit.setAccessibleName(self.tr("Filter the learnings"))
-        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit = filter_field(self.tr("Filter by learning or review…"),
+                                        self.tr("Filter the learnings"))
         self.filter_edit.textChanged.connect(self._text_typed)
 
-        self.table = QTableView()
-        self.table.setObjectName("learningsTable")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(LearningsTableModel.COL_CATEGORY, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = list_table(self.proxy, name="learningsTable",
+                                sort_column=LearningsTableModel.COL_CATEGORY)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LearningsTableModel.COL_TEXT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(LearningsTableModel.COL_REVIEW, QHeaderView.ResizeMode.Interactive)
@@ -247,22 +222,9 @@ class LearningsPage(QWidget):
         # Double-click and Enter both activate (one signal: a double-click also emits doubleClicked).
         self.table.activated.connect(self._open_index)
 
-        self.empty_label = QLabel(self.tr("No learnings yet. Promote a note to a learning (Ctrl+L) in a "
-                                          "review, and it is listed here by category."))
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-
-        top = QHBoxLayout()
-        top.addWidget(self.back_button)
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addWidget(self.category_combo)
-        top.addWidget(self.filter_edit, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
+        self.empty_label = empty_state(self.tr("No learnings yet. Promote a note to a learning (Ctrl+L) in a "
+                                               "review, and it is listed here by category."))
+        self.lay_out(self.table, self.empty_label, [self.category_combo], self.filter_edit)
 
         self._fill_categories()
         self._show_counts()

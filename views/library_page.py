@@ -16,7 +16,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,12 +23,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from models.review_summary import ReviewSummary
+from views.list_page_parts import list_table
 from views.models.library_table_model import LibraryTableModel
 
 if TYPE_CHECKING:
@@ -128,16 +127,8 @@ class LibraryPage(QWidget):
         self._filters_space = QWidget()
         self._filters_space.setFixedHeight(self.search_edit.sizeHint().height())
 
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(LibraryTableModel.COL_STARTED, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)  # whole rows: Tab leaves the list (arrows move in it)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
+        self.table = list_table(self.proxy, sort_column=LibraryTableModel.COL_STARTED,
+                                order=Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LibraryTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         # The other columns fit their texts (_fit_columns), measured from the model's texts: Qt's

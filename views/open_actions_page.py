@@ -22,22 +22,16 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from models.vocabulary import label
 from views.due_words import OVERDUE_COLOR
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
+from views.list_page_parts import ListPage, empty_state, filter_field, list_table
 
 if TYPE_CHECKING:
     from app.changes import ChangeHub, ReviewChanges
@@ -168,7 +162,7 @@ class _OpenActionsFilter(QSortFilterProxyModel):
         return any(self._text in text.casefold() for text in texts)
 
 
-class OpenActionsPage(QWidget):
+class OpenActionsPage(ListPage):
     """The open actions of every review, soonest due first; double-click opens the review.
 
     Signals:
@@ -177,42 +171,23 @@ class OpenActionsPage(QWidget):
     """
 
     open_requested = Signal(int)
-    close_requested = Signal()
 
     def __init__(self, lifecycle: LifecycleService, parent: QWidget | None = None, *,
                  changes: ChangeHub | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("openActionsPage")
+        super().__init__(self.tr("Open actions"), "openActionsPage", parent)
         self._lifecycle = lifecycle
         self.model = OpenActionsTableModel(self)
         self.proxy = _OpenActionsFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(OpenActionsTableModel.SortRole)
-
-        self.back_button = QPushButton(self.tr("Library"))
-        self.back_button.setObjectName("backButton")
-        self.back_button.clicked.connect(self.close_requested)
-        heading = QLabel(self.tr("Open actions"))
-        heading.setObjectName("pageHeading")
-        self.summary_label = QLabel()
         self.summary_label.setObjectName("openActionsSummary")
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText(self.tr("Filter by action, review or owner…"))
-        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit = filter_field(self.tr("Filter by action, review or owner…"))
         self.filter_edit.textChanged.connect(self.proxy.set_text)
         self.overdue_only = QCheckBox(self.tr("Overdue only"))
         self.overdue_only.toggled.connect(self.proxy.set_overdue_only)
 
-        self.table = QTableView()
-        self.table.setObjectName("openActionsTable")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(OpenActionsTableModel.COL_DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
+        self.table = list_table(self.proxy, name="openActionsTable",
+                                sort_column=OpenActionsTableModel.COL_DUE)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(OpenActionsTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(OpenActionsTableModel.COL_REVIEW, QHeaderView.ResizeMode.Stretch)
@@ -221,21 +196,8 @@ class OpenActionsPage(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(self._open_index)  # Enter and a double-click (once each)
 
-        self.empty_label = QLabel(self.tr("No open actions. Actions are optional: a review needs none."))
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-
-        top = QHBoxLayout()
-        top.addWidget(self.back_button)
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addWidget(self.overdue_only)
-        top.addWidget(self.filter_edit, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
+        self.empty_label = empty_state(self.tr("No open actions. Actions are optional: a review needs none."))
+        self.lay_out(self.table, self.empty_label, [self.overdue_only], self.filter_edit)
 
         if changes is not None:
             changes.changed.connect(self._changed)
