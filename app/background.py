@@ -18,6 +18,8 @@ from typing import Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
+from models.gc_pause import gc_paused
+
 T = TypeVar("T")
 
 
@@ -180,7 +182,12 @@ class Operation(Generic[T]):
             context = OperationContext(self._cancel, self._post_progress)
             try:
                 context.check()
-                result = self._work(context)
+                # No cyclic collection while a worker runs: the collector frees whatever garbage
+                # the process holds, Qt's wrappers included, on the thread that triggers it, and a
+                # wrapper freed off the UI thread can deadlock against it (seen once: both
+                # threads waiting, the window frozen). The UI thread collects once work is done.
+                with gc_paused():
+                    result = self._work(context)
             except Cancelled:
                 deliver: Callable[[], None] = self._deliver_cancelled
             except Exception as exc:  # every failure is delivered: none is lost in a thread

@@ -92,3 +92,18 @@ def test_callbacks_are_dropped_once_the_owner_is_gone(qtbot: QtBot) -> None:
     release.set()
     qtbot.waitUntil(lambda: not op.running, timeout=2000)
     assert seen == [] and finished == [7]
+
+
+def test_no_cycle_collection_runs_while_the_work_does(qtbot: QtBot) -> None:
+    """The collector is off during the work (it would free Qt's wrappers off the UI thread) and on after."""
+    import gc
+
+    assert gc.isenabled()
+    during: list[bool] = []
+    op = Operation(lambda _context: during.append(gc.isenabled()) or 1)
+    failed = Operation(lambda _context: during.append(gc.isenabled()) or 1 / 0).on_failure(lambda _exc: None)
+    op.start()
+    failed.start()
+    qtbot.waitUntil(lambda: not op.running and not failed.running, timeout=2000)
+    assert during == [False, False]
+    assert gc.isenabled()  # back on, also after a failure
