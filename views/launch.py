@@ -52,12 +52,17 @@ class LibraryOpener(QObject):
         threading.Thread(target=self._load, name="debrief-open-library", daemon=True).start()
 
     def _load(self) -> None:
-        try:
-            for name in SECOND_STEP:
-                importlib.import_module(name)
-            from models.store import open_library
+        from models.gc_pause import gc_paused
 
-            library = open_library(self._url)
+        try:
+            # No cycle collection on this thread (see app/background.py): it would free Qt's
+            # wrappers off the UI thread; the UI thread collects once the library is open.
+            with gc_paused():
+                for name in SECOND_STEP:
+                    importlib.import_module(name)
+                from models.store import open_library
+
+                library = open_library(self._url)
         except Exception as exc:  # delivered to the UI thread, which says what it was
             self._done.emit(None, exc)
         else:
