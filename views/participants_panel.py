@@ -175,6 +175,7 @@ class ParticipantsPanel(QGroupBox):
         # Only what was changed, expecting what the dialog showed: a colleague's change to
         # another field stays, and one to the same field is asked about (never overwritten).
         expected: dict[str, object] = {field: _value(participant, field) for field in changed}
+        kept_theirs = False
         while True:
             try:
                 self._reviews.update_participant(doc.id, participant.id, expected=expected,
@@ -182,16 +183,22 @@ class ParticipantsPanel(QGroupBox):
             except StaleEditError as exc:
                 label = field_label("participant", exc.field)
                 choice = StaleEditDialog.ask(self, exc, label, zone=doc.zone())
-                if choice is StaleEditChoice.RELOAD:
-                    self._set_message(self.tr("Kept the change made elsewhere; yours was not written."))
-                    return
+                if choice is StaleEditChoice.RELOAD:  # theirs for that field; the other changes still go
+                    kept_theirs = True
+                    changed.pop(exc.field, None)
+                    expected.pop(exc.field, None)
+                    if not changed:
+                        self._set_message(self.tr("Kept the change made elsewhere; yours was not written."))
+                        return
+                    continue
                 expected[exc.field] = exc.theirs  # keep mine: over what is stored now
                 continue
             except DomainError as exc:
                 self._set_message(str(exc))
                 return
             break
-        self._set_message("")
+        self._set_message(self.tr("Kept the change made elsewhere to that field; your other changes are "
+                                  "written.") if kept_theirs else "")
 
     def _remove(self) -> None:
         participant = self._selected()

@@ -48,7 +48,7 @@ from models.errors import DomainError, StorageError
 from models.reviews import StaleEditError
 from models.snapshot import NoteRow, ParticipantRow, ReviewDoc
 from models.vocabulary import NOTE_KINDS, label
-from models.write_fields import ActionFields, LearningFields, NoteDetails
+from models.write_fields import ActionFields, LearningFields, NoteDetails, NoteFields
 from views.capture_bar import CaptureBar
 from views.context_cards_widget import ContextCardsWidget
 from views.elided_label import ElidedLabel
@@ -81,6 +81,10 @@ def _layout_key(name: str, splitter: QSplitter) -> str:
     """Where a splitter's sizes are kept, by its number of panes: sizes kept for another
     number (the right side before it had the similar-incidents panel) are not applied."""
     return f"review_page/{name}/{splitter.count()}"
+
+
+#: Makes the command of an edit: (fields, what they began from, where a refusal goes).
+MakeEdit = Callable[[dict[str, object], dict[str, object], ErrorCallback], ServiceCommand]
 
 
 class ReviewPage(QWidget):
@@ -970,33 +974,39 @@ class ReviewPage(QWidget):
             if "text" in waiting.fields:
                 began = waiting.fields["text"]
         review_id, capture = self.review_id, self._services.capture
-        self._push_edit(lambda expected, on_error: EditNoteCommand(
-            capture, review_id, note_id, {"text": text}, expected=expected, on_error=on_error),
-            {"text": began} if began is not None else {})
+        self._push_edit(lambda fields, expected, on_error: EditNoteCommand(
+            capture, review_id, note_id, cast(NoteFields, fields), expected=expected, on_error=on_error),
+            {"text": text}, {"text": began} if began is not None else {})
 
-    def _push_edit(self, make: Callable[[dict[str, object], ErrorCallback], ServiceCommand],
-                   expected: dict[str, object]) -> None:
-        """Write an edit that began from ``expected`` (what the dialog or the cell showed); when someone
-        else changed one of those fields meanwhile, nothing is written and the user chooses."""
+    def _push_edit(self, make: MakeEdit, fields: dict[str, object], expected: dict[str, object]) -> None:
+        """Write ``fields`` of an edit that began from ``expected`` (what the dialog or the cell
+        showed); when someone else changed one of those fields meanwhile, nothing is written and the
+        user chooses."""
         def refused(exc: DomainError) -> None:
             if isinstance(exc, StaleEditError):  # asked once the write has returned
-                QTimer.singleShot(0, lambda: self._resolve_stale_edit(exc, make, expected))
+                QTimer.singleShot(0, lambda: self._resolve_stale_edit(exc, make, fields, expected))
             else:
                 self.command_failed(exc)
 
-        self._push(make(expected, refused))
+        self._push(make(fields, expected, refused))
 
-    def _resolve_stale_edit(self, error: StaleEditError,
-                            make: Callable[[dict[str, object], ErrorCallback], ServiceCommand],
+    def _resolve_stale_edit(self, error: StaleEditError, make: MakeEdit, fields: dict[str, object],
                             expected: dict[str, object]) -> None:
-        """Reload keeps theirs (already shown); Keep mine writes mine over what is stored now (a third
-        change meanwhile is asked about the same way)."""
+        """Reload keeps theirs for that field (already shown) and still writes the user's other
+        changes; Keep mine writes mine over what is stored now (a third change meanwhile is asked
+        about the same way)."""
         zone = self.doc.zone() if self.doc is not None else None
         choice = StaleEditDialog.ask(self, error, field_label(error.item, error.field), zone=zone)
         if choice is StaleEditChoice.RELOAD:
-            self.capture.set_status(self.tr("Kept the change made elsewhere; yours was not written."))
+            rest = {field: value for field, value in fields.items() if field != error.field}
+            if not rest:
+                self.capture.set_status(self.tr("Kept the change made elsewhere; yours was not written."))
+                return
+            self.capture.set_status(self.tr("Kept the change made elsewhere to that field; your other "
+                                            "changes are written."))
+            self._push_edit(make, rest, {f: v for f, v in expected.items() if f in rest})
             return
-        self._push_edit(make, {**expected, error.field: error.theirs})
+        self._push_edit(make, fields, {**expected, error.field: error.theirs})
 
     def _phase_clicked(self, item: QListWidgetItem | None) -> None:
         if item is not None:
@@ -1010,9 +1020,9 @@ class ReviewPage(QWidget):
         changed = _changed(learning, fields or {})
         if changed:  # only what was changed: a colleague's change to another field stays
             review_id, capture = self.review_id, self._services.capture
-            self._push_edit(lambda expected, on_error: EditLearningCommand(
-                capture, review_id, learning_id, cast(LearningFields, changed), expected=expected,
-                on_error=on_error), {field: getattr(learning, field) for field in changed})
+            self._push_edit(lambda fields, expected, on_error: EditLearningCommand(
+                capture, review_id, learning_id, cast(LearningFields, fields), expected=expected,
+                on_error=on_error), changed, {field: getattr(learning, field) for field in changed})
 
     def _delete_learning(self, learning_id: int) -> None:
         if self.review_id is not None and self.confirm(self.tr("Delete learning"),
@@ -1029,9 +1039,9 @@ class ReviewPage(QWidget):
         changed = _changed(action, fields or {})
         if changed:  # only what was changed: a colleague's change to another field stays
             review_id, capture = self.review_id, self._services.capture
-            self._push_edit(lambda expected, on_error: EditActionCommand(
-                capture, review_id, action_id, cast(ActionFields, changed), expected=expected,
-                on_error=on_error), {field: getattr(action, field) for field in changed})
+            self._push_edit(lambda fields, expected, on_error: EditActionCommand(
+                capture, review_id, action_id, cast(ActionFields, fields), expected=expected,
+                on_error=on_error), changed, {field: getattr(action, field) for field in changed})
 
     def _delete_action(self, action_id: int) -> None:
         if self.review_id is not None and self.confirm(self.tr("Delete action"),

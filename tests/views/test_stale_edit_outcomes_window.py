@@ -167,3 +167,47 @@ def test_a_timeline_cell_a_colleague_changed_is_asked_about(review_window: MainW
 
     qtbot.waitUntil(lambda: stored() == kept)
     qtbot.waitUntil(lambda: page.doc is not None and page.doc.events[0].text == kept)
+
+
+def test_reload_keeps_theirs_for_that_field_and_writes_my_other_changes(
+        review_window: MainWindow, qtbot: QtBot, db_url: str, catalog: Catalog,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An action: I changed the title and the due date, a colleague the title. Reload: their title,
+    my due date. A participant: the same with the name and how they were brought in."""
+    window = review_window
+    page = window.review_page
+    review_id = page.review_id
+    assert review_id is not None
+    note = window.services.capture.add_note(review_id, phase="learnings", text="Canary config pushes")
+    action_id = window.services.capture.promote_to_action(review_id, note.id)
+    person_id = window.services.reviews.add_participant(review_id, name="Priya")
+    qtbot.waitUntil(lambda: page.doc is not None and len(page.doc.actions) == 1
+                    and len(page.doc.participants) == 1)
+    shown_person = page.doc.participants[0]  # what my dialog will open on
+    _colleague(db_url).update_action(review_id, action_id, title="Canary every config push (Bob)")
+    ReviewService(open_library(db_url), catalog).update_participant(review_id, person_id, name="Priya Raman")
+    asked = _asking(monkeypatch, StaleEditChoice.RELOAD)
+
+    def edited(cls, action, parent=None, *, people=()):  # type: ignore[no-untyped-def]
+        return {"title": "Canary config pushes first", "description": action.description,
+                "owner": action.owner, "due": date(2026, 4, 1), "priority": action.priority,
+                "status": action.status, "link": action.link}
+
+    monkeypatch.setattr(ActionDialog, "ask", classmethod(edited))
+    page.outcomes.action_edit_requested.emit(action_id)
+    qtbot.waitUntil(lambda: len(asked) == 1)
+
+    def stored_action() -> tuple[str, date | None]:
+        _, (action,) = window.services.capture.outcomes(review_id)
+        return action.title, action.due
+
+    qtbot.waitUntil(lambda: stored_action() == ("Canary every config push (Bob)", date(2026, 4, 1)))
+    assert "your other changes are written" in page.capture.status_label.text()
+
+    monkeypatch.setattr(ParticipantDialog, "ask", classmethod(
+        lambda cls, parent, participant: {"name": "Priya R.", "brought_in": "paged by the alert"}))
+    page.level_setting._participants._edit(shown_person)  # noqa: SLF001 - a double-click
+    doc = window.services.reviews.get(review_id)
+    assert doc is not None
+    assert (doc.participants[0].name, doc.participants[0].brought_in) == ("Priya Raman", "paged by the alert")
+    assert [e.field for e, _label in asked] == ["title", "name"]
