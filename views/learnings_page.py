@@ -15,7 +15,6 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -34,6 +33,7 @@ from models.learnings_list import category_rank
 from models.vocabulary import LEARNING_CATEGORIES, label
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 from views.list_page_parts import ListPage, empty_state, filter_field, list_table
+from views.models.rows_table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from app.changes import ChangeHub, ReviewChanges
@@ -46,7 +46,7 @@ Index = QModelIndex | QPersistentModelIndex
 REVIEW_COLUMN_WIDTH = 280
 
 
-class LearningsTableModel(QAbstractTableModel):
+class LearningsTableModel(RowsTableModel["LibraryLearning"]):
     """Learnings of every review; ``IdRole`` and ``ReviewRole`` give the ids through any proxy."""
 
     COL_TEXT, COL_CATEGORY, COL_REVIEW, COL_DATE = range(4)
@@ -63,24 +63,15 @@ class LearningsTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[LibraryLearning] = []
         #: Each row's place in the usual order (category, then newest review first): the category
         #: column sorts on it, so sorting by category never shuffles the dates inside one.
         self._usual: list[int] = []
 
-    def set_rows(self, rows: list[LibraryLearning]) -> None:
-        self.beginResetModel()
-        try:
-            self._rows = list(rows)
-            usual = sorted(range(len(self._rows)), key=lambda i: _usual_key(self._rows[i]))
-            self._usual = [0] * len(usual)
-            for place, row in enumerate(usual):
-                self._usual[row] = place
-        finally:
-            self.endResetModel()
-
-    def row(self, index: int) -> LibraryLearning:
-        return self._rows[index]
+    def _rows_set(self) -> None:
+        usual = sorted(range(len(self._rows)), key=lambda i: _usual_key(self._rows[i]))
+        self._usual = [0] * len(usual)
+        for place, row in enumerate(usual):
+            self._usual[row] = place
 
     def category_counts(self) -> list[tuple[str, int]]:
         """Every known category (none too) in the usual order, then any other found, with its count."""
@@ -89,19 +80,6 @@ class LearningsTableModel(QAbstractTableModel):
             found[row.category] = found.get(row.category, 0) + 1
         others = sorted(c for c in found if c not in LEARNING_CATEGORIES)
         return [(c, found.get(c, 0)) for c in (*LEARNING_CATEGORIES, *others)]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
-            return QApplication.translate("LearningsTableModel", self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -13,7 +13,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -32,6 +31,7 @@ from models.vocabulary import label
 from views.due_words import OVERDUE_COLOR
 from views.i18n import QT_TRANSLATE_NOOP as translate_noop
 from views.list_page_parts import ListPage, empty_state, filter_field, list_table
+from views.models.rows_table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from app.changes import ChangeHub, ReviewChanges
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 Index = QModelIndex | QPersistentModelIndex
 
-class OpenActionsTableModel(QAbstractTableModel):
+class OpenActionsTableModel(RowsTableModel["OpenAction"]):
     """Open actions of every review; ``ReviewRole`` gives the review id through any proxy."""
 
     COL_TITLE, COL_REVIEW, COL_OWNER, COL_DUE, COL_STATUS, COL_PRIORITY = range(6)
@@ -56,35 +56,8 @@ class OpenActionsTableModel(QAbstractTableModel):
     SortRole = Qt.ItemDataRole.UserRole + 2
     _PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[OpenAction] = []
-
-    def set_rows(self, rows: list[OpenAction]) -> None:
-        self.beginResetModel()
-        try:
-            self._rows = list(rows)
-        finally:
-            self.endResetModel()
-
-    def row(self, index: int) -> OpenAction:
-        return self._rows[index]
-
     def overdue_count(self) -> int:
         return sum(1 for row in self._rows if row.overdue)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
-            return QApplication.translate("OpenActionsTableModel", self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
