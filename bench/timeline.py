@@ -1,14 +1,22 @@
 """Benchmark: a 50,000-event timeline, from CSV to the meeting window.
 
-Prints the time to import the CSV, to open the review with the timeline shown,
-to apply a text filter, and the process's peak memory, beside the targets of
-issue 9. Run from the repository root:
+Issue 9's targets, as a person meets them in one working session (one window,
+one library, a new review each run, its timeline phase open):
+
+* the import: from Import pressed (the preview already shown) until the open
+  timeline shows every event, the write on a worker as in the import dialog;
+  the issue timed this step (1.6 s frozen) apart from the preview (~1 s);
+* opening the review with its timeline shown (painted);
+* a text filter, until the table is repainted;
+* the process's peak memory over the whole session.
+
+Reading the CSV for its preview is printed too (no target of its own), and the
+preview and the import together. Run from the repository root:
 
     .venv/bin/python bench/timeline.py [--events 50000] [--runs 3]
 
-Each measured step is repeated ``--runs`` times on fresh data and the median
-is reported (the first Qt paint of a process is not repeated: it is reported
-as measured).
+Each step is repeated ``--runs`` times (a new review each time, in the same
+library) and the median and best are reported.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QEvent, QObject  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView  # noqa: E402
 
 from app.bootstrap import build_services  # noqa: E402
@@ -79,16 +87,47 @@ class _PaintCounter(QObject):
 
 
 def painted(table: QTableView, step: Callable[[], object]) -> float:
-    """The time ``step`` takes, which must include a repaint of ``table``'s rows (as a person sees
-    it; a grab() of the whole window would paint it all a second time)."""
+    """The time ``step`` takes until ``table``'s rows are repainted (as a person sees it; a grab() of
+    the whole window would paint it all a second time)."""
+    app = QApplication.instance()
+    assert app is not None
     counter = _PaintCounter()
     table.viewport().installEventFilter(counter)
     try:
-        elapsed = timed(step)
+        begin = time.perf_counter()
+        step()
+        while counter.paints == 0 and time.perf_counter() - begin < 10:
+            app.processEvents()  # a view lays out on a zero timer, then paints
+        elapsed = time.perf_counter() - begin
     finally:
         table.viewport().removeEventFilter(counter)
     assert counter.paints > 0, "the step did not repaint the timeline"
     return elapsed
+
+
+def wait_for(app: QApplication, done: Callable[[], bool], what: str, limit: float = 120.0) -> None:
+    """Run the event loop until ``done()`` (a worker's result delivered, a page shown).
+
+    The loop sleeps between events as the application's does; a spinning wait
+    (processEvents in a loop) would take the interpreter from the worker it waits for.
+    """
+    if done():
+        return
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(2)
+    deadline = time.perf_counter() + limit
+
+    def look() -> None:
+        if done() or time.perf_counter() > deadline:
+            loop.quit()
+
+    check.timeout.connect(look)
+    check.start()
+    loop.exec()
+    check.stop()
+    if not done():
+        raise SystemExit(f"gave up waiting for {what}")
 
 
 def main() -> int:
@@ -97,53 +136,64 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    catalog = load_catalog()
-    results: dict[str, list[float]] = {"import": [], "open": [], "filter": []}
+    results: dict[str, list[float]] = {"preview": [], "import": [], "open": [], "filter": []}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         source = folder / "timeline.csv"
         write_csv(source, args.events)
-        print(f"{args.events:,} events, CSV {source.stat().st_size / 1e6:.1f} MB, {args.runs} runs")
-        for run in range(args.runs):
-            library = open_library(f"sqlite:///{folder / f'bench-{run}.db'}")
-            services = build_services(library, catalog=catalog)
+        print(f"{args.events:,} events, CSV {source.stat().st_size / 1e6:.1f} MB, {args.runs} runs, "
+              "one window and one library as in a working session")
+        library = open_library(f"sqlite:///{folder / 'bench.db'}")
+        services = build_services(library, catalog=load_catalog())
+
+        from views.main_window import MainWindow
+
+        window = MainWindow(services)
+        window.resize(1440, 900)
+        window.show()
+        app.processEvents()
+        page = window.review_page
+        table = page.timeline.findChild(QTableView, "events")
+        field = page.timeline.findChild(QLineEdit, "filter")
+        assert table is not None and field is not None
+        for _run in range(args.runs):
             review_id = services.reviews.create(title="Checkout errors", template="standard",
                                                 timezone="Europe/Berlin",
                                                 started_at=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-
-            def do_import(review_id: int = review_id, services: object = services) -> None:
-                preview = services.imports.preview(review_id, source)  # type: ignore[attr-defined]
-                assert not preview.problems, preview.problems[:3]
-                added = services.imports.commit(review_id, preview)  # type: ignore[attr-defined]
-                assert added == args.events, added
-
-            results["import"].append(timed(do_import))
             services.meeting.open(review_id, "standard")
-            services.meeting.go_to("timeline")  # the review reopens in the timeline phase
+            services.meeting.go_to("timeline")  # the review opens in the timeline phase
+            window.open_review(review_id)
+            wait_for(app, lambda: window.pages.currentWidget() is page, "the empty review to open")
 
-            from views.main_window import MainWindow
+            # The import dialog reads the file (on a worker there) and shows what it found …
+            begin = time.perf_counter()
+            preview = services.imports.preview(review_id, source)
+            results["preview"].append(time.perf_counter() - begin)
+            assert not preview.problems, preview.problems[:3]
 
-            window = MainWindow(services)
-            window.resize(1440, 900)
-            window.show()
+            # … then Import: written on a worker, until the open timeline shows every event.
+            def do_import(preview: object = preview, review_id: int = review_id) -> None:
+                operation = services.imports.import_in_background(review_id, preview)  # type: ignore[arg-type]
+                added: list[int] = []
+                operation.on_success(lambda ids: added.append(len(ids))).start()
+                wait_for(app, lambda: bool(added) and len(page.timeline.events()) == args.events,
+                         "the import to show")
+                assert added == [args.events], added
+
+            results["import"].append(painted(table, do_import))
+            window.show_library()  # the open review (and its snapshot) is let go, as in the app
             app.processEvents()
 
-            def do_open(window: MainWindow = window, review_id: int = review_id) -> None:
+            def do_open(review_id: int = review_id) -> None:
                 window.open_review(review_id)  # a large review is read on a worker: wait for it
-                while window.pages.currentWidget() is not window.review_page:
-                    app.processEvents()
-                    time.sleep(0.002)
+                wait_for(app, lambda: window.pages.currentWidget() is page, "the review to open")
                 app.processEvents()  # the first paint of the page with the timeline on it
 
-            page = window.review_page
-            table = page.timeline.findChild(QTableView, "events")
-            assert table is not None
             results["open"].append(painted(table, do_open))
             assert page.current_phase() == "timeline"
-            assert page.timeline.events()[-1] is not None
-            field = page.timeline.findChild(QLineEdit, "filter") or page.timeline._filter  # noqa: SLF001
+            assert len(page.timeline.events()) == args.events
 
-            def do_filter(field: QLineEdit = field) -> None:
+            def do_filter() -> None:
                 field.setText("region 7")  # as the text-changed signal of typing does
                 app.processEvents()  # the table repaints the rows that now show
 
@@ -151,27 +201,30 @@ def main() -> int:
             shown = len(page.timeline.visible_event_ids())
             assert 0 < shown < args.events, shown
             field.clear()
-            window.show_library()  # the open review (and its snapshot) is let go, as in the app
-            services.watch.stop()
-            window.close()
-            window.deleteLater()
+            window.show_library()
             app.processEvents()
-            library.close()
+        services.watch.stop()
+        window.close()
+        library.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{'step':<34}{'median':>10}{'best':>10}{'target':>10}")
-    labels = {"import": "import CSV (preview + write)", "open": "open review, timeline shown",
-              "filter": "text filter (with repaint)"}
+    print(f"{'step':<40}{'median':>10}{'best':>10}{'target':>10}")
+    labels = {"preview": "read the CSV for its preview", "import": "import (write, timeline shown)",
+              "open": "open review, timeline shown", "filter": "text filter (with repaint)"}
     failed = False
     for key, label in labels.items():
         median, best = statistics.median(results[key]), min(results[key])
-        ok = median < TARGETS[key]
+        target = TARGETS.get(key)
+        ok = target is None or median < target
         failed |= not ok
-        print(f"{label:<34}{median * 1000:>8.0f}ms{best * 1000:>8.0f}ms{TARGETS[key] * 1000:>8.0f}ms"
-              f"  {'ok' if ok else 'OVER'}")
+        target_text = f"{target * 1000:>8.0f}ms  {'ok' if ok else 'OVER'}" if target else f"{'-':>10}"
+        print(f"{label:<40}{median * 1000:>8.0f}ms{best * 1000:>8.0f}ms{target_text}")
+    both = [p + i for p, i in zip(results["preview"], results["import"], strict=True)]
+    print(f"{'(preview and import together)':<40}{statistics.median(both) * 1000:>8.0f}ms"
+          f"{min(both) * 1000:>8.0f}ms{'-':>10}")
     ok = peak_mb < TARGETS["memory"]
     failed |= not ok
     verdict = "ok" if ok else "OVER"
-    print(f"{'peak memory (RSS)':<34}{peak_mb:>8.0f}MB{'':>10}{TARGETS['memory']:>8.0f}MB  {verdict}")
+    print(f"{'peak memory (RSS)':<40}{peak_mb:>8.0f}MB{'':>10}{TARGETS['memory']:>8.0f}MB  {verdict}")
     return 1 if failed else 0
 
 
