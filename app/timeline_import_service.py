@@ -16,6 +16,7 @@ from models.gc_pause import gc_paused
 from models.store import Library
 
 if TYPE_CHECKING:  # the readers (CSV, Slack, bundles, text) load when a file is first read, not at start-up
+    from models.snapshot import EventRow
     from models.timeline_import import ImportPreview
 
 #: Where pasted timelines are kept, in the user's data folder (:meth:`TimelineImportService.save_pasted`).
@@ -171,23 +172,27 @@ class TimelineImportService(QObject):
 
         return Operation(work)
 
-    def import_in_background(self, review_id: int, preview: ImportPreview) -> Operation[tuple[int, ...]]:
-        """:meth:`commit` as an operation to start: its result is the ids of the events added.
+    def import_in_background(self, review_id: int,
+                             preview: ImportPreview) -> Operation[tuple[EventRow, ...]]:
+        """:meth:`commit` as an operation to start: its result is the events added (as the window holds them).
 
         Cancelled before the commit, the transaction is rolled back and nothing
         is written; the signals follow a commit on the UI thread even when the
         one who started it is gone. The import is then :attr:`last_import`, which
         an undo step can take back (:meth:`unimport`).
         """
-        from models.timeline_import import import_event_ids
+        from models.timeline_import import import_event_rows
 
-        def work(context: OperationContext) -> tuple[int, ...]:
+        def work(context: OperationContext) -> tuple[EventRow, ...]:
             with gc_paused(), self._library.begin() as session:
-                ids = import_event_ids(session, review_id, preview)
+                rows = import_event_rows(session, review_id, preview)
                 context.check()  # the last moment a cancel can still roll the whole import back
-            return ids
+            return rows
 
-        return Operation(work, finish=lambda ids: self._announce(review_id, preview, ids))
+        def finish(rows: tuple[EventRow, ...]) -> None:
+            self._announce(review_id, preview, rows)
+
+        return Operation(work, finish=finish)
 
     def unimport(self, review_id: int, event_ids: Sequence[int]) -> tuple[tuple[int, str], ...]:
         """Take an import back in one transaction: its events go (its new participants stay).
@@ -198,20 +203,22 @@ class TimelineImportService(QObject):
 
         with gc_paused(), self._library.begin() as session:
             links = unimport_events(session, review_id, event_ids)
-        self.changes.announce(ReviewChanges(review_id, timeline=True, all_notes=bool(links)))
+        # The events removed by id: nothing to read again.
+        self.changes.announce(ReviewChanges(review_id, events_removed=frozenset(event_ids),
+                                            all_notes=bool(links)))
         return links
 
     def reimport(self, review_id: int, preview: ImportPreview,
                  links: Sequence[tuple[int, str]] = ()) -> tuple[int, ...]:
         """Write ``preview`` again after :meth:`unimport` (redo), linking its notes again; the new ids."""
-        from models.timeline_import import import_event_ids, relink_notes
+        from models.timeline_import import import_event_rows, relink_notes
 
         with gc_paused(), self._library.begin() as session:
-            ids = import_event_ids(session, review_id, preview)
+            rows = import_event_rows(session, review_id, preview)
             relink_notes(session, review_id, links)
-        self.changes.announce(ReviewChanges(review_id, facts=True, participants=True, timeline=True,
+        self.changes.announce(ReviewChanges(review_id, facts=True, participants=True, events=rows,
                                             all_notes=bool(links)))
-        return ids
+        return tuple(row.id for row in rows)
 
     def slack_channels(self, path: Path) -> list[str]:
         """The channels of a Slack export that have messages, by name."""
@@ -224,18 +231,20 @@ class TimelineImportService(QObject):
 
         A preview with problems is refused (``ImportRefusedError``) and nothing is written.
         """
-        from models.timeline_import import import_event_ids
+        from models.timeline_import import import_event_rows
 
         with gc_paused(), self._library.begin() as session:
-            ids = import_event_ids(session, review_id, preview)
-        self._announce(review_id, preview, ids)
-        return len(ids)
+            rows = import_event_rows(session, review_id, preview)
+        return len(self._announce(review_id, preview, rows))
 
     # private
-    def _announce(self, review_id: int, preview: ImportPreview, ids: tuple[int, ...]) -> None:
-        added = len(ids)
+    def _announce(self, review_id: int, preview: ImportPreview,
+                  rows: tuple[EventRow, ...]) -> tuple[int, ...]:
+        """Say what an import added (the rows it wrote: the window reads nothing again); their ids."""
+        ids = tuple(row.id for row in rows)
         self.last_import = ImportRecord(review_id, preview, ids) if ids else None
-        if added:
+        if ids:
             # An import may also add participants (a chat's authors) and set the incident start.
-            self.changes.announce(ReviewChanges(review_id, facts=True, participants=True, timeline=True))
-            self.events_imported.emit(review_id, added)
+            self.changes.announce(ReviewChanges(review_id, facts=True, participants=True, events=rows))
+            self.events_imported.emit(review_id, len(ids))
+        return ids

@@ -47,6 +47,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # the window lists hits before SQLAlchemy is loaded (views/library_page.py)
@@ -737,8 +738,7 @@ def insert_rows(connection: Connection, table: str, columns: Sequence[str],
     head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
     for start in range(0, len(rows), per_statement):
         part = rows[start:start + per_statement]
-        connection.exec_driver_sql(head + ", ".join([row_sql] * len(part)),
-                                   tuple(value for row in part for value in row))
+        connection.exec_driver_sql(head + ", ".join([row_sql] * len(part)), tuple(chain.from_iterable(part)))
 
 
 def _sqlite_variables(connection: Connection) -> int:

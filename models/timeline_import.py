@@ -51,6 +51,7 @@ from models.entities import Note, Participant, TimelineEvent, event_participants
 from models.errors import DomainError, InvalidFieldError
 from models.limits import check_moment, column_limit, text_problem
 from models.search import insert_rows
+from models.snapshot import EventRow
 from models.vocabulary import EVENT_KINDS, LABELS
 
 SourceKind = Literal["csv", "slack", "bundle", "text"]
@@ -392,6 +393,35 @@ def import_event_ids(session: Session, review_id: int, preview: ImportPreview) -
     preview was made are skipped again, so two imports of one file never
     collide. Never commits: the caller's transaction makes it all or nothing.
     """
+    return _write(session, review_id, preview)[1]
+
+
+def import_event_rows(session: Session, review_id: int, preview: ImportPreview) -> tuple[EventRow, ...]:
+    """:func:`import_event_ids`, returning the events added as :func:`models.snapshot.load_event_rows`
+    would read them (in time order, participants by their place in the review), built from the
+    rows written instead of read back: the window shows a 50,000-event import without reading it again.
+    """
+    rows, ids = _write(session, review_id, preview)
+    if not rows:
+        return ()
+    people = {_key(name): (position, pid, name) for pid, name, position in session.execute(
+        select(Participant.id, Participant.name, Participant.position)
+        .where(Participant.review_id == review_id))}
+    named: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for row in rows:
+        if row.participants not in named:
+            found = sorted({people[_key(name)] for name in row.participants})
+            named[row.participants] = tuple(name for _position, _pid, name in found)
+    added = [EventRow(event_id, row.at.astimezone(UTC), row.text, row.kind, row.source, row.approximate,
+                      named[row.participants], row.detail)
+             for row, event_id in zip(rows, ids, strict=True)]
+    added.sort(key=lambda event: (event.at, event.id))
+    return tuple(added)
+
+
+def _write(session: Session, review_id: int,
+           preview: ImportPreview) -> tuple[Sequence[ParsedRow], tuple[int, ...]]:
+    """:func:`import_event_ids`: the rows written and their ids, in the same order."""
     if preview.problems:
         raise ImportRefusedError(f"{preview.first_problem()}; nothing was imported")
     if preview.review_id != review_id:
@@ -411,7 +441,7 @@ def import_event_ids(session: Session, review_id: int, preview: ImportPreview) -
     people = _participant_ids(session, review_id, _names(rows, preview.parsed.mentioned),
                               preview.parsed.participant_fields)
     if not rows:
-        return ()
+        return (), ()
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # The driver's executemany with values prepared here: SQLAlchemy's per-row
@@ -429,22 +459,51 @@ def import_event_ids(session: Session, review_id: int, preview: ImportPreview) -
              "approximate": r.approximate, "external_id": r.external_id, "detail": r.detail}
             for r in rows
         ])
-    # Matched back by external id, which is unique in the review.
+    event_ids = (_sqlite_ids(session, review_id, rows) if sqlite else None) or _ids_by_external_id(
+        session, review_id, rows)
+    # Each row's people as participant ids (a name spelt two ways in one row is one link).
+    pids: dict[tuple[str, ...], tuple[int, ...]] = {}
+    for r in rows:
+        if r.participants not in pids:
+            pids[r.participants] = tuple(dict.fromkeys(people[_key(name)] for name in r.participants))
+    links = [(event_id, pid)
+             for event_id, r in zip(event_ids, rows, strict=True) for pid in pids[r.participants]]
+    if links and sqlite:
+        insert_rows(session.connection(), "event_participants", ("event_id", "participant_id"), links)
+    elif links:
+        session.execute(insert(event_participants),
+                        [{"event_id": event_id, "participant_id": pid} for event_id, pid in links])
+    return rows, event_ids
+
+
+def _sqlite_ids(session: Session, review_id: int, rows: Sequence[ParsedRow]) -> tuple[int, ...] | None:
+    """The ids SQLite just gave ``rows`` (inserted in this order by this transaction), or None when they
+    are not the last ``len(rows)`` ids in a row.
+
+    SQLite gives a new row the largest id plus one, so rows inserted together hold the top ids in
+    their order; that is checked (the count in the range, the first and last external ids) rather
+    than assumed, and the caller reads them back by external id otherwise.
+    """
+    connection = session.connection()
+    last = connection.exec_driver_sql("SELECT max(id) FROM timeline_events").scalar()
+    if last is None:
+        return None
+    first = last - len(rows) + 1
+    count, low, high = connection.exec_driver_sql(
+        "SELECT count(*), min(CASE WHEN id = ? THEN external_id END), "
+        "max(CASE WHEN id = ? THEN external_id END) FROM timeline_events "
+        "WHERE id BETWEEN ? AND ? AND review_id = ?", (first, last, first, last, review_id)).one()
+    if (count, low, high) != (len(rows), rows[0].external_id, rows[-1].external_id):
+        return None
+    return tuple(range(first, last + 1))
+
+
+def _ids_by_external_id(session: Session, review_id: int, rows: Sequence[ParsedRow]) -> tuple[int, ...]:
+    """The ids of ``rows``, just inserted, matched back by external id (unique in the review)."""
     ids: dict[str, int] = dict(session.execute(
         select(_EVENTS.c.external_id, _EVENTS.c.id)
         .where(_EVENTS.c.review_id == review_id, _EVENTS.c.external_id.is_not(None))
     ).all())
-    links = list(dict.fromkeys(
-        (ids[r.external_id], people[_key(name)])
-        for r in rows
-        for name in r.participants
-    ))
-    if links and sqlite:
-        session.connection().exec_driver_sql(
-            "INSERT INTO event_participants (event_id, participant_id) VALUES (?, ?)", links)
-    elif links:
-        session.execute(insert(event_participants),
-                        [{"event_id": event_id, "participant_id": pid} for event_id, pid in links])
     return tuple(ids[r.external_id] for r in rows)
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.background import Operation
 from app.bootstrap import Services
 from models.errors import DomainError
+from models.snapshot import EventRow
 from models.timefmt import format_entry
 from models.timeline_import import ImportPreview, ParsedRow, file_kind
 from models.vocabulary import label
@@ -239,9 +240,9 @@ class TimelineImportDialog(QDialog):
             return
         op = self._imports.import_in_background(self._review_id, self._preview)
 
-        def imported(ids: tuple[int, ...]) -> None:
+        def imported(rows: tuple[EventRow, ...]) -> None:
             self._set_busy(None)
-            self.added = len(ids)
+            self.added = len(rows)
             self.accept()
 
         def failed(exc: Exception) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.changes import ReviewChanges
 from app.lock_wait import brief_waits
-from app.open_review import OpenReview
+from app.open_review import PRECISE_LIMIT, OpenReview
 from app.review_service import ReviewService
 from app.undo import (
     UNDO_WAIT_MS,
@@ -580,7 +580,8 @@ class TimelineWidget(QWidget):
             self._model.set_context(zone=doc.zone(), started_at=doc.started_at, participants=people)
             self._time_delegate.zone_name = doc.zone().key
             self._fill_people_filter(people)
-        if changes.timeline:
+        many = len(changes.events) + len(changes.events_removed) > PRECISE_LIMIT  # an import, or its undo
+        if changes.timeline or many:
             keep = self._current_id
             highlighted = self._model.current()
             if self._model.sync(doc.events):

@@ -89,8 +89,10 @@ def test_enter_in_the_note_field_is_one_write_and_no_read(review_window: Any, qt
     _same(services.current.doc, _fresh(services, page.review_id))
 
 
-def test_an_import_reads_the_timeline_once(services: Services, review_id: int, tmp_path: Any) -> None:
-    """After the import's commit the open review reads its events once, never the whole review."""
+def test_an_import_does_not_read_the_timeline_again(services: Services, review_id: int,
+                                                    tmp_path: Any) -> None:
+    """After the import's commit the open review takes the events the import wrote from its change set:
+    it reads its facts (new participants) and nothing of the timeline, notes or outcomes."""
     services.current.open(review_id)
     csv = tmp_path / "events.csv"
     csv.write_text("time,text\n2026-03-02T09:14Z,Alert fires\n2026-03-02T09:15Z,Page sent\n",
@@ -100,9 +102,9 @@ def test_an_import_reads_the_timeline_once(services: Services, review_id: int, t
     with Statements(services.library) as seen:
         assert services.imports.commit(review_id, preview) == 2
     assert services.current.full_loads == loads
-    # The import's own transaction, then one read: the timeline loaded once, no notes, no outcomes.
+    # The import's own transaction, then one read of the facts: no timeline, no notes, no outcomes.
     assert seen.transactions == 2
-    assert sum(1 for s in seen.statements if s.startswith("select timeline_events.id")) == 1
+    assert sum(1 for s in seen.statements if s.startswith("select timeline_events.id")) == 0
     assert seen.reading("notes") == 0 and seen.reading("learnings") == 0
     _same(services.current.doc, _fresh(services, review_id))
 

@@ -36,7 +36,8 @@ def test_a_preview_writes_nothing(services: Services, review_id: int, tmp_path: 
 
 def test_commit_emits_events_imported_and_a_timeline_change(services: Services, review_id: int,
                                                              tmp_path: Path, qtbot: QtBot) -> None:
-    """After the commit: events_imported(review, 2), and a change set: the open review reads its timeline."""
+    """After the commit: events_imported(review, 2), and a change set carrying the events added exactly
+    as the library now reads them (so the window shows them without reading the timeline again)."""
     path = _csv(tmp_path, "2026-03-02T09:14Z,a,\n2026-03-02T09:15Z,b,\n")
     preview = services.imports.preview_csv(review_id, path)
     with qtbot.waitSignal(services.changes.changed, timeout=2000) as changed, \
@@ -44,9 +45,10 @@ def test_commit_emits_events_imported_and_a_timeline_change(services: Services, 
         assert services.imports.commit(review_id, preview) == 2
     assert imported.args == [review_id, 2]
     (changes,) = changed.args
-    assert changes.review_id == review_id and changes.timeline and changes.participants
+    assert changes.review_id == review_id and changes.participants and not changes.timeline
     doc = services.reviews.get(review_id)
     assert doc is not None and [e.text for e in doc.events] == ["a", "b"]
+    assert changes.events == doc.events
 
 
 def test_a_preview_with_problems_is_refused_without_signals(services: Services, review_id: int,

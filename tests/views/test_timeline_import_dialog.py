@@ -17,7 +17,8 @@ import models.timeline_import as timeline_import_module
 from app.bootstrap import Services
 from models import csv_timeline
 from models.errors import StorageError
-from models.timeline_import import ImportPreview, import_event_ids
+from models.snapshot import EventRow
+from models.timeline_import import ImportPreview, import_event_rows
 from views.main_window import MainWindow
 from views.timeline_import_dialog import TimelineImportDialog
 
@@ -190,8 +191,8 @@ def test_import_timeline_from_the_window(main_window: MainWindow, review_id: int
     with qtbot.waitSignal(window.services.current.changed, timeout=2000) as changed:
         assert window.import_timeline() == 3
     (changes,) = changed.args
-    assert changes.review_id == review_id and changes.timeline
-    # The open review read its timeline once; nothing read the whole review again.
+    assert changes.review_id == review_id and len(changes.events) == 3
+    # The events came with the change set; nothing read the whole review again.
     assert window.services.current.full_loads == loads
     assert len(window.review_page.timeline.events()) == 3
     assert "Added 3 events from events.csv" in window.statusBar().currentMessage()
@@ -203,13 +204,13 @@ def _held_import(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, thre
     """Make the worker's import stop after its inserts until released: (inserted, release)."""
     inserted, release = threading.Event(), threading.Event()
 
-    def held(session: Session, review_id: int, preview: ImportPreview) -> tuple[int, ...]:
-        added = import_event_ids(session, review_id, preview)
+    def held(session: Session, review_id: int, preview: ImportPreview) -> tuple[EventRow, ...]:
+        added = import_event_rows(session, review_id, preview)
         inserted.set()
         release.wait(5)
         return added
 
-    monkeypatch.setattr(timeline_import_module, "import_event_ids", held)
+    monkeypatch.setattr(timeline_import_module, "import_event_rows", held)
     return inserted, release
 
 
@@ -256,10 +257,10 @@ def test_an_error_in_the_worker_is_shown_and_nothing_is_written(qtbot: QtBot, se
                                                                 review_id: int, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A library that cannot take the write: the warning names why, Import is offered again."""
-    def locked(session: Session, review_id: int, preview: ImportPreview) -> tuple[int, ...]:
+    def locked(session: Session, review_id: int, preview: ImportPreview) -> tuple[EventRow, ...]:
         raise StorageError("locked", "the library is locked by another program")
 
-    monkeypatch.setattr(timeline_import_module, "import_event_ids", locked)
+    monkeypatch.setattr(timeline_import_module, "import_event_rows", locked)
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     dialog = _dialog(qtbot, services, review_id, _csv(tmp_path))
