@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import reviews, timeline
+from models import reviews, timeline, timeline_import
 from models.snapshot import EventRow, load_event_rows
 from models.store import Library
 from models.timeline_import import (
@@ -98,3 +99,30 @@ def test_the_rows_handed_over_are_the_rows_read_back_on_postgresql(pg_url: str, 
         library.close()
     assert added == stored
     assert [row.participants for row in added] == [("ben", "Ana"), ()]
+
+
+def _three(tmp_path: Path) -> ParsedTimeline:
+    rows = tuple(ParsedRow(row=n + 2, at=START + timedelta(minutes=n), text=f"event {n}", kind="observation",
+                           source="", participants=("Ana",), external_id=f"test:{n}") for n in range(3))
+    return ParsedTimeline(path=tmp_path / "events.csv", kind="csv", rows=rows)
+
+
+def test_ids_not_numbered_in_a_row_are_read_back_by_external_id(library: Library, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's numbering is checked, never assumed: rows that are not the top ids in order are not
+    given them, and the import then matches its rows back by external id."""
+    with library.begin() as session:
+        review_id = reviews.create(session, title="Import", timezone="UTC").id
+        preview = make_preview(session, review_id, _three(tmp_path))
+        rows = list(preview.rows)
+        added = import_event_rows(session, review_id, preview)
+        assert timeline_import._sqlite_ids(session, review_id, rows) == tuple(r.id for r in added)
+        assert timeline_import._sqlite_ids(session, review_id, rows[::-1]) is None  # not their order
+        timeline.add_event(session, review_id, at=START, text="typed after")  # no longer the top ids
+        assert timeline_import._sqlite_ids(session, review_id, rows) is None
+    monkeypatch.setattr(timeline_import, "_sqlite_ids", lambda *_args: None)
+    with library.begin() as session:
+        other = reviews.create(session, title="Other", timezone="UTC").id
+        added = import_event_rows(session, other, make_preview(session, other, _three(tmp_path)))
+    with library.begin() as session:
+        assert added == load_event_rows(session, other)
