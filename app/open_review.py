@@ -183,7 +183,7 @@ class OpenReview(QObject):
         if changes.notes or changes.notes_removed:
             doc = replace(doc, notes=_put_notes(doc.notes, changes.notes, changes.notes_removed))
         self._doc = doc
-        self.changed.emit(changes)
+        self._emit(changes)
 
     def reload(self, origin: Origin = Origin.ELSEWHERE) -> None:
         """Read the open review again whole and pass on what differs (a change from elsewhere)."""
@@ -216,7 +216,16 @@ class OpenReview(QObject):
             outcomes=(fresh.learnings, fresh.actions) != (doc.learnings, doc.actions),
         )
         self._doc = fresh
-        self.changed.emit(precise)
+        self._emit(precise)
+
+    def _emit(self, changes: ReviewChanges) -> None:
+        """Pass ``changes`` on to the views; an import's (or an undo's) tens of thousands of rows are
+        put in with the cycle collector paused, as when a review is opened."""
+        if changes.timeline or len(changes.events) + len(changes.events_removed) > PRECISE_LIMIT:
+            with gc_paused():
+                self.changed.emit(changes)
+        else:
+            self.changed.emit(changes)
 
 
 def _diff(old: tuple[Row, ...], new: tuple[Row, ...]) -> tuple[tuple[Row, ...], frozenset[int], bool]:

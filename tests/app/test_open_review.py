@@ -258,3 +258,22 @@ def test_putting_events_keeps_time_order(existing: list[tuple[int, int]], rows: 
     removed = removed - {i for _m, i in rows}
     wanted = {e.id: e for e in before if e.id not in removed} | {e.id: e for e in put}
     assert _put_events(before, put, removed) == tuple(sorted(wanted.values(), key=lambda e: (e.at, e.id)))
+
+
+def test_an_imports_rows_reach_the_views_with_the_cycle_collector_paused(services: Services, review_id: int,
+                                                                          tmp_path: Any) -> None:
+    """Tens of thousands of rows built by the views while a full collection walks the whole heap took
+    the timeline 90-180 ms for 50,000 events (33 ms paused); a small change leaves the collector alone."""
+    import gc
+
+    services.current.open(review_id)
+    csv = tmp_path / "events.csv"
+    csv.write_text("time,text\n" + "".join(f"2026-03-02T09:{n // 60:02d}:{n % 60:02d}Z,Event {n}\n"
+                                           for n in range(300)), encoding="utf-8")
+    collecting: list[bool] = []
+    services.current.changed.connect(lambda _changes: collecting.append(gc.isenabled()))
+    assert gc.isenabled()
+    assert services.imports.commit(review_id, services.imports.preview(review_id, csv)) == 300
+    assert collecting == [False] and gc.isenabled()
+    services.capture.add_note(review_id, phase="timeline", text="A small change")
+    assert collecting == [False, True]
