@@ -20,9 +20,11 @@ from the :class:`Metric` fields.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from models.snapshot import ReviewDoc
 from models.timefmt import as_utc
@@ -115,12 +117,19 @@ def approximate_times(doc: ReviewDoc, fields: Iterable[str]) -> dict[str, bool]:
             kind = next((m[3] for m in _METRICS if m[2] == field), None)
             wanted.setdefault(as_utc(moment), []).append((field, kind))
     seen: dict[str, bool] = {}  # field -> every source so far approximate
-    if wanted:
-        for event in doc.events:  # aware times: equal instants are equal keys, whatever the zone
-            for field, kind in wanted.get(event.at, ()):
+    events = doc.events  # in time order: the events at a moment are found by bisection, not a pass
+    for moment, sources in wanted.items():
+        position = bisect_left(events, moment, key=_AT)
+        while position < len(events) and events[position].at == moment:  # aware: equal instants
+            event = events[position]
+            for field, kind in sources:
                 if kind is None or event.kind == kind:
                     seen[field] = seen.get(field, True) and event.approximate
+            position += 1
     return {field: seen.get(field, False) for field in fields}
+
+
+_AT = attrgetter("at")
 
 
 def format_duration(span: timedelta) -> str:

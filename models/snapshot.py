@@ -170,6 +170,7 @@ class ReviewDoc:
     created_at: datetime
     updated_at: datetime
     participants: tuple[ParticipantRow, ...]
+    #: In time order, then by id (as read, and as change sets are put in).
     events: tuple[EventRow, ...]
     notes: tuple[NoteRow, ...]
     learnings: tuple[LearningRow, ...]

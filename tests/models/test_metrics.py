@@ -219,9 +219,11 @@ def test_metric_ids_in_reading_order() -> None:
                                            timezone(timedelta(hours=-5))])),
                 max_size=12))
 def test_one_pass_over_the_timeline_judges_each_time_as_one_field_at_a_time(events) -> None:  # type: ignore[no-untyped-def]
-    """The estimate flags of the review's times, read in one pass, whatever zone each event was written in."""
-    doc = review(events=tuple(event(i, moment.astimezone(zone), kind, approximate=approx)
-                              for i, (moment, kind, approx, zone) in enumerate(events)))
+    """The estimate flags of the review's times, read in one go, whatever zone each event was written in
+    (the events in time order, then id, as a review holds them)."""
+    doc = review(events=tuple(sorted((event(i, moment.astimezone(zone), kind, approximate=approx)
+                                      for i, (moment, kind, approx, zone) in enumerate(events)),
+                                     key=lambda e: (e.at, e.id))))
     fields = ("started_at", "detected_at", "mitigated_at", "resolved_at")
     together = approximate_times(doc, fields)
     kinds = {"detected_at": "detection", "mitigated_at": "mitigation", "resolved_at": "resolution"}
