@@ -130,7 +130,7 @@ class TimelineEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)  # read through the review order index (0010)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20), default="observation")
     source: Mapped[str] = mapped_column(String(200), default="")

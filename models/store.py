@@ -248,7 +248,7 @@ def create_library_engine(url: str, *, create_folder: bool = False) -> Engine:
 #: The schema revisions this Debrief knows, oldest first; the last is the one it writes.
 #: Kept here so that opening an up-to-date library needs one query and no Alembic
 #: (tests/models/test_store.py checks it against models/migrations).
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 HEAD = REVISIONS[-1]
 
 
