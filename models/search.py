@@ -45,7 +45,8 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal
@@ -339,6 +340,8 @@ SOURCES: tuple[_Source, ...] = (
             ("t.title", "t.description", "t.owner"),
             ("A", "C", "B"), ("t.review_id", "'actions'", "NULL")),
 )
+#: The events' index: its trigger's values are the columns themselves (see events_indexed_after).
+_EVENTS_SOURCE = next(source for source in SOURCES if source.kind == "event")
 
 
 @dataclass
@@ -749,3 +752,40 @@ def _sqlite_variables(connection: Connection) -> int:
     if isinstance(driver, sqlite3.Connection):
         return int(driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
     return 999
+
+
+@contextmanager
+def events_indexed_after(connection: Connection) -> Iterator[list[int]]:
+    """Events inserted inside are indexed for search at the end, in one statement, instead of by the
+    insert trigger row by row (SQLite; ~0.1 s of a 50,000-event import, measured alternating).
+
+    The caller puts the ids of the events it inserted into the list it is given.
+    The trigger is dropped and made again, exactly as it was, inside the
+    caller's transaction: no other connection ever sees it missing, and when
+    the block fails the caller's rollback brings it back (nothing is done here then).
+    """
+    trigger = f"{_EVENTS_SOURCE.fts}_ai"
+    made = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).scalar()
+    driver = connection.connection.driver_connection
+    if made is not None and not getattr(driver, "in_transaction", False):
+        # pysqlite opens its transaction before the first write, not before DDL: a DROP now would
+        # be committed on its own (and lost for good to a crash before the trigger is made again).
+        connection.exec_driver_sql(f"DELETE FROM {_EVENTS_SOURCE.table} WHERE 0")
+    added: list[int] = []
+    if made is None or not getattr(driver, "in_transaction", False):
+        yield added  # no index here, or no transaction to hide the swap in: the trigger does it
+        return
+    connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
+    yield added
+    names = ", ".join(_EVENTS_SOURCE.fields)
+    insert = (f"INSERT INTO {_EVENTS_SOURCE.fts}(rowid, {names}) SELECT id, {names} "
+              f"FROM {_EVENTS_SOURCE.table} WHERE ")
+    ids = sorted(added)
+    if ids and ids[-1] - ids[0] + 1 == len(ids):  # one run of ids, as SQLite numbers an insert
+        connection.exec_driver_sql(insert + "id BETWEEN ? AND ?", (ids[0], ids[-1]))
+    else:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            connection.exec_driver_sql(insert + f"id IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+    connection.exec_driver_sql(str(made))

@@ -50,7 +50,7 @@ from models.catalog import Catalog
 from models.entities import Note, Participant, TimelineEvent, event_participants
 from models.errors import DomainError, InvalidFieldError
 from models.limits import check_moment, column_limit, text_problem
-from models.search import insert_rows
+from models.search import events_indexed_after, insert_rows
 from models.snapshot import EventRow
 from models.vocabulary import EVENT_KINDS, LABELS
 
@@ -447,20 +447,22 @@ def _write(session: Session, review_id: int,
         # The driver's executemany with values prepared here: SQLAlchemy's per-row
         # parameter handling is most of the cost of a 50,000-event import (1.3 s against
         # 0.2 s). Times are written exactly as the UTCDateTime column stores them.
-        # Many rows a statement: the search index's triggers cost ~0.1 s for 50,000 rows that way,
-        # 1.3 s through executemany (FTS5 writes its pending terms once a statement; models/search.py).
-        insert_rows(session.connection(), "timeline_events",
-                    ("review_id", "at", "text", "kind", "source", "approximate", "external_id", "detail"),
-                    [(review_id, sqlite_time(r.at), r.text, r.kind, r.source, int(r.approximate),
-                      r.external_id, r.detail) for r in rows])
+        # Many rows a statement (FTS5 writes its pending terms once a statement; models/search.py),
+        # and the search index filled once at the end rather than by its trigger row by row.
+        with events_indexed_after(session.connection()) as indexed:
+            insert_rows(session.connection(), "timeline_events",
+                        ("review_id", "at", "text", "kind", "source", "approximate", "external_id", "detail"),
+                        [(review_id, sqlite_time(r.at), r.text, r.kind, r.source, int(r.approximate),
+                          r.external_id, r.detail) for r in rows])
+            event_ids = _sqlite_ids(session, review_id, rows) or _ids_by_external_id(session, review_id, rows)
+            indexed.extend(event_ids)
     else:
         session.execute(insert(_EVENTS), [
             {"review_id": review_id, "at": r.at, "text": r.text, "kind": r.kind, "source": r.source,
              "approximate": r.approximate, "external_id": r.external_id, "detail": r.detail}
             for r in rows
         ])
-    event_ids = (_sqlite_ids(session, review_id, rows) if sqlite else None) or _ids_by_external_id(
-        session, review_id, rows)
+        event_ids = _ids_by_external_id(session, review_id, rows)
     # Each row's people as participant ids (a name spelt two ways in one row is one link).
     pids: dict[tuple[str, ...], tuple[int, ...]] = {}
     for r in rows:
