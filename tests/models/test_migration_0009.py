@@ -8,24 +8,7 @@ from pathlib import Path
 
 from models.snapshot import load_event_rows
 from models.store import HEAD, create_library_engine, current_revision, migrate, open_library
-
-
-def _plan(path: Path) -> str:
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute(
-            "EXPLAIN QUERY PLAN SELECT id, at FROM timeline_events WHERE review_id = ? ORDER BY at, id",
-            (1,)).fetchall()
-    connection.close()
-    return " | ".join(str(row[-1]) for row in rows)
-
-
-def _indexes(path: Path) -> set[str]:
-    with sqlite3.connect(path) as connection:
-        names = {row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'timeline_events'"
-            " AND name NOT LIKE 'sqlite_autoindex%'")}
-    connection.close()
-    return names
+from tests.sqlite_schema import timeline_indexes, timeline_read_plan
 
 
 def test_a_0008_library_gets_the_ordered_index_and_keeps_its_events(tmp_path: Path) -> None:
@@ -44,8 +27,8 @@ def test_a_0008_library_gets_the_ordered_index_and_keeps_its_events(tmp_path: Pa
             connection.execute("INSERT INTO timeline_events (review_id, at, text, kind, source, approximate,"
                                " detail) VALUES (1, ?, ?, 'observation', '', 0, '')", (at, f"event {n}"))
     connection.close()
-    assert "TEMP B-TREE" in _plan(path)
-    before = _indexes(path)
+    assert "TEMP B-TREE" in timeline_read_plan(path)
+    before = timeline_indexes(path)
 
     library = open_library(f"sqlite:///{path}")
     try:
@@ -54,9 +37,9 @@ def test_a_0008_library_gets_the_ordered_index_and_keeps_its_events(tmp_path: Pa
             assert [e.text for e in load_event_rows(session, 1)] == ["event 1", "event 2", "event 3"]
     finally:
         library.close()
-    plan = _plan(path)
+    plan = timeline_read_plan(path)
     assert "ix_timeline_events_review_order" in plan and "TEMP B-TREE" not in plan
-    after = _indexes(path)
+    after = timeline_indexes(path)
     # (0010 then drops the index on the time alone, which no query reads.)
     assert after == (before - {"ix_timeline_events_review_id", "ix_timeline_events_at"}) | {
         "ix_timeline_events_review_order"}

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from models.store import HEAD, create_library_engine, current_revision, migrate, open_library
-
-
-def _indexes(path: Path) -> set[str]:
-    with sqlite3.connect(path) as connection:
-        names = {row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'timeline_events'"
-            " AND name NOT LIKE 'sqlite_autoindex%'")}
-    connection.close()
-    return names
-
-
-def _plan(path: Path) -> str:
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute(
-            "EXPLAIN QUERY PLAN SELECT id, at FROM timeline_events WHERE review_id = ? ORDER BY at, id",
-            (1,)).fetchall()
-    connection.close()
-    return " | ".join(str(row[-1]) for row in rows)
+from tests.sqlite_schema import timeline_indexes, timeline_read_plan
 
 
 def test_the_time_index_goes(tmp_path: Path) -> None:
@@ -31,12 +13,12 @@ def test_the_time_index_goes(tmp_path: Path) -> None:
     engine = create_library_engine(f"sqlite:///{path}", create_folder=True)
     try:
         migrate(engine, "0009")
-        assert "ix_timeline_events_at" in _indexes(path)
+        assert "ix_timeline_events_at" in timeline_indexes(path)
         migrate(engine, "0010")
         assert current_revision(engine) == "0010" == HEAD
-        assert _indexes(path) == {"ix_timeline_events_review_order",
+        assert timeline_indexes(path) == {"ix_timeline_events_review_order",
                                   "ix_timeline_events_review_id_external_id"}
-        plan = _plan(path)
+        plan = timeline_read_plan(path)
         assert "ix_timeline_events_review_order" in plan and "TEMP B-TREE" not in plan
         from alembic import command
 
@@ -44,7 +26,7 @@ def test_the_time_index_goes(tmp_path: Path) -> None:
 
         with engine.begin() as connection:
             command.downgrade(_alembic_config(connection), "0009")
-        assert "ix_timeline_events_at" in _indexes(path)
+        assert "ix_timeline_events_at" in timeline_indexes(path)
     finally:
         engine.dispose()
 
@@ -52,7 +34,7 @@ def test_the_time_index_goes(tmp_path: Path) -> None:
 def test_a_new_library_has_no_time_index(tmp_path: Path) -> None:
     path = tmp_path / "library.db"
     open_library(f"sqlite:///{path}").close()
-    assert "ix_timeline_events_at" not in _indexes(path)
+    assert "ix_timeline_events_at" not in timeline_indexes(path)
 
 
 def test_the_time_index_on_postgresql(pg_url: str) -> None:
