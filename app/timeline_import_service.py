@@ -57,8 +57,8 @@ class TimelineImportService(QObject):
         self._library = library
         self._catalog = catalog
         self.changes = changes if changes is not None else ChangeHub(self)
-        #: The last import written (for an undo step), None when it added nothing.
-        self.last_import: ImportRecord | None = None
+        # The last import written, until its undo step takes it (:meth:`take_last_import`).
+        self._last_import: ImportRecord | None = None
 
     def preview(self, review_id: int, path: Path, *, channel: str | None = None,
                 all_channels: bool = False, mapping: Mapping[str, str | int | None] | None = None,
@@ -178,8 +178,8 @@ class TimelineImportService(QObject):
 
         Cancelled before the commit, the transaction is rolled back and nothing
         is written; the signals follow a commit on the UI thread even when the
-        one who started it is gone. The import is then :attr:`last_import`, which
-        an undo step can take back (:meth:`unimport`).
+        one who started it is gone. The import is then :meth:`take_last_import`'s, for
+        an undo step that can take it back (:meth:`unimport`).
         """
         from models.timeline_import import import_event_rows
 
@@ -220,6 +220,16 @@ class TimelineImportService(QObject):
                                             all_notes=bool(links)))
         return tuple(row.id for row in rows)
 
+    def take_last_import(self, review_id: int) -> ImportRecord | None:
+        """The import last written to ``review_id``, for its undo step; None when it added nothing.
+
+        Handed over once: the service keeps no reference, so a 50,000-row preview
+        lives only as long as the undo step that holds it (the window drops those
+        when the review closes).
+        """
+        record, self._last_import = self._last_import, None
+        return record if record is not None and record.review_id == review_id else None
+
     def slack_channels(self, path: Path) -> list[str]:
         """The channels of a Slack export that have messages, by name."""
         from models import slack_export
@@ -242,7 +252,7 @@ class TimelineImportService(QObject):
                   rows: tuple[EventRow, ...]) -> tuple[int, ...]:
         """Say what an import added (the rows it wrote: the window reads nothing again); their ids."""
         ids = tuple(row.id for row in rows)
-        self.last_import = ImportRecord(review_id, preview, ids) if ids else None
+        self._last_import = ImportRecord(review_id, preview, ids) if ids else None
         if ids:
             # An import may also add participants (a chat's authors) and set the incident start.
             self.changes.announce(ReviewChanges(review_id, facts=True, participants=True, events=rows))

@@ -41,6 +41,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, SignalInstance  
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView  # noqa: E402
 
 from app.bootstrap import build_services  # noqa: E402
+from app.undo import ImportCommand  # noqa: E402
 from models.catalog import load_catalog  # noqa: E402
 from models.store import open_library  # noqa: E402
 
@@ -188,7 +189,13 @@ def main() -> int:
                 assert added == [args.events], added
 
             results["import"].append(painted(table, do_import))
-            window.show_library()  # the open review (and its snapshot) is let go, as in the app
+            # As the window does when the dialog has closed: the import becomes one undo step,
+            # which holds its preview until the review closes; nothing else keeps the preview.
+            record = services.imports.take_last_import(review_id)
+            assert record is not None
+            services.undo.push(ImportCommand(services.imports, record, source.name))
+            del preview, do_import, record
+            window.show_library()  # the open review, its snapshot and undo steps are let go
             app.processEvents()
 
             def do_open(review_id: int = review_id) -> None:

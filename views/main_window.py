@@ -503,8 +503,8 @@ class MainWindow(QMainWindow):
         if added is None:
             return None
         self.services.settings.set("last_import_dir", str(path.parent))
-        record = self.services.imports.last_import
-        if record is not None and record.review_id == review_id:
+        record = self.services.imports.take_last_import(review_id)
+        if record is not None:
             # One undo step: Ctrl+Z takes every event of this import away again.
             self.services.undo.push(ImportCommand(self.services.imports, record, path.name,
                                                   on_error=self.review_page.command_failed))
@@ -523,8 +523,8 @@ class MainWindow(QMainWindow):
         added = PasteTimelineDialog.ask(self, self.services, review_id)
         if added is None:
             return None
-        record = self.services.imports.last_import
-        if record is not None and record.review_id == review_id:
+        record = self.services.imports.take_last_import(review_id)
+        if record is not None:
             self.services.undo.push(ImportCommand(self.services.imports, record, self.tr("pasted timeline"),
                                                   on_error=self.review_page.command_failed))
         self.statusBar().showMessage(self.tr("Added %1 events from the pasted timeline (Ctrl+Z takes them "

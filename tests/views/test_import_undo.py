@@ -67,3 +67,37 @@ def test_ctrl_z_takes_an_import_back_and_ctrl_shift_z_brings_it_with_its_notes(
     (again,) = doc.notes
     assert doc.event(again.event_id) is not None
     assert doc.event(again.event_id).text == "Alert fires for checkout 5xx"  # type: ignore[union-attr]
+
+
+def test_the_import_s_preview_lives_only_as_long_as_its_undo_step(
+        review_window: MainWindow, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 50,000-row preview is ~90 MB: once the review closes, nothing may keep it."""
+    import gc
+    import weakref
+
+    from app.timeline_import_service import ImportRecord
+    from models.timeline_import import ImportPreview
+
+    window = review_window
+    review_id = window.review_page.review_id
+    assert review_id is not None
+    written: list[weakref.ref[ImportPreview]] = []
+    real_take = window.services.imports.take_last_import
+
+    def take(review_id: int) -> ImportRecord | None:
+        record = real_take(review_id)
+        if record is not None:
+            written.append(weakref.ref(record.preview))
+        return record
+
+    monkeypatch.setattr(window.services.imports, "take_last_import", take)
+    _import(window, tmp_path, qtbot, monkeypatch)
+    assert window.services.imports.take_last_import(review_id) is None  # the undo step took it
+    assert window.services.undo.count() == 1
+    assert len(written) == 1
+    qtbot.wait(1)  # the dialog's deleteLater
+    gc.collect()
+    assert written[0]() is not None  # the undo step holds it while the review is open
+    window.show_library()
+    gc.collect()
+    assert written[0]() is None
