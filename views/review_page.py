@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -127,12 +128,18 @@ class ReviewPage(QWidget):
         self.back_button.setIcon(icon("back", self.back_button))
         self.back_button.setToolTip(self.tr("Back to the review library (Ctrl+W)"))
         self.back_button.clicked.connect(self.close_requested)
-        self.title_label = QLabel()
+        # A long title is cut with "…" (whole in its tooltip and the window's title) so that it
+        # never widens the window past a laptop's screen; severity and status stay in view.
+        self.title_label = ElidedLabel()
         self.title_label.setObjectName("reviewTitle")
-        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("reviewState")
         header = QHBoxLayout()
         header.addWidget(self.back_button)
-        header.addWidget(self.title_label, 1)
+        header.addWidget(self.title_label)
+        header.addWidget(self.state_label)
+        header.addStretch(1)
         self.timer = PhaseTimerWidget(services.meeting)
         header.addWidget(self.timer)
 
@@ -643,8 +650,9 @@ class ReviewPage(QWidget):
 
     def _show_header(self, doc: ReviewDoc) -> None:
         severity = self._services.catalog.severity(doc.severity)
-        parts = [doc.title, severity.id if severity else doc.severity, label(doc.status)]
-        self.title_label.setText("  ·  ".join(p for p in parts if p))
+        self.title_label.setText(doc.title)
+        state = [severity.id if severity else doc.severity, label(doc.status)]
+        self.state_label.setText("".join(f"  ·  {part}" for part in state if part))
 
     def _shows_changed_events(self, changes: ReviewChanges) -> bool:
         """Whether a note listed here names an event that changed (its text is in the notes table)."""

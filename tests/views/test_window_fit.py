@@ -51,3 +51,28 @@ def test_the_window_opens_fitted_to_its_screen(services: Services, qtbot: QtBot)
     screen = window.screen().availableGeometry()
     outer = window.geometry().adjusted(0, 0, DECORATION.width(), DECORATION.height())
     assert screen.contains(outer)
+
+
+def test_a_long_title_is_cut_and_never_widens_the_window_past_a_laptop(review_window: MainWindow,
+                                                                        qtbot: QtBot) -> None:
+    """Real reviews have titles like "Roblox platform outage - Consul contention and BoltDB slow
+    leaders (28-31 Oct 2021)": the header cuts the title, keeps severity and status in view and
+    the whole title in its tooltip, in every phase."""
+    window = review_window
+    review_id = window.review_page.review_id
+    assert review_id is not None
+    title = "Atlassian Cloud sites deleted by a maintenance script " * 5 + "(5-18 Apr 2022)"  # 285 of 300
+    window.services.reviews.update(review_id, title=title.strip(), severity="SEV1")
+    qtbot.waitUntil(lambda: window.review_page.title_label.toolTip() == title.strip(), timeout=3000)
+    page = window.review_page
+    template = window.services.meeting.template
+    assert template is not None
+    for phase in (p.id for p in template.phases):
+        window.services.meeting.go_to(phase)
+        assert window.minimumSizeHint().width() <= 1280, phase
+    window.resize(1200, 760)
+    qtbot.waitUntil(lambda: window.width() <= 1200, timeout=3000)
+    assert "SEV1" in page.state_label.text() and page.state_label.isVisible()
+    shown = page.title_label.shown_text()
+    assert shown.endswith("…") and len(shown) < len(title)
+    assert page.state_label.geometry().right() <= page.timer.geometry().left()
