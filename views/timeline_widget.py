@@ -548,9 +548,12 @@ class TimelineWidget(QWidget):
     def _update_count(self, *_args: object) -> None:
         shown, total = self._proxy.rowCount(), self._model.rowCount()
         if self._proxy.is_filtering():
-            self._count.setText(self.tr("{shown} of {total} events").format(shown=shown, total=total))
+            self._count.setText(self.tr("{shown} of {total} events")
+                                .format(shown=f"{shown:,}", total=f"{total:,}"))
+        elif total == 1:
+            self._count.setText(self.tr("1 event"))
         else:
-            self._count.setText(self.tr("{total} events").format(total=total))
+            self._count.setText(self.tr("{total} events").format(total=f"{total:,}"))
 
     def _sync_current(self) -> None:
         rows = self._table.selectionModel().selectedRows()

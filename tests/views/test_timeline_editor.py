@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -634,6 +635,24 @@ def test_filter_field_kind_and_participant(qtbot: QtBot, widget: TimelineWidget,
     people.setCurrentIndex(people.findData("Engineer B"))
     assert widget.visible_event_ids() == [event_ids[1]]
     assert count.text() == "1 of 3 events"
+
+
+def test_the_count_reads_as_a_person_writes_it(qtbot: QtBot, widget: TimelineWidget, services: Services,
+                                              review_id: int, event_ids: list[int], tmp_path: Path) -> None:
+    """One event is "1 event"; a chat export's thousands are grouped ("1,203 events")."""
+    count = child(widget, QLabel, "filterCount")
+    services.reviews.remove_event(event_ids[0])
+    services.reviews.remove_event(event_ids[1])
+    qtbot.waitUntil(lambda: count.text() == "1 event", timeout=3000)
+    path = tmp_path / "chat.csv"
+    lines = (f"2026-03-02T{9 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z,message {i}\n"
+             for i in range(1202))
+    path.write_text("time,text\n" + "".join(lines), encoding="utf-8")
+    services.imports.commit(review_id, services.imports.preview(review_id, path))
+    qtbot.waitUntil(lambda: count.text() == "1,203 events", timeout=3000)
+    qtbot.keyClicks(child(widget, QLineEdit, "filter"), "message 1")
+    assert count.text() == f"{len(widget.visible_event_ids()):,} of 1,203 events"
+    assert count.text() == "313 of 1,203 events"  # message 1, 10-19, 100-199, 1000-1201
 
 
 def test_ctrl_f_focuses_the_filter_and_escape_clears_it(qtbot: QtBot, widget: TimelineWidget) -> None:
