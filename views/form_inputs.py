@@ -1,4 +1,4 @@
-"""Input widgets for forms that commit each field as it is left (no Save button)."""
+"""Input widgets: fields that commit as they are left (no Save button), choices that may shrink."""
 
 from __future__ import annotations
 
@@ -44,3 +44,16 @@ class WheelSafeComboBox(QComboBox):
             super().wheelEvent(event)
         else:
             event.ignore()
+
+
+def let_shrink(combo: QComboBox, characters: int) -> None:
+    """Let ``combo`` be as narrow as ``characters`` characters, whatever its items.
+
+    A choice of the review's own values (a participant's 190-character name, a
+    long service) would otherwise be as wide as its longest item and push its
+    row, and the window, past a laptop's screen. The list that opens still shows
+    whole values.
+    """
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushBu
 
 from models.library_filter import NO_SEVERITY, Facet, Facets, LibraryFilter
 from models.vocabulary import label
+from views.form_inputs import let_shrink
 
 #: Before the library has said which days it holds: the date edits' "any" (their lowest date).
 _ANY_DAY = QDate(2000, 1, 1)
@@ -71,12 +72,9 @@ class LibraryFilterBar(QWidget):
         combo.addItem(anything, None)
         combo.setAccessibleName(name)
         combo.setToolTip(name)
-        # The choices share the row's width and may shrink to about 6 characters (a long service
-        # name must not push the row past a laptop's screen); the list that opens shows whole values.
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(6)
+        # The choices share the row's width and may shrink to about 6 characters.
+        let_shrink(combo, 6)
         combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         combo.currentIndexChanged.connect(self._emit)
         return combo
 

@@ -40,6 +40,7 @@ from models.reviews import StaleEditError
 from models.snapshot import EventRow, ReviewDoc
 from models.vocabulary import EVENT_KINDS, label
 from views.event_dialog import EventDialog
+from views.form_inputs import let_shrink
 from views.keys import redo_keys, undo_keys
 from views.models.timeline_filter_model import TimelineFilterProxyModel
 from views.models.timeline_table_model import TimelineTableModel
@@ -126,6 +127,7 @@ class TimelineWidget(QWidget):
             lambda _i: self._proxy.set_kind(self._kind_filter.currentData()))
         self._people_filter = QComboBox(self)
         self._people_filter.setObjectName("participantFilter")
+        let_shrink(self._people_filter, 12)  # names are the review's own: some are very long
         self._people_filter.addItem(self.tr("Everyone"), None)
         self._people_filter.currentIndexChanged.connect(
             lambda _i: self._proxy.set_participant(self._people_filter.currentData()))

@@ -69,6 +69,7 @@ def test_a_long_title_is_cut_and_never_widens_the_window_past_a_laptop(review_wi
     assert template is not None
     for phase in (p.id for p in template.phases):
         window.services.meeting.go_to(phase)
+        qtbot.wait(1)  # the page shows the phase's parts
         assert window.minimumSizeHint().width() <= 1280, phase
     window.resize(1200, 760)
     qtbot.waitUntil(lambda: window.width() <= 1200, timeout=3000)
@@ -76,3 +77,34 @@ def test_a_long_title_is_cut_and_never_widens_the_window_past_a_laptop(review_wi
     shown = page.title_label.shown_text()
     assert shown.endswith("…") and len(shown) < len(title)
     assert page.state_label.geometry().right() <= page.timer.geometry().left()
+
+
+def test_a_long_name_in_the_review_never_widens_the_window_past_a_laptop(review_window: MainWindow,
+                                                                         qtbot: QtBot) -> None:
+    """A participant's long name (a chat's display name, a role written into it) and a long
+    source are the review's own values: the choices that list them may shrink, their lists
+    still offer the whole name."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtWidgets import QComboBox
+
+    window = review_window
+    review_id = window.review_page.review_id
+    assert review_id is not None
+    name = ("Priya Raman, site reliability engineer on call for the payments platform "
+            "(EMEA secondary rotation, acting incident commander while the primary was travelling "
+            "back from the offsite in Lisbon)")  # 198 of the 200 a name may have
+    services = window.services
+    services.reviews.add_participant(review_id, name=name, brought_in=name)
+    services.reviews.add_event(review_id, at=datetime(2026, 3, 2, 9, tzinfo=UTC), text=name * 3,
+                               source=name, participants=[name])
+    people = window.review_page.findChild(QComboBox, "participantFilter")
+    assert people is not None
+    qtbot.waitUntil(lambda: people.findData(name) > 0, timeout=3000)
+    template = services.meeting.template
+    assert template is not None
+    for phase in (p.id for p in template.phases):
+        services.meeting.go_to(phase)
+        qtbot.wait(1)  # the page shows the phase's parts
+        assert window.minimumSizeHint().width() <= 1280, phase
+    assert people.itemText(people.findData(name)) == name
