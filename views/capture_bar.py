@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from models.language import Flag, Rule, check
 from models.snapshot import ParticipantRow
 from models.vocabulary import NOTE_KINDS, label
+from views.form_inputs import let_shrink
 
 #: The kind a note starts with in each phase of the built-in templates.
 PHASE_DEFAULT_KIND = {
@@ -155,7 +156,8 @@ class CaptureBar(QWidget):
                                                "room view, in reports only when asked (Ctrl+Shift+H)"))
         self.speaker_combo = QComboBox()
         self.speaker_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.speaker_combo.setMinimumContentsLength(12)
+        # As wide as a usual name whatever the review's longest: the note field keeps the row.
+        let_shrink(self.speaker_combo, 12)
         self.status_label = QLabel()
         self.status_label.setObjectName("captureStatus")
         self.status_label.setWordWrap(True)

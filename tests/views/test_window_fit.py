@@ -108,3 +108,25 @@ def test_a_long_name_in_the_review_never_widens_the_window_past_a_laptop(review_
         qtbot.wait(1)  # the page shows the phase's parts
         assert window.minimumSizeHint().width() <= 1280, phase
     assert people.itemText(people.findData(name)) == name
+
+
+def test_the_note_field_keeps_its_row_beside_a_long_speaker_name(main_window: MainWindow,
+                                                                 qtbot: QtBot) -> None:
+    """A review opened with a 190-character participant: the speaker choice is as wide as
+    usual, the note-taker's field keeps the row at 1280 px (it was 50 px wide)."""
+    window = main_window
+    services = window.services
+    name = "Site reliability engineer on call for the payments platform, EMEA secondary rotation " * 2
+    name = name[:190].strip()
+    review_id = services.reviews.create(title="Checkout errors", template="standard", timezone="UTC")
+    services.reviews.add_participant(review_id, name=name)
+    window.resize(1280, 760)
+    window.open_review(review_id)  # the meeting page is first shown with the name in its choices
+    window.review_page.confirm = lambda _title, _text: True
+    services.meeting.go_to("timeline")
+    bar = window.review_page.capture
+    qtbot.waitUntil(lambda: window.width() == 1280 and bar.note_edit.isVisible(), timeout=3000)
+    qtbot.wait(1)
+    assert bar.speaker_combo.findText(name) > 0
+    assert bar.speaker_combo.width() < 200
+    assert bar.note_edit.width() > 2 * bar.speaker_combo.width()
