@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +39,7 @@ from app.undo import (
 from models.errors import DomainError, InvalidFieldError
 from models.reviews import StaleEditError
 from models.snapshot import EventRow, ReviewDoc
+from models.timefmt import APPROXIMATE, relative
 from models.vocabulary import EVENT_KINDS, label
 from views.event_dialog import EventDialog
 from views.form_inputs import let_shrink
@@ -426,9 +428,10 @@ class TimelineWidget(QWidget):
         self._table.viewport().installEventFilter(self)
 
     def _fit_columns(self) -> None:
-        """Time, T+, Kind and Who as wide as what they show (never clipped); "What happened" keeps at
-        least 35% (elided, whole in the tooltip and on selection); Source takes what is left, and is
-        hidden on a screen too narrow for it (its text stays in the event's tooltip)."""
+        """Time, T+ (its longest offset, weeks after the start too), Kind and Who (up to 200 px) as
+        wide as what they show; "What happened" takes the rest (elided, whole in the tooltip and on
+        selection); Source only what "What happened" can spare above 35%, hidden on a screen too
+        narrow for it (its text stays in the event's tooltip)."""
         available = self._table.viewport().width()
         header = self._table.horizontalHeader()
         metrics = self._table.fontMetrics()
@@ -445,16 +448,26 @@ class TimelineWidget(QWidget):
         fixed = {
             self.COL_TIME: max(bold.horizontalAdvance(sample) + 20, metrics.horizontalAdvance(time_header))
             + pad,
-            self.COL_OFFSET: bold.horizontalAdvance("≈ T−23h59m") + pad,  # the current row is bold
+            # the current row is bold; the farthest offsets are the first and last events'
+            self.COL_OFFSET: max(bold.horizontalAdvance(APPROXIMATE + text) for text in self._offsets(doc))
+            + pad,
             self.COL_KIND: self._natural_widths[self.COL_KIND] - 8,
             self.COL_WHO: min(max(who, metrics.horizontalAdvance("Who")) + pad, 200),
         }
         for column, width in fixed.items():
             header.resizeSection(column, width)
-        source = available - sum(fixed.values()) - int(available * TEXT_SHARE)
+        source = available - sum(fixed.values()) - math.ceil(available * TEXT_SHARE)
         self._table.setColumnHidden(self.COL_SOURCE, source < MIN_SOURCE_WIDTH)
         header.resizeSection(self.COL_SOURCE, max(min(self._natural_widths[self.COL_SOURCE], source),
                                                   MIN_SOURCE_WIDTH))
+
+    @staticmethod
+    def _offsets(doc: ReviewDoc | None) -> list[str]:
+        """The T+ column's widest texts: a day's ("T−23h59m") and the first and last events'."""
+        texts = ["T\u221223h59m"]
+        if doc is not None and doc.events and doc.started_at is not None:
+            texts += [relative(doc.events[0].at, doc.started_at), relative(doc.events[-1].at, doc.started_at)]
+        return texts
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self._table.viewport() and event.type() == QEvent.Type.Resize:

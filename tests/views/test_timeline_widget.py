@@ -264,3 +264,28 @@ def test_on_a_narrow_screen_nothing_is_clipped_and_the_text_keeps_its_share(widg
     assert header.sectionSize(TimelineWidget.COL_OFFSET) >= metrics.horizontalAdvance("T−0h10m")
     widget.resize(1400, 400)
     assert not table.isColumnHidden(TimelineWidget.COL_SOURCE)
+
+
+def test_a_weeks_long_timeline_shows_its_offsets_whole(qtbot: Any, widget: TimelineWidget, services: Services,
+                                                        review_id: int) -> None:
+    """A restoration that took thirteen days: the T+ column shows "≈ T+13d16h19m" whole, in bold
+    as the current row is (it was sized for a day's offset and read "≈ T+13d04h2…")."""
+    from datetime import timedelta
+
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    services.reviews.update(review_id, started_at=CONFIG_PUSH)
+    services.reviews.add_event(review_id, at=CONFIG_PUSH, text="Script starts")
+    services.reviews.add_event(review_id, at=CONFIG_PUSH + timedelta(days=13, hours=16, minutes=19),
+                               text="Every site restored", approximate=True, participants=["Responder A"])
+    table = widget._table  # noqa: SLF001 - the layout is what is under test
+    qtbot.waitUntil(lambda: table.model().rowCount() == 2, timeout=3000)
+    widget.resize(820, 400)
+    qtbot.wait(1)
+    header = table.horizontalHeader()
+    bold_font = QFont(table.font())
+    bold_font.setBold(True)
+    longest = table.model().index(1, TimelineWidget.COL_OFFSET).data()
+    assert longest == "≈ T+13d16h19m"
+    assert header.sectionSize(TimelineWidget.COL_OFFSET) > QFontMetrics(bold_font).horizontalAdvance(longest)
+    assert header.sectionSize(TimelineWidget.COL_WHO) > table.fontMetrics().horizontalAdvance("Responder A")
