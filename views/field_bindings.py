@@ -137,6 +137,8 @@ class LineTextBinding(FieldBinding[QLineEdit]):
         # Left alone when already shown: setText would move the cursor and clear the undo history.
         if self.widget.text() != text:
             self.widget.setText(text)
+            if not self.widget.hasFocus():
+                self.widget.setCursorPosition(0)  # a title longer than the field reads from its start
 
 
 class TimeInZoneBinding(LineTextBinding):

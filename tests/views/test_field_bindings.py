@@ -56,6 +56,21 @@ def test_typing_makes_a_line_dirty_and_put_makes_it_clean(qtbot: QtBot) -> None:
     assert not title.is_dirty()
 
 
+def test_a_long_title_reads_from_its_start(qtbot: QtBot) -> None:
+    """A 300-character title in a field a third as wide shows its first words, not its last."""
+    title = bound(qtbot, LineTextBinding("title"))
+    title.widget.resize(300, 30)
+    title.widget.show()
+    long = "Atlassian Cloud sites deleted by a maintenance script " * 5
+    title.put(doc(title=long.strip()))
+    assert title.widget.cursorPosition() == 0
+    title.widget.setFocus()
+    qtbot.waitUntil(title.widget.hasFocus, timeout=2000)
+    title.widget.setCursorPosition(12)
+    title.put(doc(title="Checkout errors"))  # in the field being typed in, the cursor is not sent home
+    assert title.widget.cursorPosition() == len("Checkout errors")
+
+
 def test_typing_makes_a_multi_line_text_dirty(qtbot: QtBot) -> None:
     """Typing into the summary marks it dirty; putting the stored text cleans it."""
     summary = bound(qtbot, MultiLineTextBinding("summary", 4))
