@@ -41,7 +41,6 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, SignalInstance  
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView  # noqa: E402
 
 from app.bootstrap import build_services  # noqa: E402
-from app.undo import ImportCommand  # noqa: E402
 from models.catalog import load_catalog  # noqa: E402
 from models.store import open_library  # noqa: E402
 
@@ -189,12 +188,10 @@ def main() -> int:
                 assert added == [args.events], added
 
             results["import"].append(painted(table, do_import))
-            # As the window does when the dialog has closed: the import becomes one undo step,
-            # which holds its preview until the review closes; nothing else keeps the preview.
-            record = services.imports.take_last_import(review_id)
-            assert record is not None
-            services.undo.push(ImportCommand(services.imports, record, source.name))
-            del preview, do_import, record
+            # The window made the import one undo step, which holds its preview until the review
+            # closes; the dialog (and its preview) is gone, as here.
+            assert services.undo.count() == 1
+            del preview, do_import
             window.show_library()  # the open review, its snapshot and undo steps are let go
             app.processEvents()
 

@@ -119,6 +119,10 @@ class MainWindow(QMainWindow):
         self.learnings_page.close_requested.connect(self.show_library)
         self.learnings_page.open_requested.connect(self._open_learning)
         services.current.changed.connect(self._review_changed)
+        # Every import this window starts becomes one undo step when it is written, also one that
+        # was written just as its dialog closed (Cancel came too late): see _import_written.
+        services.imports.events_imported.connect(self._import_written)
+        self._import_name = ""
         self._build_menus()
         for menu in self._menus:
             menu.setEnabled(True)
@@ -479,7 +483,6 @@ class MainWindow(QMainWindow):
 
     def import_timeline(self, path: Path | None = None) -> int | None:
         """Add events to the open review from a file the user picks (CSV, Slack export zip, bundle)."""
-        from app.undo import ImportCommand
         from views.timeline_import_dialog import TimelineImportDialog
 
         review_id = self.review_page.review_id
@@ -499,37 +502,41 @@ class MainWindow(QMainWindow):
             if not path_text:
                 return None
             path = Path(path_text)
+        self._import_name = path.name
         added = TimelineImportDialog.ask(self, self.services, review_id, path)
         if added is None:
             return None
         self.services.settings.set("last_import_dir", str(path.parent))
-        record = self.services.imports.take_last_import(review_id)
-        if record is not None:
-            # One undo step: Ctrl+Z takes every event of this import away again.
-            self.services.undo.push(ImportCommand(self.services.imports, record, path.name,
-                                                  on_error=self.review_page.command_failed))
-        self.statusBar().showMessage(self.tr("Added %1 events from %2 (Ctrl+Z takes them away again)")
-                                     .replace("%1", str(added)).replace("%2", path.name), 15000)
         return added
 
     def paste_timeline(self) -> int | None:
         """File ▸ Paste timeline…: add events to the open review from lines of text that start with a time."""
-        from app.undo import ImportCommand
         from views.paste_timeline_dialog import PasteTimelineDialog
 
         review_id = self.review_page.review_id
         if review_id is None:
             return None
-        added = PasteTimelineDialog.ask(self, self.services, review_id)
-        if added is None:
-            return None
+        self._import_name = self.tr("the pasted timeline")
+        return PasteTimelineDialog.ask(self, self.services, review_id)
+
+    def _import_written(self, review_id: int, added: int) -> None:
+        """An import of this window's was written: one undo step (Ctrl+Z takes every event of it
+        away again) and a word in the status bar, whether or not its dialog is still open.
+
+        The step is the only holder of the import's preview; an import into a review no longer
+        open is let go (undo steps belong to the open review).
+        """
+        from app.undo import ImportCommand
+
         record = self.services.imports.take_last_import(review_id)
-        if record is not None:
-            self.services.undo.push(ImportCommand(self.services.imports, record, self.tr("pasted timeline"),
-                                                  on_error=self.review_page.command_failed))
-        self.statusBar().showMessage(self.tr("Added %1 events from the pasted timeline (Ctrl+Z takes them "
-                                             "away again)").replace("%1", str(added)), 15000)
-        return added
+        if record is None or review_id != self.review_page.review_id:
+            return
+        name = self._import_name or record.preview.path.name
+        self.services.undo.push(ImportCommand(self.services.imports, record, name,
+                                              on_error=self.review_page.command_failed))
+        text = (self.tr("Added 1 event from %2 (Ctrl+Z takes it away again)") if added == 1 else
+                self.tr("Added %1 events from %2 (Ctrl+Z takes them away again)"))
+        self.statusBar().showMessage(text.replace("%1", f"{added:,}").replace("%2", name), 15000)
 
     def import_slack_folder(self) -> int | None:
         """Add events to the open review from an unpacked Slack export folder."""

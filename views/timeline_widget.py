@@ -563,8 +563,8 @@ class TimelineWidget(QWidget):
     def _update_count(self, *_args: object) -> None:
         shown, total = self._proxy.rowCount(), self._model.rowCount()
         if self._proxy.is_filtering():
-            self._count.setText(self.tr("{shown} of {total} events")
-                                .format(shown=f"{shown:,}", total=f"{total:,}"))
+            of_total = self.tr("{shown} of 1 event") if total == 1 else self.tr("{shown} of {total} events")
+            self._count.setText(of_total.format(shown=f"{shown:,}", total=f"{total:,}"))
         elif total == 1:
             self._count.setText(self.tr("1 event"))
         else:

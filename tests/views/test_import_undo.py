@@ -101,3 +101,45 @@ def test_the_import_s_preview_lives_only_as_long_as_its_undo_step(
     window.show_library()
     gc.collect()
     assert written[0]() is None
+
+
+def test_an_import_written_as_its_dialog_closes_is_still_one_undo_step(
+        review_window: MainWindow, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancel pressed (or the dialog closed) after the write's commit: the events are in the
+    review, so Ctrl+Z must still take them away, and the preview goes with the review."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QThreadPool
+
+    from models.timeline_import import ImportPreview
+
+    window = review_window
+    path = tmp_path / "events.csv"
+    path.write_text(CSV, encoding="utf-8")
+    monkeypatch.setattr(window, "ask_timeline_path", lambda folder, filters: str(path))
+    previews: list[weakref.ref[ImportPreview]] = []
+
+    def run(dialog: TimelineImportDialog) -> int:
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+        assert dialog.preview is not None
+        previews.append(weakref.ref(dialog.preview))
+        dialog.import_now()
+        QThreadPool.globalInstance().waitForDone()  # written; its delivery still queued
+        dialog.reject()  # Esc while "Importing…" shows
+        return int(dialog.result())
+
+    monkeypatch.setattr(TimelineImportDialog, "exec", run)
+    assert window.import_timeline() is None  # the dialog said nothing was added …
+    page = window.review_page
+    qtbot.waitUntil(lambda: len(page.timeline.events()) == 3, timeout=5000)  # … but it was written
+    assert window.services.undo.count() == 1
+    assert "Added 3 events from events.csv" in window.statusBar().currentMessage()
+    field = page.capture.note_edit
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: page.timeline.events() == (), timeout=3000)
+    window.show_library()
+    qtbot.wait(1)
+    gc.collect()
+    assert previews[0]() is None

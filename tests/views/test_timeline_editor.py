@@ -644,13 +644,17 @@ def test_the_count_reads_as_a_person_writes_it(qtbot: QtBot, widget: TimelineWid
     services.reviews.remove_event(event_ids[0])
     services.reviews.remove_event(event_ids[1])
     qtbot.waitUntil(lambda: count.text() == "1 event", timeout=3000)
+    field = child(widget, QLineEdit, "filter")
+    qtbot.keyClicks(field, "nothing like this")
+    assert count.text() == "0 of 1 event"
+    field.clear()
     path = tmp_path / "chat.csv"
     lines = (f"2026-03-02T{9 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z,message {i}\n"
              for i in range(1202))
     path.write_text("time,text\n" + "".join(lines), encoding="utf-8")
     services.imports.commit(review_id, services.imports.preview(review_id, path))
     qtbot.waitUntil(lambda: count.text() == "1,203 events", timeout=3000)
-    qtbot.keyClicks(child(widget, QLineEdit, "filter"), "message 1")
+    qtbot.keyClicks(field, "message 1")
     assert count.text() == f"{len(widget.visible_event_ids()):,} of 1,203 events"
     assert count.text() == "313 of 1,203 events"  # message 1, 10-19, 100-199, 1000-1201
 
